@@ -1,0 +1,1 @@
+"""Shipped instances (installed as ``optimizer.instances``) and the shared catalogue."""

@@ -1,0 +1,1 @@
+"""The planning model in Pyomo (installed as ``optimizer.models``)."""

@@ -1,0 +1,1 @@
+"""Input data: table schemas, validation, instance loading and inventory import."""

@@ -1,0 +1,1 @@
+"""Exact evaluation of plans: numba kernels, plain-Python reference, tidy results, packages."""

@@ -1,0 +1,1 @@
+"""Solver adapters behind one small interface (installed as ``optimizer.solvers``)."""
