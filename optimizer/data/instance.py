@@ -21,6 +21,7 @@ from optimizer.data.schema import TABLES, read_raw_table, validate_table
 from optimizer.errors import InputError, InputProblem
 
 CATALOGUE_TABLES = ("sectors", "products", "technologies", "new_builds")
+TABLES_WITH_FILES = TABLES
 _SUFFIXES = (".csv", ".xlsx")
 _INDEX = {
     "sectors": "sector",

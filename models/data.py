@@ -1,0 +1,190 @@
+"""Everything the planning model needs, precomputed once as sparse index sets and coefficients.
+
+Rules in the constraint modules only look values up here; no filtering happens inside a rule
+(Temoa's habit, which keeps rule-based Pyomo builds tractable).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from optimizer.data.consistency import split_list, target_scope
+from optimizer.data.instance import Instance
+from optimizer.data.targets import TargetRow, model_years_of, period_map, target_rows
+from optimizer.evaluator.packages import PackageSet
+
+
+@dataclass
+class ModelData:
+    instance: Instance
+    packages: PackageSet
+    model_years: tuple[int, ...]
+    period_years: dict[int, tuple[int, ...]]  # model year -> calendar years it stands for
+    lines: list[int]  # line positions
+    pkgs_of_line: dict[int, list[int]]  # line -> package indices
+    x_index: list[tuple[int, int, int]]  # (line, package, model year) allowed states
+    tech_index: list[tuple[int, int]]  # (line, tech) a kept package of the line contains
+    pkgs_with_tech: dict[tuple[int, int], list[int]]
+    capacity: np.ndarray  # (L,) unit/yr
+    size: np.ndarray  # (L,) t/d
+    sector_of: list[str]
+    year_pos: dict[int, int]  # calendar year -> column in the coefficient arrays
+    df: dict[int, float]  # calendar year -> discount factor
+    new_sectors: list[str]  # sectors with a replacement-line option
+    new_line: dict[str, dict[str, float]]  # per sector: capacity, capex, coefficients
+    demand: dict[tuple[str, int], float]  # (sector, model year) -> required output per year
+    targets: list[TargetRow]
+    q_cap_days: dict[tuple[int, int], float]  # (line, model year) -> max operating days
+    replacement_ratio: dict[str, float]
+    base_constant_npv: float = 0.0
+    forced_retire: set[tuple[int, int]] = field(default_factory=set)
+    forbidden_tech: set[tuple[int, int]] = field(default_factory=set)
+    base_frame: pd.DataFrame | None = None  # base-year per-line figures (BAU, evaluator)
+    relax_targets: bool = False  # add priced slacks to explain infeasible targets
+
+    def years_of(self, t: int) -> tuple[int, ...]:
+        return self.period_years[t]
+
+    def weight(self, t: int) -> float:
+        """Σ of discount factors of the calendar years model year ``t`` stands for."""
+        return sum(self.df[y] for y in self.period_years[t])
+
+
+def replacement_ratios(instance: Instance) -> dict[str, float]:
+    ratios = {s: instance.scenario.replacement_ratio for s in instance.sectors.index}
+    for _, t in instance.targets.iterrows():
+        if t["kind"] == "replacement_ratio":
+            for s in target_scope(instance, t["sectors"]):
+                ratios[s] = float(t["value"])
+    return ratios
+
+
+def build_model_data(instance: Instance, packages: PackageSet,
+                     forced_retire: set[tuple[int, int]] | None = None,
+                     forbidden_tech: set[tuple[int, int]] | None = None) -> ModelData:
+    """Precompute index sets and coefficients for :func:`models.build.build_model`."""
+    sc = instance.scenario
+    lines_df = instance.lines
+    model_years = model_years_of(instance)
+    periods = period_map(model_years, sc.horizon_end)
+    year_pos = {y: i for i, y in enumerate(sc.years)}
+    df = {y: (1 + sc.discount_rate) ** -(y - sc.base_year) for y in range(sc.base_year, sc.horizon_end + 2)}
+    forbidden_tech = forbidden_tech or set()
+    n_lines = len(lines_df)
+    pkgs_of_line: dict[int, list[int]] = {l: [] for l in range(n_lines)}
+    for j, l in enumerate(packages.line_pos):
+        if any((int(l), k) in forbidden_tech for k in packages.techs[j]):
+            continue
+        pkgs_of_line[int(l)].append(j)
+    x_index = [(l, j, t) for l in range(n_lines) for j in pkgs_of_line[l] for t in model_years
+               if packages.earliest_year[j] <= t]
+    pkgs_with_tech: dict[tuple[int, int], list[int]] = {}
+    for l in range(n_lines):
+        for j in pkgs_of_line[l]:
+            for k in packages.techs[j]:
+                pkgs_with_tech.setdefault((l, k), []).append(j)
+    rated = lines_df["sector"].map(instance.sectors["rated_days_per_year"]).to_numpy(float)
+    targets = target_rows(instance)
+    q_cap_days = {(l, t): float(rated[l]) for l in range(n_lines) for t in model_years}
+    for row in targets:
+        if row.kind == "operating_days_max":
+            for l in range(n_lines):
+                if lines_df.iloc[l]["sector"] in row.sectors:
+                    for t in model_years:
+                        if t >= row.year:
+                            q_cap_days[(l, t)] = min(q_cap_days[(l, t)], row.value)
+    forced = set(forced_retire or set())
+    for row in targets:
+        if row.kind == "size_exit" and row.hard:
+            for l in range(n_lines):
+                line = lines_df.iloc[l]
+                if line["sector"] in row.sectors and line["size_t_per_day"] <= row.value:
+                    forced |= {(l, t) for t in model_years if t >= row.year}
+    demand: dict[tuple[str, int], float] = {}
+    dem = instance.demand
+    for t in model_years:
+        for s in instance.line_sectors:
+            values = dem[(dem["sector"] == s) & dem["year"].isin(periods[t])]["demand_per_year"]
+            if len(values):
+                demand[(s, t)] = float(values.max())
+    new_line = _new_line_data(instance)
+    return ModelData(
+        instance=instance, packages=packages, model_years=model_years, period_years=periods,
+        lines=list(range(n_lines)), pkgs_of_line=pkgs_of_line, x_index=x_index,
+        tech_index=sorted(pkgs_with_tech), pkgs_with_tech=pkgs_with_tech,
+        capacity=lines_df["capacity_per_year"].to_numpy(float),
+        size=lines_df["size_t_per_day"].to_numpy(float), sector_of=list(lines_df["sector"]),
+        year_pos=year_pos, df=df, new_sectors=sorted(new_line), new_line=new_line, demand=demand,
+        targets=targets, q_cap_days=q_cap_days, replacement_ratio=replacement_ratios(instance),
+        forced_retire=forced, forbidden_tech=forbidden_tech,
+        base_frame=base_year_sector_frame(instance),
+    )
+
+
+def _new_line_data(instance: Instance) -> dict[str, dict[str, float]]:
+    """Coefficients of one standard replacement line per sector, from the exact evaluator."""
+    from optimizer.evaluator.arrays import build_arrays
+    from optimizer.evaluator.kernels import MEASURE_INDEX, run_kernel
+    from optimizer.evaluator.plan import NewLine, Plan
+
+    sc = instance.scenario
+    out: dict[str, dict[str, float]] = {}
+    present = set(instance.line_sectors)
+    n_years = len(sc.years)
+    for sector, row in instance.new_builds.iterrows():
+        if sector not in present:
+            continue
+        rated = float(instance.sectors.loc[sector, "rated_days_per_year"])
+        min_days = float(instance.sectors.loc[sector, "min_operating_days"])
+        values = []
+        for days in (max(min_days, 1.0), rated):
+            plan = Plan.business_as_usual(instance)
+            plan.operating_days[:] = 0.0
+            plan.retire_year[:] = sc.base_year
+            plan.new_lines = [NewLine("probe", str(sector), sc.base_year, 1.0,
+                                      np.full(n_years, days))]
+            values.append(run_kernel(build_arrays(instance, plan))[:, -1, :])
+        lo, hi = values
+        cost_names = ("fixed_om_cny", "variable_om_cny", "fuel_cost_cny",
+                      "electricity_cost_cny", "carbon_cost_cny", "tech_om_cny", "capture_opex_cny")
+        cost_lo = sum(lo[MEASURE_INDEX[m]] for m in cost_names)
+        cost_hi = sum(hi[MEASURE_INDEX[m]] for m in cost_names)
+        q_lo, q_hi = lo[MEASURE_INDEX["output_units"]], hi[MEASURE_INDEX["output_units"]]
+        slope = (cost_hi - cost_lo) / np.maximum(q_hi - q_lo, 1e-12)
+        co2_slope = (hi[MEASURE_INDEX["total_co2_t"]] - lo[MEASURE_INDEX["total_co2_t"]]) / np.maximum(q_hi - q_lo, 1e-12)
+        out[str(sector)] = {
+            "capacity": float(row["capacity_per_year"]),
+            "size": float(row["size_t_per_day"]),
+            "capex": float(row["capex_cny_per_t_per_day"] * row["size_t_per_day"]),
+            "lifetime": float(row["lifetime_years"]),
+            "earliest_year": float(row["earliest_year"]),
+            "rated_days": rated,
+            "q_min": float(q_lo[0]),
+            "q_max": float(q_hi[0]),
+            "intensity": float(hi[MEASURE_INDEX["intensity_kgce_per_unit"], 0]),
+            "at_benchmark": float(hi[MEASURE_INDEX["at_benchmark"], 0]),
+            "worse_than_baseline": float(hi[MEASURE_INDEX["worse_than_baseline"], 0]),
+            "attr_bits": float(hi[MEASURE_INDEX["attr_bits"], 0]),
+            "cost_per_unit": slope,  # type: ignore[dict-item]
+            "cost_fixed": cost_lo - slope * q_lo,  # type: ignore[dict-item]
+            "co2_per_unit": co2_slope,  # type: ignore[dict-item]
+            "co2_fixed": lo[MEASURE_INDEX["total_co2_t"]] - co2_slope * q_lo,  # type: ignore[dict-item]
+            "sector_lines": float(len(instance.lines[instance.lines["sector"] == sector])),
+            "attributes": split_list(row["attributes"]),  # type: ignore[dict-item]
+        }
+    return out
+
+
+def base_year_sector_frame(instance: Instance) -> pd.DataFrame:
+    """Base-year per-line figures from the evaluator (BAU plan, base-year column)."""
+    from optimizer.evaluator.arrays import build_arrays
+    from optimizer.evaluator.kernels import MEASURES, run_kernel
+    from optimizer.evaluator.plan import Plan
+
+    out = run_kernel(build_arrays(instance, Plan.business_as_usual(instance)))
+    frame = pd.DataFrame({m: out[i, :, 0] for i, m in enumerate(MEASURES)})
+    frame["sector"] = list(instance.lines["sector"])
+    return frame

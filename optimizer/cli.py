@@ -1,0 +1,180 @@
+"""The ``optimize`` command.
+
+``optimize --province zhejiang`` plans a province (the default action lives in the callback so
+it keeps working next to the subcommands). Exit codes: 0 plan found and every hard target met;
+1 bad input (nothing written); 2 usage error; 3 targets infeasible (conflict and least relaxation
+reported); 4 solver gave no plan (time limit or failure); 5 the evaluator disagrees with the
+model (a bug: the plan is not trusted).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from optimizer.data.instance import Instance, instance_dir, load_instance, shipped_instances
+from optimizer.errors import InputError
+
+EXIT_OK = 0
+EXIT_INPUT = 1
+EXIT_INFEASIBLE = 3
+EXIT_NO_PLAN = 4
+EXIT_VERIFY = 5
+
+app = typer.Typer(add_completion=False, no_args_is_help=False,
+                  help="Least-cost carbon-peak plans for building-materials production lines.")
+console = Console()
+err_console = Console(stderr=True)
+
+ProvinceOpt = Annotated[str | None, typer.Option("--province", "-p", help="Shipped instance name")]
+InstanceOpt = Annotated[Path | None, typer.Option("--instance", "-i", help="Instance folder")]
+
+
+def _load(province: str | None, instance: Path | None) -> Instance:
+    if (province is None) == (instance is None):
+        raise typer.BadParameter("give exactly one of --province NAME or --instance DIR")
+    folder = instance_dir(province) if province else instance
+    assert folder is not None
+    return load_instance(folder)
+
+
+def _fail_input(error: InputError) -> None:
+    err_console.print(f"[bold red]Input error[/] — {error}")
+    raise typer.Exit(EXIT_INPUT)
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(
+    ctx: typer.Context,
+    province: ProvinceOpt = None,
+    instance: InstanceOpt = None,
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: a new timestamped folder under runs/)")] = None,
+    time_limit: Annotated[float, typer.Option(help="Hard wall-clock limit for the solver, seconds")] = 300.0,
+    gap: Annotated[float, typer.Option(help="Relative MIP gap")] = 1e-4,
+    threads: Annotated[int, typer.Option(help="Solver threads (0 = solver default)")] = 0,
+    seed: Annotated[int, typer.Option(help="Solver random seed")] = 0,
+    carbon_price: Annotated[float | None, typer.Option(help="Override the carbon price, CNY/tCO2, every year")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override table.column=value (e.g. prices.coal_cny_per_tce=1400)")] = None,
+    mode: Annotated[str, typer.Option(help="perfect (one model over the horizon) or myopic (period by period)")] = "perfect",
+    no_warm_start: Annotated[bool, typer.Option(help="Do not give HiGHS the greedy starting plan")] = False,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Print build, hand-over and solve times")] = False,
+) -> None:
+    """Plan a province: retire, swap or retrofit every line to meet its targets at least cost."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if province is None and instance is None:
+        console.print(ctx.get_help())
+        raise typer.Exit(EXIT_OK)
+    from optimizer.run import RunOptions, run_plan
+
+    try:
+        code = run_plan(
+            _load(province, instance),
+            RunOptions(out=out, time_limit_s=time_limit, gap=gap, threads=threads, seed=seed,
+                       carbon_price=carbon_price, overrides=list(set_ or []), mode=mode,
+                       warm_start=not no_warm_start, verbose=verbose),
+            console,
+        )
+    except InputError as error:
+        _fail_input(error)
+    raise typer.Exit(code)
+
+
+@app.command("list")
+def list_instances() -> None:
+    """List the shipped instances."""
+    table = Table(title="Shipped instances")
+    for column in ("name", "lines", "sectors", "targets"):
+        table.add_column(column)
+    for name in shipped_instances():
+        inst = load_instance(instance_dir(name))
+        table.add_row(name, str(len(inst.lines)), ", ".join(inst.line_sectors),
+                      ", ".join(inst.targets["target_id"]))
+    console.print(table)
+
+
+@app.command()
+def validate(province: ProvinceOpt = None, instance: InstanceOpt = None) -> None:
+    """Validate an instance without solving; exit 1 listing every problem found."""
+    try:
+        inst = _load(province, instance)
+    except InputError as error:
+        _fail_input(error)
+    console.print(f"[green]valid[/]: {inst.name} — {len(inst.lines)} lines, "
+                  f"{len(inst.technologies)} technologies, {len(inst.targets)} targets")
+
+
+@app.command()
+def info(
+    province: ProvinceOpt = None,
+    instance: InstanceOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts")] = False,
+) -> None:
+    """Base-year summary per sector (lines, capacity, output, intensity, emissions, shares)."""
+    from optimizer.summary import base_year_summary
+
+    try:
+        inst = _load(province, instance)
+    except InputError as error:
+        _fail_input(error)
+    sectors = base_year_summary(inst)
+    if as_json:
+        sys.stdout.write(json.dumps({"instance": inst.name, "base_year": inst.scenario.base_year,
+                                     "sectors": sectors}, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table(title=f"{inst.name}: base year {inst.scenario.base_year}")
+    for column in ("sector", "lines", "capacity/yr", "output/yr", "unit", "kgce/unit",
+                   "direct+indirect Mt CO2", "at benchmark", "worse than baseline"):
+        table.add_column(column, justify="right")
+    for s in sectors:
+        table.add_row(s["sector"], str(s["lines"]), f"{s['capacity_per_year']:,.0f}",
+                      f"{s['output_per_year']:,.0f}", s["unit"], f"{s['intensity_kgce_per_unit']:.2f}",
+                      f"{s['emissions_tco2'] / 1e6:.2f}", f"{s['share_at_benchmark']:.1%}",
+                      f"{s['share_below_baseline']:.1%}")
+    console.print(table)
+
+
+@app.command("import")
+def import_inventory(
+    source: Annotated[Path, typer.Argument(help="Inventory file (CSV or Excel)")],
+    out: Annotated[Path, typer.Option(help="New instance folder to write")],
+    like: Annotated[str, typer.Option(help="Shipped instance whose targets, scenario, prices and demand are copied")] = "zhejiang",
+    gem: Annotated[bool, typer.Option(help="The file uses the GEM cement tracker layout")] = False,
+    province: Annotated[str | None, typer.Option(help="Keep only this subnational unit (GEM)")] = None,
+) -> None:
+    """Turn a real inventory into an instance folder, validated before anything is kept."""
+    import shutil
+
+    from optimizer.data.importer import import_gem, import_template, write_instance_folder
+
+    try:
+        lines = import_gem(source, province) if gem else import_template(source)
+        folder = write_instance_folder(lines, out, instance_dir(like))
+        try:
+            inst = load_instance(folder)
+        except InputError:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+    except InputError as error:
+        _fail_input(error)
+    console.print(f"[green]imported[/] {len(inst.lines)} lines into {folder} "
+                  f"(tables other than lines copied from {like}: review targets and demand)")
+
+
+@app.command()
+def schema() -> None:
+    """Print every table schema (columns, types, units, ranges) as Markdown."""
+    from optimizer.data.schema import schema_markdown
+
+    sys.stdout.write(schema_markdown())
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

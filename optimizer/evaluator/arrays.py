@@ -1,0 +1,558 @@
+"""Flatten an :class:`Instance` and a :class:`Plan` into contiguous arrays for the kernels.
+
+Rows (``N``) are the existing lines in ``instance.lines`` order followed by the new lines of
+``plan.new_lines`` (each one ``count`` standard lines of its sector's ``new_builds`` row).
+Technology columns (``K``) follow ``instance.technologies`` order, year columns (``Y``) run
+from the base year to the horizon end. Every numeric array is float64 or int64 (bool for the
+pre-installed mask), C-ordered, and grouped in named tuples so numba can take them whole.
+
+What the numbers *do* is defined once, in :mod:`optimizer.evaluator.kernels`; this module only
+gathers them. Conventions fixed here:
+
+- an existing line has ``start_year = base_year - 1`` (already running); a line runs in year
+  ``y`` iff ``start_year <= y < retire_year``;
+- a new line has ``retire_year = NEVER``, no technologies, and its capex
+  (``capex_cny_per_t_per_day x size_t_per_day x count``) spent in its ``start_year``;
+- attributes are bits of an int64 mask (``attribute_names[i]`` is bit ``i``); pollution grade A
+  implies ``grade_a``;
+- a technology id in a line's ``attributes`` cell means the line already carries it: its
+  ``adopt_year`` is forced to the base year and it is marked *pre-installed* (no capex, no
+  project, no technology O&M). Its effects still apply from the base year, exactly as if it
+  had been adopted then.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from optimizer.data.consistency import split_list
+from optimizer.data.instance import Instance
+from optimizer.evaluator.plan import NEVER, Plan
+
+MAX_ATTRIBUTES = 52
+"""The attribute mask travels through the float64 output array: exact only below 2**53."""
+
+NEW_LINE_COMPANY = "(new build)"
+"""Company label of the replacement lines a plan builds."""
+
+
+class LineParams(NamedTuple):
+    """Per-line constants, shape (N,). Units in the names; CNY are nominal."""
+
+    start_year: np.ndarray  # int64, first running year
+    capacity_per_year: np.ndarray  # unit/yr at rated days
+    size_t_per_day: np.ndarray  # t/d
+    rated_days_per_year: np.ndarray  # d/yr at which capacity_per_year is rated (sector)
+    fuel_kgce_per_unit: np.ndarray  # kgce/unit before retrofits
+    electricity_kwh_per_unit: np.ndarray  # kWh/unit before retrofits
+    gas_share: np.ndarray  # fraction of fuel energy from gas before retrofits
+    alt_fuel_share: np.ndarray  # fraction of fuel energy from alternative fuel
+    process_co2_t_per_unit: np.ndarray  # tCO2/unit before raw-material substitution
+    roof_area_m2: np.ndarray  # m2 usable for rooftop PV
+    fixed_om_cny_per_unit_capacity_year: np.ndarray  # CNY/(unit/yr)/yr (sector)
+    variable_om_cny_per_unit: np.ndarray  # CNY/unit (sector)
+    benchmark_kgce_per_unit: np.ndarray  # product benchmark (level 1)
+    baseline_kgce_per_unit: np.ndarray  # product baseline (legal limit)
+    attr_bits: np.ndarray  # int64 attribute mask the line holds by itself
+    line_capex_cny: np.ndarray  # capex of building the line (new lines; 0 for existing)
+    line_lifetime_years: np.ndarray  # int64 economic lifetime of that capex (>= 1)
+    preinstalled: np.ndarray  # bool (N, K): technology already on the line, never charged
+
+
+class TechParams(NamedTuple):
+    """Per-technology constants, shape (K,), catalogue columns of technologies.csv."""
+
+    capex_fixed_cny: np.ndarray
+    capex_cny_per_t_per_day: np.ndarray
+    capex_cny_per_kwp: np.ndarray
+    om_frac_per_year: np.ndarray
+    fuel_saving_frac: np.ndarray
+    elec_saving_frac: np.ndarray
+    to_gas_frac: np.ndarray
+    to_alt_fuel_frac: np.ndarray
+    process_co2_cut_frac: np.ndarray
+    capture_rate: np.ndarray
+    capture_kwh_per_tco2: np.ndarray
+    capture_cny_per_tco2: np.ndarray
+    pv_kwp_per_m2: np.ndarray
+    pv_yield_kwh_per_kwp: np.ndarray
+    lifetime_years: np.ndarray  # int64, >= 1
+    grant_bits: np.ndarray  # int64 attribute bits the technology grants
+
+
+class YearParams(NamedTuple):
+    """Per-year prices and discounting, shape (Y,), base year first."""
+
+    coal_cny_per_tce: np.ndarray
+    gas_cny_per_m3: np.ndarray
+    electricity_cny_per_kwh: np.ndarray
+    alt_fuel_cny_per_tce: np.ndarray
+    carbon_cny_per_tco2: np.ndarray
+    free_allocation_frac: np.ndarray
+    discount_factor: np.ndarray  # (1 + r) ** -(y - base_year)
+
+
+class Constants(NamedTuple):
+    """Scenario scalars used by the formulas."""
+
+    base_year: int
+    horizon_end: int
+    discount_rate: float  # 1/yr
+    kgce_per_kwh: float
+    kgce_per_m3_gas: float
+    grid_kgco2_per_kwh: float
+    coal_tco2_per_tce: float
+    gas_kgco2_per_m3: float
+    alt_fuel_tco2_per_tce: float
+    alt_fuel_biogenic_frac: float
+
+
+@dataclass(frozen=True)
+class EvalArrays:
+    """Everything the kernels need for one plan, plus the labels to name the results."""
+
+    lines: LineParams
+    techs: TechParams
+    years_p: YearParams
+    consts: Constants
+    # plan decisions, rows = lines
+    retire_year: np.ndarray  # (N,) int64, first year not running
+    adopt_year: np.ndarray  # (N, K) int64, first year a technology is on the line
+    operating_days: np.ndarray  # (N, Y) float64 d/yr
+    # labels
+    line_ids: tuple[str, ...]
+    is_new: np.ndarray  # (N,) bool
+    sector_index: np.ndarray  # (N,) int64 into sector_names
+    sector_names: tuple[str, ...]
+    products: tuple[str, ...]
+    companies: tuple[str, ...]
+    cities: tuple[str, ...]
+    provinces: tuple[str, ...]
+    tech_ids: tuple[str, ...]
+    years: np.ndarray  # (Y,) int64 calendar years
+    attribute_names: tuple[str, ...]  # attribute_names[i] is bit i of every mask
+    new_line_signature: tuple[tuple[str, int, float], ...] = ()
+
+    @property
+    def n_lines(self) -> int:
+        return int(self.retire_year.shape[0])
+
+    @property
+    def n_techs(self) -> int:
+        return int(self.adopt_year.shape[1])
+
+    @property
+    def n_years(self) -> int:
+        return int(self.years.shape[0])
+
+    @property
+    def n_existing(self) -> int:
+        return int(self.n_lines - int(self.is_new.sum()))
+
+    def attribute_bit(self, name: str) -> int:
+        """Bit value (a power of two) of an attribute name."""
+        return 1 << self.attribute_names.index(name)
+
+
+class PlanArrays(NamedTuple):
+    """The plan-dependent arrays of one plan, for stacking plans that share their lines."""
+
+    retire_year: np.ndarray  # (N,) int64
+    adopt_year: np.ndarray  # (N, K) int64
+    operating_days: np.ndarray  # (N, Y) float64
+
+
+def _f64(values: object) -> np.ndarray:
+    return np.ascontiguousarray(np.asarray(values, dtype=np.float64))
+
+
+def _i64(values: object) -> np.ndarray:
+    return np.ascontiguousarray(np.asarray(values, dtype=np.int64))
+
+
+def attribute_names(instance: Instance) -> tuple[str, ...]:
+    """Every attribute an instance can mention, sorted (so the bits depend on the instance only).
+
+    Technology ids written in a line's ``attributes`` cell are not attributes: they mark
+    pre-installed technologies.
+    """
+    tech_ids = set(instance.technologies.index)
+    names: set[str] = set()
+    for cell in instance.lines["attributes"]:
+        names.update(a for a in split_list(cell) if a not in tech_ids)
+    for cell in instance.new_builds["attributes"]:
+        names.update(split_list(cell))
+    for cell in instance.technologies["grants_attribute"]:
+        names.update(split_list(cell))
+    if (instance.lines["pollution_grade"] == "A").any():
+        names.add("grade_a")
+    ordered = tuple(sorted(names))
+    if len(ordered) > MAX_ATTRIBUTES:
+        raise ValueError(f"{len(ordered)} attributes exceed the {MAX_ATTRIBUTES} the mask holds")
+    return ordered
+
+
+def _mask(names: list[str], bits: dict[str, int]) -> int:
+    mask = 0
+    for name in names:
+        mask |= bits[name]
+    return mask
+
+
+def new_line_signature(plan: Plan) -> tuple[tuple[str, int, float], ...]:
+    """What fixes the rows a plan's new lines add: plans with equal signatures stack."""
+    return tuple((n.sector, int(n.start_year), float(n.count)) for n in plan.new_lines)
+
+
+def _line_params(instance: Instance, plan: Plan, bits: dict[str, int]) -> tuple[
+        LineParams, dict[str, tuple[str, ...]], np.ndarray]:
+    """Line constants for existing then new lines, their text labels, and sector indices."""
+    sc = instance.scenario
+    lines = instance.lines
+    sectors = instance.sectors
+    products = instance.products
+    tech_pos = {t: k for k, t in enumerate(instance.technologies.index)}
+    n_old = len(lines)
+    n_new = len(plan.new_lines)
+    n_tech = len(tech_pos)
+    preinstalled = np.zeros((n_old + n_new, n_tech), dtype=np.bool_)
+    attr = []
+    for i, (cell, grade) in enumerate(zip(lines["attributes"], lines["pollution_grade"],
+                                          strict=True)):
+        items = split_list(cell)
+        for item in items:
+            if item in tech_pos:
+                preinstalled[i, tech_pos[item]] = True
+        names = [a for a in items if a not in tech_pos]
+        if grade == "A":
+            names.append("grade_a")
+        attr.append(_mask(names, bits))
+    line_sectors = list(lines["sector"])
+    line_products = list(lines["product"])
+    cols: dict[str, list[float]] = {
+        "capacity_per_year": list(lines["capacity_per_year"]),
+        "size_t_per_day": list(lines["size_t_per_day"]),
+        "fuel_kgce_per_unit": list(lines["fuel_kgce_per_unit"]),
+        "electricity_kwh_per_unit": list(lines["electricity_kwh_per_unit"]),
+        "gas_share": list(lines["gas_share"]),
+        "alt_fuel_share": list(lines["alt_fuel_share"]),
+        "process_co2_t_per_unit": list(lines["process_co2_t_per_unit"]),
+        "roof_area_m2": list(lines["roof_area_m2"]),
+    }
+    start = [sc.base_year - 1] * n_old
+    capex = [0.0] * n_old
+    life = [1] * n_old
+    for nl in plan.new_lines:
+        if nl.sector not in instance.new_builds.index:
+            raise ValueError(f"new line {nl.new_id}: sector {nl.sector!r} has no new_builds row")
+        if nl.count < 0:
+            raise ValueError(f"new line {nl.new_id}: count {nl.count} is negative")
+        if nl.start_year < sc.base_year:
+            raise ValueError(f"new line {nl.new_id}: start_year {nl.start_year} is before the "
+                             f"base year {sc.base_year}")
+        nb: dict[Any, Any] = instance.new_builds.loc[nl.sector].to_dict()
+        count = float(nl.count)
+        line_sectors.append(nl.sector)
+        line_products.append(str(nb["product"]))
+        cols["capacity_per_year"].append(float(nb["capacity_per_year"]) * count)
+        cols["size_t_per_day"].append(float(nb["size_t_per_day"]) * count)
+        cols["fuel_kgce_per_unit"].append(float(nb["fuel_kgce_per_unit"]))
+        cols["electricity_kwh_per_unit"].append(float(nb["electricity_kwh_per_unit"]))
+        cols["gas_share"].append(0.0)
+        cols["alt_fuel_share"].append(0.0)
+        cols["process_co2_t_per_unit"].append(float(nb["process_co2_t_per_unit"]))
+        cols["roof_area_m2"].append(0.0)
+        start.append(int(nl.start_year))
+        capex.append(float(nb["capex_cny_per_t_per_day"]) * float(nb["size_t_per_day"]) * count)
+        life.append(int(nb["lifetime_years"]))
+        attr.append(_mask(split_list(nb["attributes"]), bits))
+    sector_names = tuple(sectors.index)
+    sector_pos = {s: i for i, s in enumerate(sector_names)}
+
+    def by_sector(column: str) -> np.ndarray:
+        return _f64(sectors[column].reindex(line_sectors).to_numpy(dtype=np.float64))
+
+    def by_product(column: str) -> np.ndarray:
+        return _f64(products[column].reindex(line_products).to_numpy(dtype=np.float64))
+
+    params = LineParams(
+        start_year=_i64(start),
+        capacity_per_year=_f64(cols["capacity_per_year"]),
+        size_t_per_day=_f64(cols["size_t_per_day"]),
+        rated_days_per_year=by_sector("rated_days_per_year"),
+        fuel_kgce_per_unit=_f64(cols["fuel_kgce_per_unit"]),
+        electricity_kwh_per_unit=_f64(cols["electricity_kwh_per_unit"]),
+        gas_share=_f64(cols["gas_share"]),
+        alt_fuel_share=_f64(cols["alt_fuel_share"]),
+        process_co2_t_per_unit=_f64(cols["process_co2_t_per_unit"]),
+        roof_area_m2=_f64(cols["roof_area_m2"]),
+        fixed_om_cny_per_unit_capacity_year=by_sector("fixed_om_cny_per_unit_capacity_year"),
+        variable_om_cny_per_unit=by_sector("variable_om_cny_per_unit"),
+        benchmark_kgce_per_unit=by_product("benchmark_kgce_per_unit"),
+        baseline_kgce_per_unit=by_product("baseline_kgce_per_unit"),
+        attr_bits=_i64(attr),
+        line_capex_cny=_f64(capex),
+        line_lifetime_years=_i64(life),
+        preinstalled=np.ascontiguousarray(preinstalled),
+    )
+    provinces = list(lines["province"])
+    only = sorted(set(provinces))
+    new_province = only[0] if len(only) == 1 else ""
+    labels = {
+        "line_ids": tuple(lines["line_id"]) + tuple(n.new_id for n in plan.new_lines),
+        "sectors": tuple(line_sectors),
+        "products": tuple(line_products),
+        "companies": tuple(lines["company"]) + (NEW_LINE_COMPANY,) * n_new,
+        "cities": tuple(lines["city"]) + ("",) * n_new,
+        "provinces": tuple(provinces) + (new_province,) * n_new,
+    }
+    return params, labels, _i64([sector_pos[s] for s in line_sectors])
+
+
+def _tech_params(instance: Instance, bits: dict[str, int]) -> TechParams:
+    t = instance.technologies
+    return TechParams(
+        capex_fixed_cny=_f64(t["capex_fixed_cny"]),
+        capex_cny_per_t_per_day=_f64(t["capex_cny_per_t_per_day"]),
+        capex_cny_per_kwp=_f64(t["capex_cny_per_kwp"]),
+        om_frac_per_year=_f64(t["om_frac_per_year"]),
+        fuel_saving_frac=_f64(t["fuel_saving_frac"]),
+        elec_saving_frac=_f64(t["elec_saving_frac"]),
+        to_gas_frac=_f64(t["to_gas_frac"]),
+        to_alt_fuel_frac=_f64(t["to_alt_fuel_frac"]),
+        process_co2_cut_frac=_f64(t["process_co2_cut_frac"]),
+        capture_rate=_f64(t["capture_rate"]),
+        capture_kwh_per_tco2=_f64(t["capture_kwh_per_tco2"]),
+        capture_cny_per_tco2=_f64(t["capture_cny_per_tco2"]),
+        pv_kwp_per_m2=_f64(t["pv_kwp_per_m2"]),
+        pv_yield_kwh_per_kwp=_f64(t["pv_yield_kwh_per_kwp"]),
+        lifetime_years=_i64(t["lifetime_years"]),
+        grant_bits=_i64([_mask(split_list(c), bits) for c in t["grants_attribute"]]),
+    )
+
+
+def _year_params(instance: Instance) -> YearParams:
+    sc = instance.scenario
+    years = list(sc.years)
+    p = instance.prices.loc[years]
+    r = sc.discount_rate
+    return YearParams(
+        coal_cny_per_tce=_f64(p["coal_cny_per_tce"]),
+        gas_cny_per_m3=_f64(p["gas_cny_per_m3"]),
+        electricity_cny_per_kwh=_f64(p["electricity_cny_per_kwh"]),
+        alt_fuel_cny_per_tce=_f64(p["alt_fuel_cny_per_tce"]),
+        carbon_cny_per_tco2=_f64(p["carbon_cny_per_tco2"]),
+        free_allocation_frac=_f64(p["free_allocation_frac"]),
+        discount_factor=_f64([math.pow(1.0 + r, -(y - sc.base_year)) for y in years]),
+    )
+
+
+def _constants(instance: Instance) -> Constants:
+    sc = instance.scenario
+    return Constants(
+        base_year=int(sc.base_year),
+        horizon_end=int(sc.horizon_end),
+        discount_rate=float(sc.discount_rate),
+        kgce_per_kwh=float(sc.kgce_per_kwh),
+        kgce_per_m3_gas=float(sc.kgce_per_m3_gas),
+        grid_kgco2_per_kwh=float(sc.grid_kgco2_per_kwh),
+        coal_tco2_per_tce=float(sc.coal_tco2_per_tce),
+        gas_kgco2_per_m3=float(sc.gas_kgco2_per_m3),
+        alt_fuel_tco2_per_tce=float(sc.alt_fuel_tco2_per_tce),
+        alt_fuel_biogenic_frac=float(sc.alt_fuel_biogenic_frac),
+    )
+
+
+def plan_arrays(arrs: EvalArrays, plan: Plan) -> PlanArrays:
+    """The decision arrays of ``plan`` laid out on the rows of ``arrs``.
+
+    ``plan`` must build the same new lines (sector, start year, count) as the plan ``arrs``
+    was built from; its new lines' operating days may differ.
+    """
+    if new_line_signature(plan) != arrs.new_line_signature:
+        raise ValueError("plan builds different new lines than the arrays were built for")
+    n_old = arrs.n_existing
+    n_tech = arrs.n_techs
+    n_years = arrs.n_years
+    base_year = arrs.consts.base_year
+    retire = _i64(plan.retire_year)
+    adopt = _i64(plan.adopt_year)
+    days = _f64(plan.operating_days)
+    if retire.shape != (n_old,) or adopt.shape != (n_old, n_tech) or days.shape != (
+            n_old, n_years):
+        raise ValueError(
+            f"plan arrays have shapes retire {retire.shape}, adopt {adopt.shape}, days "
+            f"{days.shape}; expected ({n_old},), ({n_old}, {n_tech}), ({n_old}, {n_years})")
+    pre = arrs.lines.preinstalled[:n_old]
+    early = (adopt < base_year) & ~pre
+    if early.any():
+        row, col = (int(v[0]) for v in np.nonzero(early))
+        raise ValueError(
+            f"line {arrs.line_ids[row]} adopts {arrs.tech_ids[col]} in {adopt[row, col]}, "
+            f"before the base year {base_year}; list technologies already on a line in its "
+            "attributes cell instead")
+    # a technology already on the line is there from the base year whatever the plan says
+    adopt = np.where(pre, base_year, adopt)
+    new_retire = np.full(len(plan.new_lines), NEVER, dtype=np.int64)
+    new_adopt = np.full((len(plan.new_lines), n_tech), NEVER, dtype=np.int64)
+    new_days = np.zeros((len(plan.new_lines), n_years), dtype=np.float64)
+    for i, nl in enumerate(plan.new_lines):
+        d = np.asarray(nl.operating_days, dtype=np.float64)
+        if d.shape != (n_years,):
+            raise ValueError(f"new line {nl.new_id}: operating_days has shape {d.shape}, "
+                             f"expected ({n_years},)")
+        new_days[i] = d
+    all_days = np.concatenate([days, new_days])
+    if not np.isfinite(all_days).all() or (all_days < 0).any():
+        raise ValueError("operating_days must be finite and >= 0")
+    return PlanArrays(
+        retire_year=_i64(np.concatenate([retire, new_retire])),
+        adopt_year=_i64(np.concatenate([adopt, new_adopt])),
+        operating_days=_f64(all_days),
+    )
+
+
+def build_arrays(instance: Instance, plan: Plan) -> EvalArrays:
+    """Flatten ``instance`` and ``plan`` into the arrays the evaluation kernels read."""
+    names = attribute_names(instance)
+    bits = {name: 1 << i for i, name in enumerate(names)}
+    lines, labels, sector_index = _line_params(instance, plan, bits)
+    sc = instance.scenario
+    n_old = len(instance.lines)
+    n_all = n_old + len(plan.new_lines)
+    # placeholders for the plan arrays, replaced just below by plan_arrays()
+    shell = EvalArrays(
+        lines=lines,
+        techs=_tech_params(instance, bits),
+        years_p=_year_params(instance),
+        consts=_constants(instance),
+        retire_year=np.zeros(n_all, dtype=np.int64),
+        adopt_year=np.zeros((n_all, len(instance.technologies)), dtype=np.int64),
+        operating_days=np.zeros((n_all, len(sc.years)), dtype=np.float64),
+        line_ids=labels["line_ids"],
+        is_new=np.arange(n_all) >= n_old,
+        sector_index=sector_index,
+        sector_names=tuple(instance.sectors.index),
+        products=labels["products"],
+        companies=labels["companies"],
+        cities=labels["cities"],
+        provinces=labels["provinces"],
+        tech_ids=tuple(instance.technologies.index),
+        years=_i64(sc.years),
+        attribute_names=names,
+        new_line_signature=new_line_signature(plan),
+    )
+    decided = plan_arrays(shell, plan)
+    return with_plan(shell, decided)
+
+
+def with_plan(arrs: EvalArrays, decided: PlanArrays) -> EvalArrays:
+    """A copy of ``arrs`` carrying other decision arrays (same rows)."""
+    return replace(arrs, **decided._asdict())
+
+
+def synthetic_arrays(
+    rng: np.random.Generator,
+    n_lines: int,
+    n_techs: int = 30,
+    n_years: int = 7,
+    *,
+    base_year: int = 2024,
+    adopt_prob: float = 0.3,
+    retire_prob: float = 0.2,
+    zero_days_prob: float = 0.05,
+    preinstalled_prob: float = 0.02,
+    new_line_frac: float = 0.05,
+) -> EvalArrays:
+    """Random but plausible arrays (no Instance) for benchmarks and property tests.
+
+    Technology columns mix every kind of effect (savings, fuel switches, process cuts,
+    capture, PV); a share of rows behave like new lines (later start, own capex).
+    """
+    n, k, y = n_lines, n_techs, n_years
+    horizon_end = base_year + y - 1
+    years = np.arange(base_year, horizon_end + 1, dtype=np.int64)
+    n_attr = 4
+    is_new = rng.random(n) < new_line_frac
+    start = np.where(is_new, rng.integers(base_year, horizon_end + 2, n), base_year - 1)
+    gas = rng.random(n) * 0.5
+    alt = rng.random(n) * (1.0 - gas) * 0.5
+    size = rng.uniform(300.0, 8000.0, n)
+    lines = LineParams(
+        start_year=_i64(start),
+        capacity_per_year=_f64(size * 310.0),
+        size_t_per_day=_f64(size),
+        rated_days_per_year=_f64(rng.choice([310.0, 330.0, 365.0], n)),
+        fuel_kgce_per_unit=_f64(rng.uniform(5.0, 130.0, n)),
+        electricity_kwh_per_unit=_f64(rng.uniform(3.0, 80.0, n)),
+        gas_share=_f64(gas),
+        alt_fuel_share=_f64(alt),
+        process_co2_t_per_unit=_f64(rng.uniform(0.0, 0.6, n)),
+        roof_area_m2=_f64(np.where(rng.random(n) < 0.8, rng.uniform(0.0, 1e5, n), 0.0)),
+        fixed_om_cny_per_unit_capacity_year=_f64(rng.uniform(1.0, 40.0, n)),
+        variable_om_cny_per_unit=_f64(rng.uniform(5.0, 80.0, n)),
+        benchmark_kgce_per_unit=_f64(rng.uniform(5.0, 110.0, n)),
+        baseline_kgce_per_unit=_f64(rng.uniform(110.0, 140.0, n)),
+        attr_bits=_i64(rng.integers(0, 1 << n_attr, n)),
+        line_capex_cny=_f64(np.where(is_new, rng.uniform(1e8, 2e9, n), 0.0)),
+        line_lifetime_years=_i64(rng.integers(1, 40, n)),
+        preinstalled=np.ascontiguousarray(
+            (rng.random((n, k)) < preinstalled_prob) & ~is_new[:, None]),
+    )
+    kind = np.arange(k) % 6  # 0 savings, 1 gas, 2 alt fuel, 3 process, 4 capture, 5 PV
+
+    def where_kind(kinds: tuple[int, ...], values: np.ndarray) -> np.ndarray:
+        return _f64(np.where(np.isin(kind, kinds), values, 0.0))
+
+    techs = TechParams(
+        capex_fixed_cny=_f64(rng.uniform(0.0, 5e7, k)),
+        capex_cny_per_t_per_day=_f64(rng.uniform(0.0, 5e4, k)),
+        capex_cny_per_kwp=where_kind((5,), rng.uniform(2000.0, 5000.0, k)),
+        om_frac_per_year=_f64(rng.uniform(0.0, 0.06, k)),
+        fuel_saving_frac=where_kind((0, 2), rng.uniform(-0.1, 0.3, k)),
+        elec_saving_frac=where_kind((0,), rng.uniform(-0.5, 0.5, k)),
+        to_gas_frac=where_kind((1,), rng.uniform(0.0, 1.0, k)),
+        to_alt_fuel_frac=where_kind((2,), rng.uniform(0.0, 0.5, k)),
+        process_co2_cut_frac=where_kind((3,), rng.uniform(0.0, 0.4, k)),
+        capture_rate=where_kind((4,), rng.uniform(0.5, 0.95, k)),
+        capture_kwh_per_tco2=where_kind((4,), rng.uniform(100.0, 300.0, k)),
+        capture_cny_per_tco2=where_kind((4,), rng.uniform(100.0, 400.0, k)),
+        pv_kwp_per_m2=where_kind((5,), rng.uniform(0.05, 0.2, k)),
+        pv_yield_kwh_per_kwp=where_kind((5,), rng.uniform(800.0, 1500.0, k)),
+        lifetime_years=_i64(rng.integers(1, 30, k)),
+        grant_bits=_i64(np.where(rng.random(k) < 0.3, 1 << rng.integers(0, n_attr + 2, k), 0)),
+    )
+    r = float(rng.choice([0.0, 0.05, 0.08]))
+    years_p = YearParams(
+        coal_cny_per_tce=_f64(rng.uniform(800.0, 1500.0, y)),
+        gas_cny_per_m3=_f64(rng.uniform(2.5, 4.5, y)),
+        electricity_cny_per_kwh=_f64(rng.uniform(0.5, 0.8, y)),
+        alt_fuel_cny_per_tce=_f64(rng.uniform(-200.0, 500.0, y)),
+        carbon_cny_per_tco2=_f64(rng.uniform(0.0, 200.0, y)),
+        free_allocation_frac=_f64(rng.uniform(0.0, 1.0, y)),
+        discount_factor=_f64([math.pow(1.0 + r, -(yy - base_year)) for yy in years]),
+    )
+    consts = Constants(base_year, horizon_end, r, 0.1229, 1.33, 0.55, 2.62, 2.16, 2.0, 0.5)
+    adopted = rng.random((n, k)) < adopt_prob
+    adopt = np.where(adopted, rng.integers(base_year, horizon_end + 2, (n, k)), NEVER)
+    adopt = np.where(is_new[:, None], NEVER, adopt)
+    adopt = np.where(lines.preinstalled, base_year, adopt)
+    retire = np.where(rng.random(n) < retire_prob,
+                      rng.integers(base_year, horizon_end + 2, n), NEVER)
+    retire = np.where(is_new, NEVER, retire)
+    days = rng.uniform(0.0, 366.0, (n, y))
+    days = np.where(rng.random((n, y)) < zero_days_prob, 0.0, days)
+    ids = tuple(f"L{i}" for i in range(n))
+    return EvalArrays(
+        lines=lines, techs=techs, years_p=years_p, consts=consts,
+        retire_year=_i64(retire), adopt_year=_i64(adopt), operating_days=_f64(days),
+        line_ids=ids, is_new=is_new, sector_index=np.zeros(n, dtype=np.int64),
+        sector_names=("synthetic",), products=("synthetic",) * n,
+        companies=("synthetic",) * n, cities=("",) * n, provinces=("",) * n,
+        tech_ids=tuple(f"T{j}" for j in range(k)), years=years,
+        attribute_names=tuple(f"a{i}" for i in range(n_attr + 2)),
+    )

@@ -1,0 +1,555 @@
+r"""Numba kernels: what a plan does to every line in every year.
+
+This docstring is the one definition of the formulas; :mod:`optimizer.evaluator.reference`
+implements the same ones in plain Python and :func:`evaluate_numpy` in vectorised NumPy.
+Indices: line ``l``, calendar year ``y`` (base year .. horizon end ``H``), technology ``k`` in
+catalogue order. Output: ``out[m, l, y]`` for the measures ``m`` in :data:`MEASURES`.
+
+Running and active
+    running(l, y) = start_year[l] <= y < retire_year[l]. A line that is not running has every
+    measure 0 except the capex bookkeeping (capex, annuity, salvage, projects, npv of those).
+    active(l, k, y) = adopt_year[l, k] <= y and adopt_year[l, k] < retire_year[l] (a retrofit
+    "adopted" at or after retirement never happens). Effects below only apply while running.
+
+Production and energy (while running)
+    q   = capacity_per_year x operating_days[l, y] / rated_days_per_year            [unit/yr]
+    f   = fuel0 x Π_active (1 - fuel_saving_frac_k)                                 [kgce/unit]
+    e   = elec0 x Π_active (1 - elec_saving_frac_k)                                 [kWh/unit]
+          (savings on one stream multiply: two 5 % savings give 9.75 %; negative = more use)
+    I   = f + e x kgce_per_kwh        comprehensive intensity, production only     [kgce/unit]
+    fuel mix: c = 1 - gas0 - alt0, g = gas0, a = alt0; then for active k in catalogue order
+          dg = c x to_gas_frac_k, da = c x to_alt_fuel_frac_k; g += dg; a += da; c -= dg + da
+    F   = f x q                                                                      [kgce]
+    coal_tce = F c / 1000, gas_m3 = F g / kgce_per_m3_gas, alt_fuel_tce = F a / 1000
+    P   = proc0 x Π_active (1 - process_co2_cut_frac_k) x q                         [tCO2]
+    fuel_co2 (fossil) = coal_tce x coal_tco2_per_tce + gas_m3 x gas_kgco2_per_m3 / 1000
+                        + alt_fuel_tce x alt_fuel_tco2_per_tce x (1 - alt_fuel_biogenic_frac)
+    biogenic_co2 = alt_fuel_tce x alt_fuel_tco2_per_tce x alt_fuel_biogenic_frac (not in totals)
+    capture: R = P + fuel_co2; for active k in catalogue order cap_k = R x capture_rate_k;
+          R -= cap_k; captured += cap_k; capture_kwh += cap_k x capture_kwh_per_tco2_k;
+          capture_opex += cap_k x capture_cny_per_tco2_k
+    E   = e x q + capture_kwh                                                        [kWh]
+    kwp = roof_area_m2 x Σ_active pv_kwp_per_m2_k;  pv_kwh = Σ_active roof x pv_kwp_per_m2_k
+          x pv_yield_kwh_per_kwp_k; pv_self = min(pv_kwh, E) (PV only offsets the line's own
+          use); grid_kwh = E - pv_self; pv_mw = kwp / 1000
+    energy_kgce = F + E x kgce_per_kwh (all energy used, capture power included, PV not netted)
+    direct_co2 = P + fuel_co2 - captured;  indirect_co2 = grid_kwh x grid_kgco2_per_kwh / 1000
+    total_co2 = direct_co2 + indirect_co2                                            [tCO2]
+
+KPIs (while running)
+    running = 1; capacity_per_year; at_benchmark = [I <= benchmark + 1e-9];
+    worse_than_baseline = [I > baseline + 1e-9]; attr_bits = line bits | grant bits of active k
+    (float64, exact below 2**52); projects_started(y) = #k with adopt_year == y that are capex
+    items (see below) - counted even if the line is not running in y.
+
+Costs (nominal CNY in year y)
+    capex items: technology k on line l with adopt_year a, not pre-installed, a < retire_year
+    and base_year <= a <= H, costing capex_fixed_cny + capex_cny_per_t_per_day x size_t_per_day
+    + capex_cny_per_kwp x roof_area_m2 x pv_kwp_per_m2_k, lifetime n = lifetime_years_k; and a
+    new line's build cost line_capex_cny spent in its start year (if within the horizon).
+    capex(y)         = Σ items with a == y of capex
+    capex_annuity(y) = Σ items with a <= y <= a + n - 1 of capex x CRF(r, n), CRF =
+                       r / (1 - (1 + r)^-n), or 1 / n when r = 0 (kept after retirement:
+                       the debt stays); reported only, not part of the NPV
+    tech_om          = Σ_active om_frac_per_year_k x capex_k (0 for pre-installed)
+    fixed_om         = fixed_om_cny_per_unit_capacity_year x capacity_per_year
+    variable_om      = variable_om_cny_per_unit x q + capture_opex (capture_opex also alone)
+    fuel_cost        = coal_tce x coal_price + gas_m3 x gas_price + alt_fuel_tce x alt_price
+    electricity_cost = grid_kwh x electricity_price
+    carbon_cost      = carbon_price x direct_co2 x (1 - free_allocation_frac)
+    salvage (in the H column only) = Σ items capex x max(0, a + n - 1 - H) / n / (1 + r)
+                       (valued at H + 1, divided by 1 + r so the H discount factor applies)
+    npv(l, y) = df[y] x (capex + tech_om + fixed_om + variable_om + fuel_cost
+                         + electricity_cost + carbon_cost - salvage),  df[y] = (1+r)^-(y-base)
+Nothing divides by q, so zero operating days are fine.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from optimizer.evaluator.arrays import Constants, EvalArrays, LineParams, TechParams, YearParams
+
+MEASURES: tuple[str, ...] = (
+    "running",
+    "capacity_per_year",
+    "output_units",
+    "fuel_kgce_per_unit",
+    "electricity_kwh_per_unit",
+    "intensity_kgce_per_unit",
+    "at_benchmark",
+    "worse_than_baseline",
+    "fuel_kgce",
+    "coal_tce",
+    "gas_m3",
+    "alt_fuel_tce",
+    "electricity_kwh",
+    "capture_kwh",
+    "pv_kwh",
+    "pv_self_kwh",
+    "grid_kwh",
+    "energy_kgce",
+    "process_co2_t",
+    "fuel_co2_t",
+    "biogenic_co2_t",
+    "captured_co2_t",
+    "direct_co2_t",
+    "indirect_co2_t",
+    "total_co2_t",
+    "pv_mw",
+    "attr_bits",
+    "projects_started",
+    "capex_cny",
+    "capex_annuity_cny",
+    "tech_om_cny",
+    "fixed_om_cny",
+    "variable_om_cny",
+    "capture_opex_cny",
+    "fuel_cost_cny",
+    "electricity_cost_cny",
+    "carbon_cost_cny",
+    "salvage_cny",
+    "npv_cny",
+)
+"""Names of the first axis of every result array, in order."""
+
+N_MEASURES = len(MEASURES)
+MEASURE_INDEX: dict[str, int] = {name: i for i, name in enumerate(MEASURES)}
+
+# Compile-time constants for the kernel (numba freezes module-level ints).
+_RUNNING = MEASURE_INDEX["running"]
+_CAPACITY = MEASURE_INDEX["capacity_per_year"]
+_OUTPUT = MEASURE_INDEX["output_units"]
+_FUEL_INT = MEASURE_INDEX["fuel_kgce_per_unit"]
+_ELEC_INT = MEASURE_INDEX["electricity_kwh_per_unit"]
+_INTENSITY = MEASURE_INDEX["intensity_kgce_per_unit"]
+_AT_BENCH = MEASURE_INDEX["at_benchmark"]
+_WORSE = MEASURE_INDEX["worse_than_baseline"]
+_FUEL = MEASURE_INDEX["fuel_kgce"]
+_COAL = MEASURE_INDEX["coal_tce"]
+_GAS = MEASURE_INDEX["gas_m3"]
+_ALT = MEASURE_INDEX["alt_fuel_tce"]
+_ELEC = MEASURE_INDEX["electricity_kwh"]
+_CAPTURE_KWH = MEASURE_INDEX["capture_kwh"]
+_PV_KWH = MEASURE_INDEX["pv_kwh"]
+_PV_SELF = MEASURE_INDEX["pv_self_kwh"]
+_GRID = MEASURE_INDEX["grid_kwh"]
+_ENERGY = MEASURE_INDEX["energy_kgce"]
+_PROCESS = MEASURE_INDEX["process_co2_t"]
+_FUEL_CO2 = MEASURE_INDEX["fuel_co2_t"]
+_BIO_CO2 = MEASURE_INDEX["biogenic_co2_t"]
+_CAPTURED = MEASURE_INDEX["captured_co2_t"]
+_DIRECT = MEASURE_INDEX["direct_co2_t"]
+_INDIRECT = MEASURE_INDEX["indirect_co2_t"]
+_TOTAL = MEASURE_INDEX["total_co2_t"]
+_PV_MW = MEASURE_INDEX["pv_mw"]
+_ATTR = MEASURE_INDEX["attr_bits"]
+_PROJECTS = MEASURE_INDEX["projects_started"]
+_CAPEX = MEASURE_INDEX["capex_cny"]
+_ANNUITY = MEASURE_INDEX["capex_annuity_cny"]
+_TECH_OM = MEASURE_INDEX["tech_om_cny"]
+_FIXED_OM = MEASURE_INDEX["fixed_om_cny"]
+_VAR_OM = MEASURE_INDEX["variable_om_cny"]
+_CAPTURE_OPEX = MEASURE_INDEX["capture_opex_cny"]
+_FUEL_COST = MEASURE_INDEX["fuel_cost_cny"]
+_ELEC_COST = MEASURE_INDEX["electricity_cost_cny"]
+_CARBON_COST = MEASURE_INDEX["carbon_cost_cny"]
+_SALVAGE = MEASURE_INDEX["salvage_cny"]
+_NPV = MEASURE_INDEX["npv_cny"]
+
+_TOL = 1e-9
+"""Slack on the benchmark / baseline comparisons so a line exactly at the level counts."""
+
+
+@njit(cache=True)
+def _add_capex_item(out, p, l, spent_year, capex_cny, lifetime_years, base_year, horizon_end,
+                    discount_rate, discount_factor):
+    """Book one capex item: spend, annuity over its lifetime, salvage beyond the horizon."""
+    yi = spent_year - base_year
+    out[p, _CAPEX, l, yi] += capex_cny
+    out[p, _NPV, l, yi] += discount_factor[yi] * capex_cny
+    n = lifetime_years
+    # capital recovery factor; r = 0 is the plain 1/n repayment
+    crf = discount_rate / (1.0 - (1.0 + discount_rate) ** (-n)) if discount_rate > 0.0 else 1.0 / n
+    last = min(spent_year + n - 1, horizon_end)
+    for y in range(spent_year, last + 1):
+        out[p, _ANNUITY, l, y - base_year] += capex_cny * crf
+    years_left = spent_year + n - 1 - horizon_end
+    if years_left > 0:
+        hi = horizon_end - base_year
+        salvage = capex_cny * years_left / n / (1.0 + discount_rate)
+        out[p, _SALVAGE, l, hi] += salvage
+        out[p, _NPV, l, hi] -= discount_factor[hi] * salvage
+
+
+@njit(cache=True)
+def _evaluate_line(out, p, l, retire_year, adopt_year, operating_days, lp, tp, yp,
+                   c):
+    """Fill out[p, :, l, :] for line l of plan p (formulas in the module docstring)."""
+    n_years = out.shape[3]
+    n_techs = adopt_year.shape[2]
+    base_year = c.base_year
+    horizon_end = base_year + n_years - 1
+    start = lp.start_year[l]
+    retire = retire_year[p, l]
+    cap = lp.capacity_per_year[l]
+    size = lp.size_t_per_day[l]
+    roof = lp.roof_area_m2[l]
+    fuel0 = lp.fuel_kgce_per_unit[l]
+    elec0 = lp.electricity_kwh_per_unit[l]
+    gas0 = lp.gas_share[l]
+    alt0 = lp.alt_fuel_share[l]
+    proc0 = lp.process_co2_t_per_unit[l]
+    units_per_day = cap / lp.rated_days_per_year[l]
+    fixed_om = lp.fixed_om_cny_per_unit_capacity_year[l] * cap
+    var_om_rate = lp.variable_om_cny_per_unit[l]
+    bench = lp.benchmark_kgce_per_unit[l] + _TOL
+    baseline = lp.baseline_kgce_per_unit[l] + _TOL
+    alt_fossil_tco2_per_tce = c.alt_fuel_tco2_per_tce * (1.0 - c.alt_fuel_biogenic_frac)
+    alt_bio_tco2_per_tce = c.alt_fuel_tco2_per_tce * c.alt_fuel_biogenic_frac
+    gas_tco2_per_m3 = c.gas_kgco2_per_m3 / 1000.0
+    grid_tco2_per_kwh = c.grid_kgco2_per_kwh / 1000.0
+
+    for yi in range(n_years):
+        y = base_year + yi
+        if y < start or y >= retire:
+            for m in range(N_MEASURES):
+                out[p, m, l, yi] = 0.0
+            continue
+        fuel_mult = 1.0
+        elec_mult = 1.0
+        proc_mult = 1.0
+        coal = 1.0 - gas0 - alt0
+        gas = gas0
+        alt = alt0
+        # capture acts on what is left after earlier capture units: keep the product of
+        # (1 - rate) so far, so one pass over k suffices before the emissions are known
+        uncaptured = 1.0
+        capture_kwh_per_tco2 = 0.0
+        capture_cny_per_tco2 = 0.0
+        kwp_per_m2 = 0.0
+        pv_kwh_per_m2 = 0.0
+        bits = lp.attr_bits[l]
+        tech_om = 0.0
+        for k in range(n_techs):
+            a = adopt_year[p, l, k]
+            if a > y or a >= retire:
+                continue
+            fuel_mult *= 1.0 - tp.fuel_saving_frac[k]
+            elec_mult *= 1.0 - tp.elec_saving_frac[k]
+            proc_mult *= 1.0 - tp.process_co2_cut_frac[k]
+            d_gas = coal * tp.to_gas_frac[k]
+            d_alt = coal * tp.to_alt_fuel_frac[k]
+            gas += d_gas
+            alt += d_alt
+            coal -= d_gas + d_alt
+            rate = tp.capture_rate[k]
+            if rate > 0.0:
+                share = uncaptured * rate
+                capture_kwh_per_tco2 += share * tp.capture_kwh_per_tco2[k]
+                capture_cny_per_tco2 += share * tp.capture_cny_per_tco2[k]
+                uncaptured *= 1.0 - rate
+            kwp_per_m2 += tp.pv_kwp_per_m2[k]
+            pv_kwh_per_m2 += tp.pv_kwp_per_m2[k] * tp.pv_yield_kwh_per_kwp[k]
+            bits |= tp.grant_bits[k]
+            if not lp.preinstalled[l, k]:
+                capex_k = (tp.capex_fixed_cny[k] + tp.capex_cny_per_t_per_day[k] * size
+                           + tp.capex_cny_per_kwp[k] * roof * tp.pv_kwp_per_m2[k])
+                tech_om += tp.om_frac_per_year[k] * capex_k
+
+        q = units_per_day * operating_days[p, l, yi]
+        f = fuel0 * fuel_mult
+        e = elec0 * elec_mult
+        intensity = f + e * c.kgce_per_kwh
+        fuel_kgce = f * q
+        coal_tce = fuel_kgce * coal / 1000.0
+        gas_m3 = fuel_kgce * gas / c.kgce_per_m3_gas
+        alt_tce = fuel_kgce * alt / 1000.0
+        process = proc0 * proc_mult * q
+        fuel_co2 = (coal_tce * c.coal_tco2_per_tce + gas_m3 * gas_tco2_per_m3
+                    + alt_tce * alt_fossil_tco2_per_tce)
+        bio_co2 = alt_tce * alt_bio_tco2_per_tce
+        raw_co2 = process + fuel_co2
+        captured = raw_co2 * (1.0 - uncaptured)
+        capture_kwh = raw_co2 * capture_kwh_per_tco2
+        capture_opex = raw_co2 * capture_cny_per_tco2
+        elec_kwh = e * q + capture_kwh
+        pv_kwh = roof * pv_kwh_per_m2
+        pv_self = min(pv_kwh, elec_kwh)
+        grid_kwh = elec_kwh - pv_self
+        direct = raw_co2 - captured
+        indirect = grid_kwh * grid_tco2_per_kwh
+        var_om = var_om_rate * q + capture_opex
+        fuel_cost = (coal_tce * yp.coal_cny_per_tce[yi] + gas_m3 * yp.gas_cny_per_m3[yi]
+                     + alt_tce * yp.alt_fuel_cny_per_tce[yi])
+        elec_cost = grid_kwh * yp.electricity_cny_per_kwh[yi]
+        carbon_cost = yp.carbon_cny_per_tco2[yi] * direct * (1.0 - yp.free_allocation_frac[yi])
+
+        out[p, _RUNNING, l, yi] = 1.0
+        out[p, _CAPACITY, l, yi] = cap
+        out[p, _OUTPUT, l, yi] = q
+        out[p, _FUEL_INT, l, yi] = f
+        out[p, _ELEC_INT, l, yi] = e
+        out[p, _INTENSITY, l, yi] = intensity
+        out[p, _AT_BENCH, l, yi] = 1.0 if intensity <= bench else 0.0
+        out[p, _WORSE, l, yi] = 1.0 if intensity > baseline else 0.0
+        out[p, _FUEL, l, yi] = fuel_kgce
+        out[p, _COAL, l, yi] = coal_tce
+        out[p, _GAS, l, yi] = gas_m3
+        out[p, _ALT, l, yi] = alt_tce
+        out[p, _ELEC, l, yi] = elec_kwh
+        out[p, _CAPTURE_KWH, l, yi] = capture_kwh
+        out[p, _PV_KWH, l, yi] = pv_kwh
+        out[p, _PV_SELF, l, yi] = pv_self
+        out[p, _GRID, l, yi] = grid_kwh
+        out[p, _ENERGY, l, yi] = fuel_kgce + elec_kwh * c.kgce_per_kwh
+        out[p, _PROCESS, l, yi] = process
+        out[p, _FUEL_CO2, l, yi] = fuel_co2
+        out[p, _BIO_CO2, l, yi] = bio_co2
+        out[p, _CAPTURED, l, yi] = captured
+        out[p, _DIRECT, l, yi] = direct
+        out[p, _INDIRECT, l, yi] = indirect
+        out[p, _TOTAL, l, yi] = direct + indirect
+        out[p, _PV_MW, l, yi] = roof * kwp_per_m2 / 1000.0
+        out[p, _ATTR, l, yi] = float(bits)
+        out[p, _PROJECTS, l, yi] = 0.0
+        out[p, _CAPEX, l, yi] = 0.0
+        out[p, _ANNUITY, l, yi] = 0.0
+        out[p, _TECH_OM, l, yi] = tech_om
+        out[p, _FIXED_OM, l, yi] = fixed_om
+        out[p, _VAR_OM, l, yi] = var_om
+        out[p, _CAPTURE_OPEX, l, yi] = capture_opex
+        out[p, _FUEL_COST, l, yi] = fuel_cost
+        out[p, _ELEC_COST, l, yi] = elec_cost
+        out[p, _CARBON_COST, l, yi] = carbon_cost
+        out[p, _SALVAGE, l, yi] = 0.0
+        out[p, _NPV, l, yi] = yp.discount_factor[yi] * (
+            tech_om + fixed_om + var_om + fuel_cost + elec_cost + carbon_cost)
+
+    # Capex items are booked after the year loop because they land in years the line may not
+    # run (annuities and salvage outlive retirement).
+    for k in range(n_techs):
+        a = adopt_year[p, l, k]
+        if lp.preinstalled[l, k] or a >= retire or a < base_year or a > horizon_end:
+            continue
+        capex_k = (tp.capex_fixed_cny[k] + tp.capex_cny_per_t_per_day[k] * size
+                   + tp.capex_cny_per_kwp[k] * roof * tp.pv_kwp_per_m2[k])
+        out[p, _PROJECTS, l, a - base_year] += 1.0
+        _add_capex_item(out, p, l, a, capex_k, tp.lifetime_years[k], base_year, horizon_end,
+                        c.discount_rate, yp.discount_factor)
+    if base_year <= start <= horizon_end and start < retire:
+        _add_capex_item(out, p, l, start, lp.line_capex_cny[l], lp.line_lifetime_years[l],
+                        base_year, horizon_end, c.discount_rate, yp.discount_factor)
+
+
+@njit(cache=True, parallel=True)
+def evaluate_batch_kernel(retire_year, adopt_year, operating_days, lp, tp, yp,
+                          c):
+    """Evaluate P plans sharing their lines: retire (P, N), adopt (P, N, K), days (P, N, Y).
+
+    Returns out (P, M, N, Y) float64, M = len(MEASURES).
+    """
+    n_plans, n_lines = retire_year.shape
+    n_years = operating_days.shape[2]
+    out = np.empty((n_plans, N_MEASURES, n_lines, n_years))
+    for i in prange(n_plans * n_lines):
+        p = i // n_lines
+        _evaluate_line(out, p, i - p * n_lines, retire_year, adopt_year, operating_days,
+                       lp, tp, yp, c)
+    return out
+
+
+@njit(cache=True)
+def evaluate_kernel(retire_year, adopt_year, operating_days, lp, tp, yp,
+                    c):
+    """Evaluate one plan: retire (N,), adopt (N, K), days (N, Y) -> out (M, N, Y) float64."""
+    n_lines, n_techs = adopt_year.shape
+    n_years = operating_days.shape[1]
+    out = evaluate_batch_kernel(
+        retire_year.reshape((1, n_lines)),
+        adopt_year.reshape((1, n_lines, n_techs)),
+        operating_days.reshape((1, n_lines, n_years)),
+        lp, tp, yp, c)
+    return out[0]
+
+
+def run_kernel(arrs: EvalArrays) -> np.ndarray:
+    """Evaluate the plan held in ``arrs`` with numba: (M, N, Y) float64."""
+    return evaluate_kernel(arrs.retire_year, arrs.adopt_year, arrs.operating_days,
+                           arrs.lines, arrs.techs, arrs.years_p, arrs.consts)
+
+
+def run_batch_kernel(arrs: EvalArrays, retire_year: np.ndarray, adopt_year: np.ndarray,
+                     operating_days: np.ndarray) -> np.ndarray:
+    """Evaluate stacked plans on the lines of ``arrs``: (P, M, N, Y) float64."""
+    return evaluate_batch_kernel(
+        np.ascontiguousarray(retire_year, dtype=np.int64),
+        np.ascontiguousarray(adopt_year, dtype=np.int64),
+        np.ascontiguousarray(operating_days, dtype=np.float64),
+        arrs.lines, arrs.techs, arrs.years_p, arrs.consts)
+
+
+def _exclusive_cumprod(factors: np.ndarray) -> np.ndarray:
+    """Product of the factors before each position along the last axis (1 at position 0)."""
+    before = np.ones_like(factors)
+    if factors.shape[-1] > 1:
+        before[..., 1:] = np.cumprod(factors[..., :-1], axis=-1)
+    return before
+
+
+def evaluate_numpy(arrs: EvalArrays) -> np.ndarray:
+    """The same formulas vectorised with NumPy over (line, year, technology) arrays.
+
+    Exists to measure what the numba kernel buys and to cross-check it; (M, N, Y) float64.
+    """
+    lp: LineParams = arrs.lines
+    tp: TechParams = arrs.techs
+    yp: YearParams = arrs.years_p
+    c: Constants = arrs.consts
+    n_lines, n_techs = arrs.adopt_year.shape
+    n_years = arrs.operating_days.shape[1]
+    base, horizon_end, r = c.base_year, c.base_year + n_years - 1, c.discount_rate
+    years = base + np.arange(n_years)
+    retire = arrs.retire_year[:, None]
+    adopt = arrs.adopt_year
+    running = (lp.start_year[:, None] <= years) & (years < retire)  # (N, Y)
+    run = running.astype(np.float64)
+    happens = adopt < retire  # (N, K)
+    active = (adopt[:, None, :] <= years[None, :, None]) & happens[:, None, :]  # (N, Y, K)
+    act = active.astype(np.float64)
+
+    def prod_active(frac: np.ndarray) -> np.ndarray:
+        return np.where(active, 1.0 - frac, 1.0).prod(axis=2)
+
+    fuel_mult = prod_active(tp.fuel_saving_frac)
+    elec_mult = prod_active(tp.elec_saving_frac)
+    proc_mult = prod_active(tp.process_co2_cut_frac)
+    switch = tp.to_gas_frac + tp.to_alt_fuel_frac
+    coal_keep = np.where(active, 1.0 - switch, 1.0)
+    coal0 = (1.0 - lp.gas_share - lp.alt_fuel_share)[:, None, None]
+    coal_before = coal0 * _exclusive_cumprod(coal_keep)  # coal share when k acts
+    gas = lp.gas_share[:, None] + (coal_before * act * tp.to_gas_frac).sum(axis=2)
+    alt = lp.alt_fuel_share[:, None] + (coal_before * act * tp.to_alt_fuel_frac).sum(axis=2)
+    coal = coal0[:, :, 0] * coal_keep.prod(axis=2)
+    cap_keep = np.where(active, 1.0 - tp.capture_rate, 1.0)
+    cap_share = _exclusive_cumprod(cap_keep) * act * tp.capture_rate  # of the raw CO2
+    capture_kwh_per_t = (cap_share * tp.capture_kwh_per_tco2).sum(axis=2)
+    capture_cny_per_t = (cap_share * tp.capture_cny_per_tco2).sum(axis=2)
+    uncaptured = cap_keep.prod(axis=2)
+    kwp_per_m2 = act @ tp.pv_kwp_per_m2
+    pv_kwh_per_m2 = act @ (tp.pv_kwp_per_m2 * tp.pv_yield_kwh_per_kwp)
+    grants = np.where(active, tp.grant_bits, 0)
+    bits = lp.attr_bits[:, None] | np.bitwise_or.reduce(grants, axis=2)
+    roof = lp.roof_area_m2
+    capex_k = (tp.capex_fixed_cny + np.outer(lp.size_t_per_day, tp.capex_cny_per_t_per_day)
+               + np.outer(roof, tp.capex_cny_per_kwp * tp.pv_kwp_per_m2))  # (N, K)
+    capex_k = np.where(lp.preinstalled, 0.0, capex_k)
+    tech_om = (act * (tp.om_frac_per_year * capex_k)[:, None, :]).sum(axis=2) * run
+
+    q = (lp.capacity_per_year / lp.rated_days_per_year)[:, None] * arrs.operating_days * run
+    f = lp.fuel_kgce_per_unit[:, None] * fuel_mult * run
+    e = lp.electricity_kwh_per_unit[:, None] * elec_mult * run
+    intensity = f + e * c.kgce_per_kwh
+    fuel_kgce = f * q
+    coal_tce = fuel_kgce * coal / 1000.0
+    gas_m3 = fuel_kgce * gas / c.kgce_per_m3_gas
+    alt_tce = fuel_kgce * alt / 1000.0
+    process = lp.process_co2_t_per_unit[:, None] * proc_mult * q
+    fuel_co2 = (coal_tce * c.coal_tco2_per_tce + gas_m3 * (c.gas_kgco2_per_m3 / 1000.0)
+                + alt_tce * (c.alt_fuel_tco2_per_tce * (1.0 - c.alt_fuel_biogenic_frac)))
+    raw = process + fuel_co2
+    captured = raw * (1.0 - uncaptured)
+    capture_kwh = raw * capture_kwh_per_t
+    capture_opex = raw * capture_cny_per_t
+    elec_kwh = e * q + capture_kwh
+    pv_kwh = roof[:, None] * pv_kwh_per_m2 * run
+    pv_self = np.minimum(pv_kwh, elec_kwh)
+    grid = elec_kwh - pv_self
+    direct = raw - captured
+    indirect = grid * (c.grid_kgco2_per_kwh / 1000.0)
+    fixed_om = (lp.fixed_om_cny_per_unit_capacity_year * lp.capacity_per_year)[:, None] * run
+    var_om = lp.variable_om_cny_per_unit[:, None] * q + capture_opex
+    fuel_cost = (coal_tce * yp.coal_cny_per_tce + gas_m3 * yp.gas_cny_per_m3
+                 + alt_tce * yp.alt_fuel_cny_per_tce)
+    elec_cost = grid * yp.electricity_cny_per_kwh
+    carbon_cost = yp.carbon_cny_per_tco2 * direct * (1.0 - yp.free_allocation_frac)
+
+    # capex items: technologies (N, K) then the line itself (N,)
+    items = (~lp.preinstalled & happens & (adopt >= base) & (adopt <= horizon_end))
+    item_capex = np.concatenate([np.where(items, capex_k, 0.0),
+                                 np.zeros((n_lines, 1))], axis=1)
+    line_item = (lp.start_year >= base) & (lp.start_year <= horizon_end) & (
+        lp.start_year < arrs.retire_year)
+    item_capex[:, -1] = np.where(line_item, lp.line_capex_cny, 0.0)
+    item_year = np.concatenate([adopt, lp.start_year[:, None]], axis=1)
+    item_life = np.concatenate([np.broadcast_to(tp.lifetime_years, (n_lines, n_techs)),
+                                lp.line_lifetime_years[:, None]], axis=1).astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        crf = (r / (1.0 - (1.0 + r) ** -item_life)) if r > 0 else 1.0 / item_life
+    spent = item_year[:, :, None] == years  # (N, K+1, Y)
+    capex = (spent * item_capex[:, :, None]).sum(axis=1)
+    projects = (spent[:, :n_techs] & items[:, :, None]).sum(axis=1).astype(np.float64)
+    in_life = (years >= item_year[:, :, None]) & (years <= item_year[:, :, None] + item_life[
+        :, :, None] - 1)
+    annuity = (in_life * (item_capex * crf)[:, :, None]).sum(axis=1)
+    left = np.maximum(0.0, item_year + item_life - 1 - horizon_end)
+    salvage = np.zeros((n_lines, n_years))
+    salvage[:, -1] = (item_capex * left / item_life).sum(axis=1) / (1.0 + r)
+    npv = yp.discount_factor * (capex + tech_om + fixed_om + var_om + fuel_cost + elec_cost
+                                + carbon_cost - salvage)
+    cap = lp.capacity_per_year[:, None] * run
+    result = {
+        "running": run,
+        "capacity_per_year": cap,
+        "output_units": q,
+        "fuel_kgce_per_unit": f,
+        "electricity_kwh_per_unit": e,
+        "intensity_kgce_per_unit": intensity,
+        "at_benchmark": running * (intensity <= lp.benchmark_kgce_per_unit[:, None] + _TOL),
+        "worse_than_baseline": running * (intensity > lp.baseline_kgce_per_unit[:, None] + _TOL),
+        "fuel_kgce": fuel_kgce,
+        "coal_tce": coal_tce,
+        "gas_m3": gas_m3,
+        "alt_fuel_tce": alt_tce,
+        "electricity_kwh": elec_kwh,
+        "capture_kwh": capture_kwh,
+        "pv_kwh": pv_kwh,
+        "pv_self_kwh": pv_self,
+        "grid_kwh": grid,
+        "energy_kgce": fuel_kgce + elec_kwh * c.kgce_per_kwh,
+        "process_co2_t": process,
+        "fuel_co2_t": fuel_co2,
+        "biogenic_co2_t": alt_tce * (c.alt_fuel_tco2_per_tce * c.alt_fuel_biogenic_frac),
+        "captured_co2_t": captured,
+        "direct_co2_t": direct,
+        "indirect_co2_t": indirect,
+        "total_co2_t": direct + indirect,
+        "pv_mw": roof[:, None] * kwp_per_m2 / 1000.0 * run,
+        "attr_bits": np.where(running, bits, 0),
+        "projects_started": projects,
+        "capex_cny": capex,
+        "capex_annuity_cny": annuity,
+        "tech_om_cny": tech_om,
+        "fixed_om_cny": fixed_om,
+        "variable_om_cny": var_om,
+        "capture_opex_cny": capture_opex,
+        "fuel_cost_cny": fuel_cost,
+        "electricity_cost_cny": elec_cost,
+        "carbon_cost_cny": carbon_cost,
+        "salvage_cny": salvage,
+        "npv_cny": npv,
+    }
+    return np.stack([np.asarray(result[m], dtype=np.float64) for m in MEASURES])
+
+
+__all__ = [
+    "MEASURES",
+    "MEASURE_INDEX",
+    "N_MEASURES",
+    "evaluate_batch_kernel",
+    "evaluate_kernel",
+    "evaluate_numpy",
+    "run_batch_kernel",
+    "run_kernel",
+]

@@ -1,0 +1,340 @@
+"""Retrofit packages: the technology combinations a line may carry, evaluated exactly.
+
+Savings multiply, fuel switches act on what coal is left and capture acts on what CO2 is left,
+so a line's figures are not linear in its technologies. The planning model therefore chooses
+*packages* (one per line and period) whose figures come from the exact kernels; interactions
+are then exact inside a linear model.
+
+Enumeration and bounding rule, per line:
+
+1. Candidate technologies: sector listed, ``min_size <= size <= max_size``, not pre-installed.
+2. Combinations: at most one technology per ``exclusive_group``; prerequisites present (or
+   pre-installed). If the number of combinations exceeds ``MAX_ENUMERATED`` (4 096), the
+   candidates with the worst standalone cost per tonne of CO2 avoided are dropped one by one
+   (never those granting an attribute or rooftop PV, which targets count) until it fits.
+3. Every combination is evaluated with the numba kernel at two output levels (minimum and
+   maximum operating days), giving exact per-unit and per-year figures for every year.
+4. Dominated packages are dropped: *p* is dominated when another package is no later
+   (earliest year), no dearer (annualised cost at reference prices and rated days), no worse on
+   comprehensive intensity and on total CO2, installs at least as much PV, grants every
+   attribute *p* grants and — only when the instance counts projects — has at least as many
+   technologies.
+5. If more than ``MAX_KEPT`` (24) remain, the kept set is: the empty package, every Pareto single
+   technology, the cheapest package for each carbon price in ``CARBON_GRID`` (the supported
+   points of the cost–CO2 frontier), the cheapest package at or below the benchmark and the
+   cheapest one granting each attribute and the cheapest with PV for each of those carbon prices,
+   then the remaining Pareto packages by cost + 200 CNY/tCO2.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from optimizer.data.consistency import split_list
+from optimizer.data.instance import Instance
+from optimizer.evaluator.arrays import build_arrays
+from optimizer.evaluator.kernels import MEASURE_INDEX, run_kernel
+from optimizer.evaluator.plan import NEVER, Plan
+
+MAX_ENUMERATED = 4096
+MAX_KEPT = 24
+CARBON_GRID = (0.0, 50.0, 100.0, 200.0, 400.0, 800.0, 1600.0)
+
+
+@dataclass
+class PackageSet:
+    """Kept packages of every line, with exact coefficients per evaluated year.
+
+    Arrays are indexed by package ``j`` (rows) and calendar year (columns, base year first).
+    Per-year flows while running with output ``q`` (unit/yr) are ``a + b·q``.
+    """
+
+    line_pos: np.ndarray  # (P,) index into instance.lines
+    techs: list[tuple[int, ...]]  # technology positions (instance.technologies order)
+    earliest_year: np.ndarray  # (P,)
+    intensity_kgce_per_unit: np.ndarray  # (P,)
+    at_benchmark: np.ndarray  # (P,) bool
+    worse_than_baseline: np.ndarray  # (P,) bool
+    pv_mw: np.ndarray  # (P,)
+    attr_bits: np.ndarray  # (P,) int64
+    cost_fixed_cny: np.ndarray  # (P, Y) CNY/yr while running (undiscounted, nominal)
+    cost_per_unit_cny: np.ndarray  # (P, Y) CNY/unit
+    co2_fixed_t: np.ndarray  # (P, Y) tCO2/yr while running
+    co2_per_unit_t: np.ndarray  # (P, Y) tCO2/unit
+    q_min: np.ndarray  # (P,) unit/yr fewest output when running
+    q_max: np.ndarray  # (P,) unit/yr most output (rated days)
+    tech_capex_cny: np.ndarray  # (L, K) capex of technology k on line l (nan: not applicable)
+    stats: pd.DataFrame  # per line: candidates, enumerated, pareto, kept
+    attribute_names: tuple[str, ...]
+
+    def of_line(self, line: int) -> np.ndarray:
+        return np.flatnonzero(self.line_pos == line)
+
+
+def candidate_techs(instance: Instance) -> list[list[int]]:
+    """Technology positions applicable to each line (rule 1)."""
+    techs = instance.technologies
+    sectors = [set(split_list(s)) for s in techs["sectors"]]
+    out = []
+    tech_ids = list(techs.index)
+    for _, line in instance.lines.iterrows():
+        pre = set(split_list(line["attributes"]))
+        size = line["size_t_per_day"]
+        out.append([
+            k for k, tid in enumerate(tech_ids)
+            if line["sector"] in sectors[k]
+            and techs.iloc[k]["min_size_t_per_day"] <= size <= techs.iloc[k]["max_size_t_per_day"]
+            and tid not in pre
+        ])
+    return out
+
+
+def enumerate_combinations(instance: Instance, line: int, candidates: list[int]) -> list[tuple[int, ...]]:
+    """All combinations of ``candidates`` respecting exclusive groups and prerequisites."""
+    techs = instance.technologies
+    tech_ids = list(techs.index)
+    pre_installed = set(split_list(instance.lines.iloc[line]["attributes"]))
+    groups: dict[str, list[int]] = {}
+    for k in candidates:
+        group = techs.iloc[k]["exclusive_group"] or f"_own_{k}"
+        groups.setdefault(group, []).append(k)
+    options = [[None, *members] for members in groups.values()]
+    combos = []
+    for choice in itertools.product(*options):
+        chosen = tuple(sorted(k for k in choice if k is not None))
+        ids = {tech_ids[k] for k in chosen} | pre_installed
+        if all(p in ids for k in chosen for p in split_list(techs.iloc[k]["prerequisites"])):
+            combos.append(chosen)
+    return combos
+
+
+def _count(instance: Instance, candidates: list[int]) -> int:
+    groups: dict[str, int] = {}
+    for k in candidates:
+        group = instance.technologies.iloc[k]["exclusive_group"] or f"_own_{k}"
+        groups[group] = groups.get(group, 0) + 1
+    return math.prod(n + 1 for n in groups.values())
+
+
+def _evaluate_virtual(instance: Instance, line_of: np.ndarray, combos: list[tuple[int, ...]],
+                      days: np.ndarray) -> np.ndarray:
+    """Run the kernel on virtual copies of lines carrying whole packages from the base year."""
+    sc = instance.scenario
+    lines = instance.lines.iloc[line_of].copy()
+    lines["line_id"] = [f"{lid}#{j}" for j, lid in enumerate(lines["line_id"])]
+    lines.index = lines["line_id"].to_numpy()
+    virtual = replace(instance, lines=lines)
+    n, k = len(lines), len(instance.technologies)
+    n_years = len(sc.years)
+    adopt = np.full((n, k), NEVER, dtype=np.int64)
+    for j, combo in enumerate(combos):
+        adopt[j, list(combo)] = sc.base_year
+    plan = Plan(retire_year=np.full(n, NEVER, dtype=np.int64), swapped=np.zeros(n, dtype=bool),
+                adopt_year=adopt, operating_days=np.repeat(days[:, None], n_years, axis=1))
+    return run_kernel(build_arrays(virtual, plan))
+
+
+_COST_MEASURES = ("tech_om_cny", "fixed_om_cny", "variable_om_cny", "capture_opex_cny",
+                  "fuel_cost_cny", "electricity_cost_cny", "carbon_cost_cny")
+
+
+def _flows(out: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    cost = sum(out[MEASURE_INDEX[m]] for m in _COST_MEASURES)
+    return np.asarray(cost), out[MEASURE_INDEX["total_co2_t"]], out[MEASURE_INDEX["output_units"]]
+
+
+def build_packages(instance: Instance, counts_projects: bool | None = None) -> PackageSet:
+    """Enumerate, evaluate, filter and bound the packages of every line (module docstring)."""
+    sc = instance.scenario
+    lines = instance.lines
+    techs = instance.technologies
+    if counts_projects is None:
+        counts_projects = bool((instance.targets["kind"] == "projects_min").any())
+    candidates = candidate_techs(instance)
+    rated = lines["sector"].map(instance.sectors["rated_days_per_year"]).to_numpy(float)
+    min_days = lines["sector"].map(instance.sectors["min_operating_days"]).to_numpy(float)
+    capacity = lines["capacity_per_year"].to_numpy(float)
+    r = sc.discount_rate
+    base_prices = instance.prices.loc[sc.base_year]
+    grid_factor = sc.grid_kgco2_per_kwh / 1000.0
+
+    # Standalone single-technology evaluation: capex per (line, tech) and a screening score.
+    single_line = [l for l, cands in enumerate(candidates) for _ in [None, *cands]]
+    single_combo = [c for cands in candidates for c in [(), *((k,) for k in cands)]]
+    single_days = rated[single_line]
+    single = _evaluate_virtual(instance, np.array(single_line, dtype=np.int64), single_combo,
+                               single_days)
+    tech_capex = np.full((len(lines), len(techs)), np.nan)
+    b = 0
+    screen: dict[int, dict[int, float]] = {}
+    for line, cands in enumerate(candidates):
+        base_cost = _flows(single[:, b:b + 1, 0:1])
+        screen[line] = {}
+        for offset, k in enumerate(cands, start=1):
+            capex = single[MEASURE_INDEX["capex_cny"], b + offset, 0]
+            tech_capex[line, k] = capex
+            lifetime = int(techs.iloc[k]["lifetime_years"])
+            annuity = capex * (r / (1 - (1 + r) ** -lifetime) if r > 0 else 1 / lifetime)
+            cost = _flows(single[:, b + offset:b + offset + 1, 0:1])
+            d_cost = float(cost[0].sum() - base_cost[0].sum()) + annuity
+            d_co2 = float(base_cost[1].sum() - cost[1].sum())
+            screen[line][k] = d_cost / d_co2 if d_co2 > 1e-9 else math.inf
+        b += 1 + len(cands)
+
+    kept_rows: list[dict] = []
+    stats = []
+    all_line: list[int] = []
+    all_combos: list[tuple[int, ...]] = []
+    for line, cands in enumerate(candidates):
+        cands = list(cands)
+        protected = {k for k in cands if techs.iloc[k]["grants_attribute"] or
+                     techs.iloc[k]["pv_kwp_per_m2"] > 0}
+        while _count(instance, cands) > MAX_ENUMERATED:
+            droppable = [k for k in cands if k not in protected]
+            if not droppable:
+                break
+            cands.remove(max(droppable, key=lambda k: screen[line][k]))
+        combos = enumerate_combinations(instance, line, cands)
+        stats.append({"line_id": lines.index[line], "candidates": len(candidates[line]),
+                      "screened_out": len(candidates[line]) - len(cands),
+                      "enumerated": len(combos)})
+        all_line.extend([line] * len(combos))
+        all_combos.extend(combos)
+
+    line_of = np.array(all_line, dtype=np.int64)
+    lo_days = np.maximum(min_days[line_of], 1.0)
+    hi_days = rated[line_of]
+    out_lo = _evaluate_virtual(instance, line_of, all_combos, lo_days)
+    out_hi = _evaluate_virtual(instance, line_of, all_combos, hi_days)
+    cost_lo, co2_lo, q_lo = _flows(out_lo)
+    cost_hi, co2_hi, q_hi = _flows(out_hi)
+    dq = np.maximum(q_hi - q_lo, 1e-12)
+    cost_slope = (cost_hi - cost_lo) / dq
+    cost_icpt = cost_lo - cost_slope * q_lo
+    co2_slope = (co2_hi - co2_lo) / dq
+    co2_icpt = co2_lo - co2_slope * q_lo
+    # PV credit is linear in output only while PV does not exceed the line's own power use;
+    # such packages must run at least at the output where use equals generation.
+    pv_kwh = out_hi[MEASURE_INDEX["pv_kwh"], :, -1]
+    elec_hi = out_hi[MEASURE_INDEX["electricity_kwh"], :, -1]
+    q_pv = np.where(pv_kwh > 0, pv_kwh * q_hi[:, -1] / np.maximum(elec_hi, 1e-12), 0.0)
+    capped_lo = out_lo[MEASURE_INDEX["pv_self_kwh"], :, -1] < pv_kwh - 1e-6
+    q_min = np.maximum(q_lo[:, -1], q_pv)
+    feasible = q_min <= q_hi[:, -1] * (1 + 1e-9)
+    if capped_lo.any():
+        # recompute the linear fit between q_pv and rated output where PV was capped at q_lo
+        idx = np.flatnonzero(capped_lo & feasible)
+        if len(idx):
+            days_pv = q_pv[idx] / capacity[line_of[idx]] * rated[line_of[idx]]
+            out_pv = _evaluate_virtual(instance, line_of[idx], [all_combos[i] for i in idx],
+                                       np.minimum(days_pv * (1 + 1e-9), hi_days[idx]))
+            c_pv, e_pv, qq = _flows(out_pv)
+            dq2 = np.maximum(q_hi[idx] - qq, 1e-12)
+            cost_slope[idx] = (cost_hi[idx] - c_pv) / dq2
+            cost_icpt[idx] = c_pv - cost_slope[idx] * qq
+            co2_slope[idx] = (co2_hi[idx] - e_pv) / dq2
+            co2_icpt[idx] = e_pv - co2_slope[idx] * qq
+            q_min[idx] = qq[:, -1]
+
+    base_col = 0
+    intensity = out_hi[MEASURE_INDEX["intensity_kgce_per_unit"], :, base_col]
+    at_bench = out_hi[MEASURE_INDEX["at_benchmark"], :, base_col] > 0.5
+    worse = out_hi[MEASURE_INDEX["worse_than_baseline"], :, base_col] > 0.5
+    pv_mw = out_hi[MEASURE_INDEX["pv_mw"], :, base_col]
+    attr = out_hi[MEASURE_INDEX["attr_bits"], :, base_col].astype(np.int64)
+    earliest = np.array([max([int(techs.iloc[k]["earliest_year"]) for k in c] or [sc.base_year])
+                         for c in all_combos])
+    capex_total = np.array([np.nansum(tech_capex[line_of[j], list(c)]) if c else 0.0
+                            for j, c in enumerate(all_combos)])
+    lifetimes = techs["lifetime_years"].to_numpy(int)
+    annuity = np.array([
+        sum(tech_capex[line_of[j], k] * (r / (1 - (1 + r) ** -int(lifetimes[k])) if r > 0
+                                         else 1 / lifetimes[k]) for k in c)
+        for j, c in enumerate(all_combos)])
+    ref_cost = cost_hi[:, 0] + annuity
+    ref_co2 = co2_hi[:, 0]
+    n_techs = np.array([len(c) for c in all_combos])
+    del base_prices, grid_factor
+
+    keep_index: list[int] = []
+    for line in range(len(lines)):
+        idx = np.flatnonzero((line_of == line) & feasible)
+        pareto = _pareto(idx, earliest, ref_cost, intensity, ref_co2, pv_mw, attr,
+                         n_techs if counts_projects else None)
+        chosen = _bound(idx, pareto, all_combos, ref_cost, ref_co2, at_bench, attr, pv_mw)
+        stats[line]["pareto"] = len(pareto)
+        stats[line]["kept"] = len(chosen)
+        keep_index.extend(sorted(chosen, key=lambda j: (len(all_combos[j]), all_combos[j])))
+        del idx
+    keep = np.array(keep_index, dtype=np.int64)
+    from optimizer.evaluator.arrays import attribute_names
+
+    return PackageSet(
+        line_pos=line_of[keep], techs=[all_combos[j] for j in keep], earliest_year=earliest[keep],
+        intensity_kgce_per_unit=intensity[keep], at_benchmark=at_bench[keep],
+        worse_than_baseline=worse[keep], pv_mw=pv_mw[keep], attr_bits=attr[keep],
+        cost_fixed_cny=cost_icpt[keep], cost_per_unit_cny=cost_slope[keep],
+        co2_fixed_t=co2_icpt[keep], co2_per_unit_t=co2_slope[keep], q_min=q_min[keep],
+        q_max=q_hi[keep, -1], tech_capex_cny=tech_capex, stats=pd.DataFrame(stats),
+        attribute_names=attribute_names(instance),
+    )
+
+
+def _pareto(idx: np.ndarray, earliest: np.ndarray, cost: np.ndarray, intensity: np.ndarray,
+            co2: np.ndarray, pv: np.ndarray, attr: np.ndarray,
+            n_techs: np.ndarray | None) -> list[int]:
+    """Indices in ``idx`` not dominated by another (rule 4); ties keep the smaller package."""
+    tol = 1e-9
+    out = []
+    order = sorted(idx, key=lambda j: (cost[j], intensity[j], co2[j]))
+    for j in order:
+        dominated = False
+        for i in out:
+            if (earliest[i] <= earliest[j] and cost[i] <= cost[j] + tol * abs(cost[j])
+                    and intensity[i] <= intensity[j] + tol and co2[i] <= co2[j] + tol * abs(co2[j])
+                    and pv[i] >= pv[j] - tol and (attr[i] & attr[j]) == attr[j]
+                    and (n_techs is None or n_techs[i] >= n_techs[j])):
+                dominated = True
+                break
+        if not dominated:
+            out.append(int(j))
+    return out
+
+
+def _bound(idx: np.ndarray, pareto: list[int], combos: list[tuple[int, ...]], cost: np.ndarray,
+           co2: np.ndarray, at_bench: np.ndarray, attr: np.ndarray, pv: np.ndarray) -> set[int]:
+    """Apply rule 5 to a line's Pareto set."""
+    empty = [int(j) for j in idx if len(combos[j]) == 0]
+    if len(pareto) + len(empty) <= MAX_KEPT:
+        return set(pareto) | set(empty)
+    chosen = set(empty)
+    chosen |= {j for j in pareto if len(combos[j]) == 1}
+    attr_values = {int(a) for j in pareto for a in _bits(int(attr[j]))}
+    for price in CARBON_GRID:
+        score = {j: cost[j] + price * co2[j] for j in pareto}
+        chosen.add(min(pareto, key=score.__getitem__))
+        bench = [j for j in pareto if at_bench[j]]
+        if bench:
+            chosen.add(min(bench, key=score.__getitem__))
+        with_pv = [j for j in pareto if pv[j] > 0]
+        if with_pv:
+            chosen.add(min(with_pv, key=score.__getitem__))
+        for bit in attr_values:
+            holders = [j for j in pareto if attr[j] & bit]
+            if holders:
+                chosen.add(min(holders, key=score.__getitem__))
+    rest = sorted((j for j in pareto if j not in chosen), key=lambda j: cost[j] + 200.0 * co2[j])
+    for j in rest:
+        if len(chosen) >= MAX_KEPT:
+            break
+        chosen.add(j)
+    return chosen
+
+
+def _bits(mask: int) -> list[int]:
+    return [1 << i for i in range(mask.bit_length()) if mask >> i & 1]

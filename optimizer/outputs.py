@@ -1,0 +1,118 @@
+"""Result tables written by a run: plan.csv, targets.csv, kpis.csv, summary.json.
+
+Everything is written into a temporary folder next to the destination and renamed into place
+at the end, so a failed run never leaves half-written results, and an existing folder is never
+overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from optimizer.evaluator.api import Evaluation
+from optimizer.evaluator.plan import NEVER, Plan
+
+PLAN_COLUMNS = ["line_id", "company", "city", "sector", "year", "action", "technologies",
+                "new_technologies", "operating_days", "capacity_per_year", "output_units",
+                "intensity_kgce_per_unit", "total_co2_t", "capex_cny", "cost_cny"]
+
+
+def default_out_dir(instance_name: str, root: Path | None = None) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    base = (root or Path.cwd() / "runs") / f"{instance_name}-{stamp}"
+    out, n = base, 1
+    while out.exists():
+        n += 1
+        out = base.with_name(f"{base.name}-{n}")
+    return out
+
+
+def plan_table(evaluation: Evaluation, plan: Plan) -> pd.DataFrame:
+    """One row per line and calendar year: what happens, with the evaluator's figures."""
+    arrs = evaluation.arrays
+    years = [int(y) for y in arrs.years]
+    tech_ids = arrs.tech_ids
+    v = evaluation.measure
+    running = v("running") > 0.5
+    rows = []
+    n_old = arrs.n_existing
+    costs = sum(v(m) for m in ("capex_cny", "tech_om_cny", "fixed_om_cny", "variable_om_cny",
+                               "capture_opex_cny", "fuel_cost_cny", "electricity_cost_cny",
+                               "carbon_cost_cny"))
+    for i in range(arrs.n_lines):
+        for c, year in enumerate(years):
+            held = [tech_ids[k] for k in range(len(tech_ids))
+                    if arrs.adopt_year[i, k] <= year < arrs.retire_year[i]
+                    and not arrs.lines.preinstalled[i, k]]
+            new = [tech_ids[k] for k in range(len(tech_ids))
+                   if arrs.adopt_year[i, k] == year < arrs.retire_year[i]
+                   and not arrs.lines.preinstalled[i, k]]
+            if i >= n_old:
+                start = int(arrs.lines.start_year[i])
+                if year < start:
+                    continue
+                action = "new_build" if year == start else "keep"
+            elif year >= arrs.retire_year[i]:
+                swapped = bool(plan.swapped[i])
+                if year == arrs.retire_year[i]:
+                    action = "swap_out" if swapped else "retire"
+                else:
+                    action = "retired"
+            else:
+                action = "retrofit" if new else "keep"
+            rows.append({
+                "line_id": arrs.line_ids[i], "company": arrs.companies[i], "city": arrs.cities[i],
+                "sector": arrs.sector_names[arrs.sector_index[i]], "year": year, "action": action,
+                "technologies": ";".join(held), "new_technologies": ";".join(new),
+                "operating_days": float(arrs.operating_days[i, c]) if running[i, c] else 0.0,
+                "capacity_per_year": float(v("capacity_per_year")[i, c]),
+                "output_units": float(v("output_units")[i, c]),
+                "intensity_kgce_per_unit": float(v("intensity_kgce_per_unit")[i, c]),
+                "total_co2_t": float(v("total_co2_t")[i, c]),
+                "capex_cny": float(v("capex_cny")[i, c]),
+                "cost_cny": float(costs[i, c]),
+            })
+    return pd.DataFrame(rows, columns=PLAN_COLUMNS)
+
+
+def write_outputs(out: Path, tables: dict[str, pd.DataFrame], summary: dict) -> Path:
+    """Write every table and the summary atomically into the new folder ``out``."""
+    if out.exists():
+        raise FileExistsError(f"{out} already exists; choose a new --out (nothing is overwritten)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        for name, frame in tables.items():
+            frame.to_csv(tmp / f"{name}.csv", index=False)
+        (tmp / "summary.json").write_text(json.dumps(_jsonable(summary), indent=2, ensure_ascii=False),
+                                          encoding="utf-8")
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def _jsonable(value):  # type: ignore[no-untyped-def]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        f = float(value)
+        return None if not np.isfinite(f) else f
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+__all__ = ["NEVER", "PLAN_COLUMNS", "default_out_dir", "plan_table", "write_outputs"]

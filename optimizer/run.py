@@ -1,0 +1,293 @@
+"""The main job: build, solve, verify and report a plan for one instance."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+from rich.console import Console
+from rich.table import Table
+
+from optimizer.data.instance import Instance
+from optimizer.evaluator.api import Evaluation, evaluate
+from optimizer.evaluator.packages import PackageSet, build_packages
+from optimizer.evaluator.plan import Plan
+from optimizer.evaluator.targets import all_hard_met, check_targets
+from optimizer.models.build import build_model
+from optimizer.models.data import ModelData, build_model_data
+from optimizer.models.extract import decisions_to_plan, read_decisions
+from optimizer.overrides import apply_overrides
+from optimizer.solvers.base import SolveResult, SolverOptions, Status
+from optimizer.solvers.highs import HighsSolver
+from optimizer.solvers.standard_form import compile_model
+
+VERIFY_REL_TOL = 1e-6
+"""Model objective and evaluator NPV must agree to this relative tolerance."""
+
+
+@dataclass
+class RunOptions:
+    out: Path | None = None
+    time_limit_s: float = 300.0
+    gap: float = 1e-4
+    threads: int = 0
+    seed: int = 0
+    carbon_price: float | None = None
+    overrides: list[str] = field(default_factory=list)
+    mode: str = "perfect"
+    warm_start: bool = True
+    verbose: bool = False
+    write: bool = True
+    shadow_prices: bool = True
+
+
+@dataclass
+class PlanResult:
+    """Everything a run produced, for the CLI, tests and benchmarks."""
+
+    status: str
+    exit_code: int
+    objective_cny: float | None
+    npv_cny: float | None
+    mip_gap: float | None
+    bound_cny: float | None
+    solve: SolveResult | None
+    plan: Plan | None
+    evaluation: Evaluation | None
+    targets: pd.DataFrame | None
+    timings: dict[str, float]
+    counts: dict[str, int]
+    relaxation: pd.DataFrame | None = None
+    shadow_prices: pd.DataFrame | None = None
+    out_dir: Path | None = None
+    messages: list[str] = field(default_factory=list)
+
+
+def solve_instance(instance: Instance, options: RunOptions) -> PlanResult:
+    """Build the model, solve it, re-evaluate the plan and check every target."""
+    from optimizer.cli import EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_OK, EXIT_VERIFY
+
+    if options.mode != "perfect":
+        raise NotImplementedError("only --mode perfect is implemented (myopic is planned)")
+    t_start = time.perf_counter()
+    timings: dict[str, float] = {}
+    instance = apply_overrides(instance, options.carbon_price, options.overrides)
+    t0 = time.perf_counter()
+    packages = build_packages(instance)
+    timings["packages_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    data = build_model_data(instance, packages)
+    data.base_constant_npv = _base_constant(instance, data)
+    model = build_model(data)
+    timings["build_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    form, columns = compile_model(model)
+    timings["handover_s"] = time.perf_counter() - t0
+    counts = {"lines": len(instance.lines), "packages": len(packages.techs),
+              "variables": form.shape[1], "constraints": form.shape[0],
+              "integer_variables": int(form.integer.sum())}
+    solver = HighsSolver()
+    solver_options = SolverOptions(time_limit_s=options.time_limit_s, mip_rel_gap=options.gap,
+                                   threads=options.threads, seed=options.seed,
+                                   verbose=options.verbose)
+    result = solver.solve(form, solver_options)
+    timings["solve_s"] = result.wall_seconds
+    messages: list[str] = []
+    if result.status is Status.INFEASIBLE:
+        relaxation = explain_infeasibility(instance, packages, solver, solver_options)
+        timings["total_s"] = time.perf_counter() - t_start
+        return PlanResult("infeasible", EXIT_INFEASIBLE, None, None, None, None, result, None,
+                          None, None, timings, counts, relaxation=relaxation)
+    if not result.has_solution:
+        timings["total_s"] = time.perf_counter() - t_start
+        return PlanResult(result.status.value, EXIT_NO_PLAN, None, None, None, None, result, None,
+                          None, None, timings, counts, messages=[result.termination])
+    _load_solution(columns, result.x)
+    decisions = read_decisions(model, data)
+    plan = decisions_to_plan(data, decisions)
+    t0 = time.perf_counter()
+    evaluation = evaluate(instance, plan)
+    targets = check_targets(instance, evaluation.arrays, evaluation.values)
+    timings["evaluate_s"] = time.perf_counter() - t0
+    npv = evaluation.npv_cny
+    objective = float(result.objective) if result.objective is not None else decisions.objective
+    code = EXIT_OK
+    status = "optimal" if result.status is Status.OPTIMAL else "feasible"
+    if abs(npv - objective) > VERIFY_REL_TOL * max(abs(npv), 1.0):
+        messages.append(f"verification failed: model objective {objective:,.0f} CNY but the "
+                        f"evaluator's NPV is {npv:,.0f} CNY")
+        code, status = EXIT_VERIFY, "verification_failed"
+    elif not all_hard_met(targets):
+        missed = targets[targets["hard"] & (targets["met"] == False)]  # noqa: E712
+        messages.append("verification failed: the evaluator finds hard targets missed: "
+                        + ", ".join(f"{r.target_id}@{r.year}" for r in missed.itertuples()))
+        code, status = EXIT_VERIFY, "verification_failed"
+    shadow = None
+    if options.shadow_prices and code == EXIT_OK:
+        t0 = time.perf_counter()
+        shadow = shadow_prices(form, result, solver, solver_options)
+        timings["shadow_s"] = time.perf_counter() - t0
+    timings["total_s"] = time.perf_counter() - t_start
+    return PlanResult(status, code, objective, npv, result.gap, result.bound, result, plan,
+                      evaluation, targets, timings, counts, shadow_prices=shadow,
+                      messages=messages)
+
+
+def _base_constant(instance: Instance, data: ModelData) -> float:
+    """NPV of the calendar years before the first model year (base state, same for all plans)."""
+    evaluation = evaluate(instance, Plan.business_as_usual(instance))
+    npv = evaluation.measure("npv_cny")
+    years = [int(y) for y in evaluation.arrays.years]
+    cols = [i for i, y in enumerate(years) if y < data.model_years[0]]
+    return float(npv[:, cols].sum())
+
+
+def _load_solution(columns: list, x: np.ndarray) -> None:
+    for var, value in zip(columns, x, strict=True):
+        var.set_value(float(value), skip_validation=True)
+
+
+def shadow_prices(form, result: SolveResult, solver: HighsSolver,  # type: ignore[no-untyped-def]
+                  options: SolverOptions) -> pd.DataFrame:
+    """Marginal cost of each target row from the LP with every integer fixed at its value.
+
+    The dual of a row is the change of the optimal NPV (CNY) per unit of the row's right-hand
+    side; target rows are written so that the unit is the target's own constraint unit.
+    """
+    from copy import copy
+
+    assert result.x is not None
+    fixed = copy(form)
+    fixed.col_lower = form.col_lower.copy()
+    fixed.col_upper = form.col_upper.copy()
+    ints = np.flatnonzero(form.integer)
+    values = np.round(result.x[ints])
+    fixed.col_lower[ints] = values
+    fixed.col_upper[ints] = values
+    fixed.integer = np.zeros_like(form.integer)
+    lp = solver.solve_lp_duals(fixed, options)
+    rows = []
+    if lp.row_duals is None:
+        return pd.DataFrame(columns=["constraint", "dual_cny_per_unit", "binding"])
+    families = ("capacity_target", "intensity_cut", "benchmark_share", "baseline_clear",
+                "clean_energy_mw", "attribute_share", "emissions_target", "emissions_peak_falling",
+                "projects_min", "demand", "replacement_ratio")
+    activity = form.A @ lp.x if lp.x is not None else np.zeros(len(form.row_lower))
+    for i, name in enumerate(form.row_names):
+        if name.split("[")[0] in families:
+            binding = (abs(activity[i] - form.row_upper[i]) <= 1e-6 * max(1.0, abs(form.row_upper[i]))
+                       or abs(activity[i] - form.row_lower[i]) <= 1e-6 * max(1.0, abs(form.row_lower[i])))
+            rows.append({"constraint": name, "dual_cny_per_unit": float(lp.row_duals[i]),
+                         "binding": bool(binding)})
+    return pd.DataFrame(rows)
+
+
+def explain_infeasibility(instance: Instance, packages: PackageSet, solver: HighsSolver,
+                          options: SolverOptions) -> pd.DataFrame:
+    """Solve again with a priced slack on every hard target row and report the relaxation.
+
+    Slacks are in relative units of each target (share points, fraction of the base-year value),
+    priced far above any plan cost, so the solver finds the least total relaxation and, among
+    those, the cheapest plan.
+    """
+    data = build_model_data(instance, packages)
+    data.relax_targets = True
+    data.base_constant_npv = _base_constant(instance, data)
+    model = build_model(data)
+    form, columns = compile_model(model)
+    result = solver.solve(form, options)
+    if not result.has_solution:
+        return pd.DataFrame([{"target": "(structural)", "year": None, "relaxation": None,
+                              "note": f"still infeasible with every target relaxed: {result.termination} "
+                                      "(demand, forced exits or replacement rules conflict)"}])
+    _load_solution(columns, result.x)
+    rows = []
+    for (label, t) in model.slack:
+        value = float(pyo.value(model.slack[label, t]))
+        if value > 1e-7:
+            rows.append({"target": label, "year": t, "relaxation": value,
+                         "note": "relative relaxation needed (share points or fraction of the "
+                                 "base-year value)"})
+    objective = float(pyo.value(model.npv)) - 1e13 * sum(r["relaxation"] for r in rows)
+    for r in rows:
+        r["plan_npv_cny_with_relaxation"] = objective
+    return pd.DataFrame(rows)
+
+
+def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
+    """The CLI's default action: solve, print the summary, write the outputs."""
+    from optimizer.outputs import default_out_dir, plan_table, write_outputs
+
+    result = solve_instance(instance, options)
+    _print_summary(instance, result, console, options.verbose)
+    out = options.out or default_out_dir(instance.name)
+    tables: dict[str, pd.DataFrame] = {}
+    if result.targets is not None and result.evaluation is not None and result.plan is not None:
+        tables["targets"] = result.targets
+        tables["plan"] = plan_table(result.evaluation, result.plan)
+        tables["kpis"] = result.evaluation.by_sector()
+        tables["costs"] = result.evaluation.cost_breakdown()
+    if result.relaxation is not None:
+        tables["infeasibility"] = result.relaxation
+    if result.shadow_prices is not None:
+        tables["shadow_prices"] = result.shadow_prices
+    summary = {
+        "instance": instance.name, "status": result.status, "exit_code": result.exit_code,
+        "objective_cny": result.objective_cny, "evaluator_npv_cny": result.npv_cny,
+        "mip_gap": result.mip_gap, "bound_cny": result.bound_cny,
+        **{k: v for k, v in result.timings.items()}, **result.counts,
+        "messages": result.messages,
+    }
+    if options.write:
+        result.out_dir = write_outputs(out, tables, summary)
+        console.print(f"results written to [bold]{result.out_dir}[/]")
+    return result.exit_code
+
+
+def _print_summary(instance: Instance, result: PlanResult, console: Console, verbose: bool) -> None:
+    console.print(f"[bold]{instance.name}[/]: status [bold]{result.status}[/]"
+                  + (f", NPV {result.npv_cny / 1e8:,.2f} 亿 CNY ({result.npv_cny:,.0f} CNY)"
+                     if result.npv_cny is not None else "")
+                  + (f", MIP gap {result.mip_gap:.2e}" if result.mip_gap is not None else ""))
+    if verbose or True:
+        t = result.timings
+        console.print("times: " + ", ".join(f"{k.removesuffix('_s')} {v:.2f}s" for k, v in t.items())
+                      + f" | {result.counts['variables']} variables, "
+                      f"{result.counts['constraints']} constraints, {result.counts['packages']} packages")
+    for message in result.messages:
+        console.print(f"[red]{message}[/]")
+    if result.evaluation is not None:
+        co2 = result.evaluation.total_co2_t()
+        console.print("emissions (Mt CO2): " + ", ".join(f"{y} {v / 1e6:.2f}" for y, v in co2.items()))
+    if result.targets is not None:
+        table = Table(title="Targets")
+        for column in ("target", "year", "kind", "required", "achieved", "unit", "met"):
+            table.add_column(column)
+        for r in result.targets.itertuples():
+            met = "n/a" if r.met is None or (isinstance(r.met, float) and np.isnan(r.met)) else (
+                "[green]met[/]" if r.met else "[red]MISSED[/]")
+            label = r.target_id if r.group == "pooled" else f"{r.target_id} ({r.group})"
+            table.add_row(label, str(r.year), r.kind, _fmt(r.required), _fmt(r.achieved), r.unit,
+                          met + ("" if r.hard else " (soft)"))
+        console.print(table)
+    if result.relaxation is not None:
+        table = Table(title="Targets cannot all be met: least relaxation")
+        for column in result.relaxation.columns:
+            table.add_column(str(column))
+        for r in result.relaxation.itertuples(index=False):
+            table.add_row(*[_fmt(v) for v in r])
+        console.print(table)
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        if np.isnan(value):
+            return "—"
+        if abs(value) >= 1e4:
+            return f"{value:,.0f}"
+        return f"{value:.4g}"
+    return str(value)

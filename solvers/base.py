@@ -1,0 +1,98 @@
+"""Solver-neutral types: the matrix handed to a solver, its options and its result.
+
+Every adapter takes a :class:`StandardForm` and returns a :class:`SolveResult`, so the model
+code never branches on solver names (linopy's habit).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+import scipy.sparse as sp
+
+
+class Status(enum.Enum):
+    """Solver-neutral outcome."""
+
+    OPTIMAL = "optimal"  # proven within the requested gap
+    FEASIBLE = "feasible"  # stopped (time limit, hard wall clock) with an incumbent
+    INFEASIBLE = "infeasible"
+    UNBOUNDED = "unbounded"
+    NO_SOLUTION = "no_solution"  # stopped without any incumbent
+    ERROR = "error"
+
+
+class Feature(enum.Enum):
+    MIP = "mip"
+    WARM_START = "warm_start"
+    DUALS = "duals"
+    HARD_WALL_CLOCK = "hard_wall_clock"
+
+
+@dataclass
+class StandardForm:
+    """``min c·x + offset  s.t.  row_lower <= A x <= row_upper, col_lower <= x <= col_upper``."""
+
+    c: np.ndarray
+    offset: float
+    A: sp.csc_array
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    integer: np.ndarray  # bool per column
+    col_names: list[str]
+    row_names: list[str]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.row_lower), len(self.c))
+
+
+@dataclass
+class SolverOptions:
+    time_limit_s: float = 300.0
+    mip_rel_gap: float = 1e-4
+    threads: int = 0
+    seed: int = 0
+    verbose: bool = False
+    hard_limit_grace_s: float = 15.0
+
+
+@dataclass
+class SolveResult:
+    status: Status
+    termination: str
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    x: np.ndarray | None = None
+    row_duals: np.ndarray | None = None
+    solve_seconds: float = 0.0
+    wall_seconds: float = 0.0
+    killed_at_hard_limit: bool = False
+    info: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def has_solution(self) -> bool:
+        return self.x is not None
+
+
+class Solver(Protocol):
+    name: str
+    features: frozenset[Feature]
+
+    def solve(self, form: StandardForm, options: SolverOptions,
+              start: np.ndarray | None = None) -> SolveResult: ...
+
+    def solve_lp_duals(self, form: StandardForm, options: SolverOptions) -> SolveResult: ...
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    """|objective − bound| / max(|objective|, 1e-9), the usual MIP gap definition."""
+    if objective is None or bound is None or not np.isfinite(bound):
+        return None
+    return abs(objective - bound) / max(abs(objective), 1e-9)

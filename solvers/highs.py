@@ -1,0 +1,182 @@
+"""HiGHS through highspy, run in a child process under a hard wall-clock limit.
+
+HiGHS was seen to overrun its own ``time_limit`` on large models, so the solve runs in a child
+process: HiGHS gets the time limit, and the parent kills the child ``hard_limit_grace_s`` later
+if it has not returned. Every improving MIP solution is streamed to the parent through the
+MIP-improving-solution callback, so a killed solve still returns its best incumbent and bound.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import time
+from typing import Any
+
+import numpy as np
+from optimizer.solvers.base import (
+    Feature,
+    SolveResult,
+    SolverOptions,
+    StandardForm,
+    Status,
+    relative_gap,
+)
+
+_INF = 1e30
+
+
+def _to_highs_bounds(values: np.ndarray) -> np.ndarray:
+    return np.clip(np.nan_to_num(values, nan=0.0, posinf=_INF, neginf=-_INF), -_INF, _INF)
+
+
+def _build(form: StandardForm, relax: bool, verbose: bool = False) -> Any:
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", bool(verbose))
+    A = form.A.tocsc()
+    A.sort_indices()
+    n_rows, n_cols = form.shape
+    lp = highspy.HighsLp()
+    lp.num_col_ = n_cols
+    lp.num_row_ = n_rows
+    lp.col_cost_ = form.c.astype(np.float64)
+    lp.offset_ = float(form.offset)
+    lp.col_lower_ = _to_highs_bounds(form.col_lower)
+    lp.col_upper_ = _to_highs_bounds(form.col_upper)
+    lp.row_lower_ = _to_highs_bounds(form.row_lower)
+    lp.row_upper_ = _to_highs_bounds(form.row_upper)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = A.indices.astype(np.int32)
+    lp.a_matrix_.value_ = A.data.astype(np.float64)
+    lp.a_matrix_.num_col_ = n_cols
+    lp.a_matrix_.num_row_ = n_rows
+    if not relax and form.integer.any():
+        lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+                           for i in form.integer]
+    h.passModel(lp)
+    return h
+
+
+def _child(form: StandardForm, options: SolverOptions, start: np.ndarray | None, relax: bool,
+           out: Any) -> None:
+    import highspy
+
+    h = _build(form, relax, options.verbose)
+    h.setOptionValue("time_limit", float(options.time_limit_s))
+    h.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
+    h.setOptionValue("random_seed", int(options.seed))
+    if options.threads > 0:
+        h.setOptionValue("threads", int(options.threads))
+    if start is not None and not relax:
+        sol = highspy.HighsSolution()
+        sol.col_value = list(np.asarray(start, dtype=float))
+        sol.value_valid = True
+        h.setSolution(sol)
+
+    def on_improving(event: Any) -> None:
+        data = event.data_out
+        out.put(("incumbent", float(data.objective_function_value), float(data.mip_dual_bound),
+                 np.array(data.mip_solution, dtype=float)))
+
+    if form.integer.any() and not relax:
+        h.cbMipImprovingSolution.subscribe(on_improving)
+    t0 = time.perf_counter()
+    h.run()
+    seconds = time.perf_counter() - t0
+    model_status = h.getModelStatus()
+    status_text = h.modelStatusToString(model_status)
+    info = h.getInfo()
+    x = None
+    duals = None
+    if info.primal_solution_status == 2:  # kSolutionStatusFeasible
+        solution = h.getSolution()
+        x = np.array(solution.col_value, dtype=float)
+        if solution.dual_valid:
+            duals = np.array(solution.row_dual, dtype=float)
+    bound = float(info.mip_dual_bound) if form.integer.any() and not relax else None
+    out.put(("final", status_text, float(info.objective_function_value) if x is not None else None,
+             bound, x, duals, seconds))
+
+
+class HighsSolver:
+    """HiGHS adapter: MIP, warm start, duals of the fixed LP, hard wall-clock limit."""
+
+    name = "highs"
+    features = frozenset({Feature.MIP, Feature.WARM_START, Feature.DUALS, Feature.HARD_WALL_CLOCK})
+
+    def solve(self, form: StandardForm, options: SolverOptions,
+              start: np.ndarray | None = None) -> SolveResult:
+        return self._run(form, options, start, relax=False)
+
+    def solve_lp_duals(self, form: StandardForm, options: SolverOptions) -> SolveResult:
+        """Solve ``form`` as an LP (integrality dropped) and return row duals."""
+        return self._run(form, options, None, relax=True)
+
+    def _run(self, form: StandardForm, options: SolverOptions, start: np.ndarray | None,
+             relax: bool) -> SolveResult:
+        # fork: no re-import of the caller (scripts need no __main__ guard) and no start-up cost;
+        # the child only runs HiGHS, never numba, so inherited thread pools are not used.
+        ctx = mp.get_context("fork")
+        channel = ctx.Queue()
+        child = ctx.Process(target=_child, args=(form, options, start, relax, channel), daemon=True)
+        t0 = time.perf_counter()
+        child.start()
+        deadline = t0 + options.time_limit_s + options.hard_limit_grace_s
+        best: tuple[float, float, np.ndarray] | None = None
+        final: tuple | None = None
+        while final is None:
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                break
+            try:
+                message = channel.get(timeout=min(remaining, 0.5))
+            except queue.Empty:
+                if not child.is_alive() and channel.empty():
+                    break
+                continue
+            if message[0] == "incumbent":
+                _, objective, bound, x = message
+                if best is None or objective <= best[0]:
+                    best = (objective, bound, x)
+            else:
+                final = message
+        wall = time.perf_counter() - t0
+        killed = final is None
+        if child.is_alive():
+            child.terminate()
+            child.join(5)
+        if killed:
+            if best is None:
+                return SolveResult(Status.NO_SOLUTION, "hard wall-clock limit, no incumbent",
+                                   wall_seconds=wall, killed_at_hard_limit=True)
+            objective, bound, x = best
+            return SolveResult(Status.FEASIBLE, "hard wall-clock limit", objective=objective,
+                               bound=bound, gap=relative_gap(objective, bound), x=x,
+                               wall_seconds=wall, solve_seconds=wall, killed_at_hard_limit=True)
+        _, status_text, objective, bound, x, duals, seconds = final
+        return self._result(status_text, objective, bound, x, duals, seconds, wall, relax,
+                            options.mip_rel_gap)
+
+    @staticmethod
+    def _result(status_text: str, objective: float | None, bound: float | None,
+                x: np.ndarray | None, duals: np.ndarray | None, seconds: float, wall: float,
+                relax: bool, requested_gap: float) -> SolveResult:
+        text = status_text.lower()
+        if "infeasible" in text and "unbounded" not in text:
+            status = Status.INFEASIBLE
+        elif "unbounded" in text:
+            status = Status.UNBOUNDED
+        elif x is None:
+            status = Status.NO_SOLUTION
+        elif text == "optimal":
+            status = Status.OPTIMAL
+        else:
+            status = Status.FEASIBLE
+        gap = 0.0 if relax and status is Status.OPTIMAL else relative_gap(objective, bound)
+        if status is Status.FEASIBLE and gap is not None and gap <= requested_gap:
+            status = Status.OPTIMAL
+        return SolveResult(status, status_text, objective=objective, bound=bound, gap=gap, x=x,
+                           row_duals=duals, solve_seconds=seconds, wall_seconds=wall)
