@@ -91,7 +91,7 @@ def _bm_others(scale: float, gas: float) -> list[SectorDraw]:
         SectorDraw("ceramic_tile", n(25), [("tile_le05", 0.6), ("tile_05_10", 0.25),
                                           ("tile_gt10", 0.15)],
                    (150, 600), 50.0, (3.6, 6.4), (2.5, 3.5), gas, 0.005, 60),
-        SectorDraw("sanitary_ceramics", n(8), [("sanitary", 1.0)], (40, 180), 1.0, (280, 560),
+        SectorDraw("sanitary_ceramics", n(8), [("sanitary", 1.0)], (40, 180), 1.0, (270, 420),
                    (250, 400), gas, 0.02, 120),
         SectorDraw("lime", n(15), [("lime", 1.0)], (200, 800), 1.0, (100, 140), (25, 40), 0.0,
                    0.75, 15),

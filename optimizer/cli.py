@@ -30,7 +30,7 @@ EXIT_VERIFY = 5
 app = typer.Typer(add_completion=False, no_args_is_help=False,
                   help="Least-cost carbon-peak plans for building-materials production lines.")
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 ProvinceOpt = Annotated[str | None, typer.Option("--province", "-p", help="Shipped instance name")]
 InstanceOpt = Annotated[Path | None, typer.Option("--instance", "-i", help="Instance folder")]

@@ -21,10 +21,18 @@ from optimizer.evaluator.api import (
     evaluate,
     evaluate_arrays,
     evaluate_batch,
+    evaluate_batch_totals,
     evaluate_reference,
 )
 from optimizer.evaluator.arrays import EvalArrays, synthetic_arrays
-from optimizer.evaluator.kernels import MEASURE_INDEX, MEASURES, evaluate_numpy, run_kernel
+from optimizer.evaluator.kernels import (
+    MEASURE_INDEX,
+    MEASURES,
+    evaluate_numpy,
+    run_batch_kernel,
+    run_batch_totals_kernel,
+    run_kernel,
+)
 from optimizer.evaluator.plan import NEVER, NewLine, Plan
 from optimizer.evaluator.reference import evaluate_reference_arrays
 
@@ -218,7 +226,9 @@ def test_batch_equals_single(tiny: Instance, data: st.DataObject) -> None:
     assert batch.shape == (3, len(MEASURES), 4, 7)
     for p, values in zip(plans, batch, strict=True):
         np.testing.assert_array_equal(values, evaluate(tiny, p).values)
-    summary = batch_summary(tiny, plans, max_bytes=1)  # one plan per chunk
+    totals = evaluate_batch_totals(tiny, plans)
+    np.testing.assert_allclose(totals, batch.sum(axis=2), rtol=1e-12, atol=1e-6)
+    summary = batch_summary(tiny, plans)
     npvs = [evaluate(tiny, p).npv_cny for p in plans]
     np.testing.assert_allclose(summary["npv_cny"], npvs, rtol=1e-12)
     np.testing.assert_allclose(summary["total_co2_t_2030"],
@@ -238,6 +248,23 @@ def test_batch_with_different_new_lines(tiny: Instance) -> None:
     assert not batch[0, :, 3].any()  # padding row
     ref = evaluate_batch(tiny, [bau, swap], use_numba=False)
     assert_same(batch[1], ref[1])
+    totals = evaluate_batch_totals(tiny, [bau, swap])
+    np.testing.assert_allclose(totals, batch.sum(axis=2), rtol=1e-12, atol=1e-6)
+
+
+def test_batch_totals_on_many_lines() -> None:
+    """More lines than one scratch block, several plans: blocks must add up exactly once."""
+    arrs = synthetic_arrays(np.random.default_rng(11), 300, 10, 6)
+    rng = np.random.default_rng(12)
+    retire = np.stack([arrs.retire_year, np.where(rng.random(300) < 0.5, 2026, NEVER)])
+    adopt = np.stack([arrs.adopt_year, np.full_like(arrs.adopt_year, 2025)])
+    days = np.stack([arrs.operating_days, arrs.operating_days[:, ::-1]])
+    full = run_batch_kernel(arrs, retire, adopt, days)
+    totals = run_batch_totals_kernel(arrs, retire, adopt, days)
+    np.testing.assert_allclose(totals, full.sum(axis=2), rtol=1e-12)
+    single = evaluate_reference_arrays(replace(arrs, retire_year=retire[1], adopt_year=adopt[1],
+                                               operating_days=days[1]))
+    assert_same(full[1], single)
 
 
 def test_preinstalled_technology_is_not_charged(tiny: Instance) -> None:

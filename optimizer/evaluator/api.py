@@ -27,6 +27,7 @@ from optimizer.evaluator.kernels import (
     MEASURES,
     N_MEASURES,
     run_batch_kernel,
+    run_batch_totals_kernel,
     run_kernel,
 )
 from optimizer.evaluator.plan import Plan
@@ -261,24 +262,29 @@ def evaluate_batch(instance: Instance, plans: Sequence[Plan],
     return out
 
 
-def batch_summary(instance: Instance, plans: Sequence[Plan],
-                  max_bytes: int = 256 * 2**20) -> pd.DataFrame:
-    """One row per plan: ``npv_cny``, ``capex_cny`` and ``total_co2_t_<year>`` for every year.
+def evaluate_batch_totals(instance: Instance, plans: Sequence[Plan]) -> np.ndarray:
+    """Every plan's measures summed over all lines: (P, M, Y) float64.
 
-    Plans are run in chunks so the full (P, M, N, Y) array never has to fit in memory.
+    The fast path for Monte Carlo and heuristics: the (P, M, N, Y) array is never built.
+    Sums are meaningful for flows, capacity and money (not intensities, flags, attr_bits).
     """
     if not plans:
-        raise ValueError("batch_summary needs at least one plan")
-    years = list(instance.scenario.years)
-    npv_i, capex_i, co2_i = (MEASURE_INDEX[m] for m in ("npv_cny", "capex_cny", "total_co2_t"))
-    per_plan_bytes = 8 * N_MEASURES * len(years) * (
-        len(instance.lines) + max(len(p.new_lines) for p in plans))
-    chunk = max(1, max_bytes // max(per_plan_bytes, 1))
-    rows = []
-    for first in range(0, len(plans), chunk):
-        part = plans[first:first + chunk]
-        values = evaluate_batch(instance, part)
-        for v in values:
-            rows.append([v[npv_i].sum(), v[capex_i].sum(), *v[co2_i].sum(axis=0)])
-    columns = ["npv_cny", "capex_cny", *(f"total_co2_t_{y}" for y in years)]
-    return pd.DataFrame(rows, columns=columns)
+        raise ValueError("evaluate_batch_totals needs at least one plan")
+    if _shares_lines(plans):
+        arrs = build_arrays(instance, plans[0])
+        return run_batch_totals_kernel(arrs, *_stack(arrs, plans))
+    return np.stack([evaluate(instance, p).values.sum(axis=1) for p in plans])
+
+
+def batch_summary(instance: Instance, plans: Sequence[Plan]) -> pd.DataFrame:
+    """One row per plan: ``npv_cny``, ``capex_cny`` and ``total_co2_t_<year>`` for every year."""
+    totals = evaluate_batch_totals(instance, plans)
+    years = [int(y) for y in instance.scenario.years]
+    frame = pd.DataFrame({
+        "npv_cny": totals[:, MEASURE_INDEX["npv_cny"]].sum(axis=1),
+        "capex_cny": totals[:, MEASURE_INDEX["capex_cny"]].sum(axis=1),
+    })
+    co2 = totals[:, MEASURE_INDEX["total_co2_t"]]
+    for i, y in enumerate(years):
+        frame[f"total_co2_t_{y}"] = co2[:, i]
+    return frame

@@ -167,11 +167,13 @@ class PlanArrays(NamedTuple):
 
 
 def _f64(values: object) -> np.ndarray:
-    return np.ascontiguousarray(np.asarray(values, dtype=np.float64))
+    # always a fresh, writeable C array: pandas hands out read-only views, and a read-only
+    # argument is a different numba type (a second compilation of the kernel)
+    return np.array(values, dtype=np.float64, order="C", copy=True)
 
 
 def _i64(values: object) -> np.ndarray:
-    return np.ascontiguousarray(np.asarray(values, dtype=np.int64))
+    return np.array(values, dtype=np.int64, order="C", copy=True)
 
 
 def attribute_names(instance: Instance) -> tuple[str, ...]:
@@ -297,7 +299,7 @@ def _line_params(instance: Instance, plan: Plan, bits: dict[str, int]) -> tuple[
         attr_bits=_i64(attr),
         line_capex_cny=_f64(capex),
         line_lifetime_years=_i64(life),
-        preinstalled=np.ascontiguousarray(preinstalled),
+        preinstalled=np.array(preinstalled, dtype=np.bool_, order="C", copy=True),
     )
     provinces = list(lines["province"])
     only = sorted(set(provinces))

@@ -163,189 +163,285 @@ _TOL = 1e-9
 
 
 @njit(cache=True)
-def _add_capex_item(out, p, l, spent_year, capex_cny, lifetime_years, base_year, horizon_end,
-                    discount_rate, discount_factor):
+def _crf(discount_rate, lifetime_years):
+    """Capital recovery factor; r = 0 is the plain 1/n repayment."""
+    if discount_rate > 0.0:
+        return discount_rate / (1.0 - (1.0 + discount_rate) ** (-lifetime_years))
+    return 1.0 / lifetime_years
+
+
+@njit(cache=True)
+def _tech_crf(tp, discount_rate):
+    """CRF of every technology, computed once per call (pow is slow in the line loop)."""
+    n_techs = tp.lifetime_years.shape[0]
+    crf = np.empty(n_techs)
+    for k in range(n_techs):
+        crf[k] = _crf(discount_rate, tp.lifetime_years[k])
+    return crf
+
+
+@njit(cache=True)
+def _add_capex_item(out, row, spent_year, capex_cny, lifetime_years, crf, base_year,
+                    horizon_end, discount_rate, discount_factor):
     """Book one capex item: spend, annuity over its lifetime, salvage beyond the horizon."""
     yi = spent_year - base_year
-    out[p, _CAPEX, l, yi] += capex_cny
-    out[p, _NPV, l, yi] += discount_factor[yi] * capex_cny
+    out[_CAPEX, row, yi] += capex_cny
+    out[_NPV, row, yi] += discount_factor[yi] * capex_cny
     n = lifetime_years
-    # capital recovery factor; r = 0 is the plain 1/n repayment
-    crf = discount_rate / (1.0 - (1.0 + discount_rate) ** (-n)) if discount_rate > 0.0 else 1.0 / n
     last = min(spent_year + n - 1, horizon_end)
     for y in range(spent_year, last + 1):
-        out[p, _ANNUITY, l, y - base_year] += capex_cny * crf
+        out[_ANNUITY, row, y - base_year] += capex_cny * crf
     years_left = spent_year + n - 1 - horizon_end
     if years_left > 0:
         hi = horizon_end - base_year
         salvage = capex_cny * years_left / n / (1.0 + discount_rate)
-        out[p, _SALVAGE, l, hi] += salvage
-        out[p, _NPV, l, hi] -= discount_factor[hi] * salvage
+        out[_SALVAGE, row, hi] += salvage
+        out[_NPV, row, hi] -= discount_factor[hi] * salvage
+
+
+# state rows of the per-year scratch filled by the technology pass
+_S_FUEL = 0  # Π (1 - fuel_saving_frac)
+_S_ELEC = 1  # Π (1 - elec_saving_frac)
+_S_PROC = 2  # Π (1 - process_co2_cut_frac)
+_S_COAL = 3  # fuel-mix shares
+_S_GAS = 4
+_S_ALT = 5
+_S_UNCAPTURED = 6  # Π (1 - capture_rate): share of the raw CO2 not captured
+_S_CAP_KWH = 7  # capture kWh per t of raw CO2
+_S_CAP_CNY = 8  # capture CNY per t of raw CO2
+_S_KWP_M2 = 9  # kWp per m2 of roof
+_S_PV_M2 = 10  # kWh per m2 of roof
+_S_TECH_OM = 11  # CNY/yr
+N_STATE = 12
 
 
 @njit(cache=True)
-def _evaluate_line(out, p, l, retire_year, adopt_year, operating_days, lp, tp, yp,
-                   c):
-    """Fill out[p, :, l, :] for line l of plan p (formulas in the module docstring)."""
-    n_years = out.shape[3]
+def _evaluate_lines(out, row0, p, first, last, retire_year, adopt_year, operating_days, lp, tp,
+                    yp, c, tech_crf, live, live_year, live_om, state, bits):
+    """Fill out[:, row0 + l - first, :] (out is (M, rows, Y)) for lines first..last-1 of plan
+    p (formulas in the module docstring).
+
+    tech_crf (K,): CRF per technology. Scratch from the caller: live, live_year, live_om
+    (K,); state (N_STATE, Y); bits (Y,).
+    Works on a block of lines so the many array arguments are passed once per block.
+    """
+    n_years = out.shape[2]
     n_techs = adopt_year.shape[2]
     base_year = c.base_year
     horizon_end = base_year + n_years - 1
-    start = lp.start_year[l]
-    retire = retire_year[p, l]
-    cap = lp.capacity_per_year[l]
-    size = lp.size_t_per_day[l]
-    roof = lp.roof_area_m2[l]
-    fuel0 = lp.fuel_kgce_per_unit[l]
-    elec0 = lp.electricity_kwh_per_unit[l]
-    gas0 = lp.gas_share[l]
-    alt0 = lp.alt_fuel_share[l]
-    proc0 = lp.process_co2_t_per_unit[l]
-    units_per_day = cap / lp.rated_days_per_year[l]
-    fixed_om = lp.fixed_om_cny_per_unit_capacity_year[l] * cap
-    var_om_rate = lp.variable_om_cny_per_unit[l]
-    bench = lp.benchmark_kgce_per_unit[l] + _TOL
-    baseline = lp.baseline_kgce_per_unit[l] + _TOL
     alt_fossil_tco2_per_tce = c.alt_fuel_tco2_per_tce * (1.0 - c.alt_fuel_biogenic_frac)
     alt_bio_tco2_per_tce = c.alt_fuel_tco2_per_tce * c.alt_fuel_biogenic_frac
     gas_tco2_per_m3 = c.gas_kgco2_per_m3 / 1000.0
     grid_tco2_per_kwh = c.grid_kgco2_per_kwh / 1000.0
 
-    for yi in range(n_years):
-        y = base_year + yi
-        if y < start or y >= retire:
-            for m in range(N_MEASURES):
-                out[p, m, l, yi] = 0.0
-            continue
-        fuel_mult = 1.0
-        elec_mult = 1.0
-        proc_mult = 1.0
-        coal = 1.0 - gas0 - alt0
-        gas = gas0
-        alt = alt0
-        # capture acts on what is left after earlier capture units: keep the product of
-        # (1 - rate) so far, so one pass over k suffices before the emissions are known
-        uncaptured = 1.0
-        capture_kwh_per_tco2 = 0.0
-        capture_cny_per_tco2 = 0.0
-        kwp_per_m2 = 0.0
-        pv_kwh_per_m2 = 0.0
-        bits = lp.attr_bits[l]
-        tech_om = 0.0
+    for l in range(first, last):
+        row = row0 + l - first
+        start = lp.start_year[l]
+        retire = retire_year[p, l]
+        cap = lp.capacity_per_year[l]
+        size = lp.size_t_per_day[l]
+        roof = lp.roof_area_m2[l]
+        gas0 = lp.gas_share[l]
+        alt0 = lp.alt_fuel_share[l]
+
+        # Technologies that happen on this line within the horizon, in catalogue order, with
+        # their yearly O&M: usually a handful of the K columns. Written without branches
+        # (always store, advance only if it happens): adoption patterns are too irregular
+        # for the branch predictor.
+        n_live = 0
         for k in range(n_techs):
             a = adopt_year[p, l, k]
-            if a > y or a >= retire:
-                continue
-            fuel_mult *= 1.0 - tp.fuel_saving_frac[k]
-            elec_mult *= 1.0 - tp.elec_saving_frac[k]
-            proc_mult *= 1.0 - tp.process_co2_cut_frac[k]
-            d_gas = coal * tp.to_gas_frac[k]
-            d_alt = coal * tp.to_alt_fuel_frac[k]
-            gas += d_gas
-            alt += d_alt
-            coal -= d_gas + d_alt
+            live[n_live] = k
+            live_year[n_live] = a
+            live_om[n_live] = (1.0 - lp.preinstalled[l, k]) * tp.om_frac_per_year[k] * (
+                tp.capex_fixed_cny[k] + tp.capex_cny_per_t_per_day[k] * size
+                + tp.capex_cny_per_kwp[k] * roof * tp.pv_kwp_per_m2[k])
+            n_live += (a < retire) & (a <= horizon_end)
+
+        # Technology pass: technology by technology (catalogue order), over the years it is
+        # active. Years are independent, so this inner loop has no branches and vectorises;
+        # each year still sees its technologies in catalogue order, as the formulas require.
+        for yi in range(n_years):
+            state[_S_FUEL, yi] = 1.0
+            state[_S_ELEC, yi] = 1.0
+            state[_S_PROC, yi] = 1.0
+            state[_S_COAL, yi] = 1.0 - gas0 - alt0
+            state[_S_GAS, yi] = gas0
+            state[_S_ALT, yi] = alt0
+            state[_S_UNCAPTURED, yi] = 1.0
+            state[_S_CAP_KWH, yi] = 0.0
+            state[_S_CAP_CNY, yi] = 0.0
+            state[_S_KWP_M2, yi] = 0.0
+            state[_S_PV_M2, yi] = 0.0
+            state[_S_TECH_OM, yi] = 0.0
+            bits[yi] = lp.attr_bits[l]
+        last_yi = min(retire - base_year, n_years)
+        for j in range(n_live):
+            k = live[j]
+            keep_fuel = 1.0 - tp.fuel_saving_frac[k]
+            keep_elec = 1.0 - tp.elec_saving_frac[k]
+            keep_proc = 1.0 - tp.process_co2_cut_frac[k]
+            to_gas = tp.to_gas_frac[k]
+            to_alt = tp.to_alt_fuel_frac[k]
             rate = tp.capture_rate[k]
-            if rate > 0.0:
-                share = uncaptured * rate
-                capture_kwh_per_tco2 += share * tp.capture_kwh_per_tco2[k]
-                capture_cny_per_tco2 += share * tp.capture_cny_per_tco2[k]
-                uncaptured *= 1.0 - rate
-            kwp_per_m2 += tp.pv_kwp_per_m2[k]
-            pv_kwh_per_m2 += tp.pv_kwp_per_m2[k] * tp.pv_yield_kwh_per_kwp[k]
-            bits |= tp.grant_bits[k]
-            if not lp.preinstalled[l, k]:
-                capex_k = (tp.capex_fixed_cny[k] + tp.capex_cny_per_t_per_day[k] * size
-                           + tp.capex_cny_per_kwp[k] * roof * tp.pv_kwp_per_m2[k])
-                tech_om += tp.om_frac_per_year[k] * capex_k
+            kwh_per_t = tp.capture_kwh_per_tco2[k]
+            cny_per_t = tp.capture_cny_per_tco2[k]
+            kwp_m2 = tp.pv_kwp_per_m2[k]
+            pv_m2 = tp.pv_kwp_per_m2[k] * tp.pv_yield_kwh_per_kwp[k]
+            om = live_om[j]
+            grant = tp.grant_bits[k]
+            for yi in range(max(live_year[j] - base_year, 0), last_yi):
+                state[_S_FUEL, yi] *= keep_fuel
+                state[_S_ELEC, yi] *= keep_elec
+                state[_S_PROC, yi] *= keep_proc
+                coal = state[_S_COAL, yi]
+                d_gas = coal * to_gas
+                d_alt = coal * to_alt
+                state[_S_GAS, yi] += d_gas
+                state[_S_ALT, yi] += d_alt
+                state[_S_COAL, yi] = coal - (d_gas + d_alt)
+                # capture acts on what earlier capture units left: share of the raw CO2
+                share = state[_S_UNCAPTURED, yi] * rate
+                state[_S_CAP_KWH, yi] += share * kwh_per_t
+                state[_S_CAP_CNY, yi] += share * cny_per_t
+                state[_S_UNCAPTURED, yi] *= 1.0 - rate
+                state[_S_KWP_M2, yi] += kwp_m2
+                state[_S_PV_M2, yi] += pv_m2
+                state[_S_TECH_OM, yi] += om
+                bits[yi] |= grant
 
-        q = units_per_day * operating_days[p, l, yi]
-        f = fuel0 * fuel_mult
-        e = elec0 * elec_mult
-        intensity = f + e * c.kgce_per_kwh
-        fuel_kgce = f * q
-        coal_tce = fuel_kgce * coal / 1000.0
-        gas_m3 = fuel_kgce * gas / c.kgce_per_m3_gas
-        alt_tce = fuel_kgce * alt / 1000.0
-        process = proc0 * proc_mult * q
-        fuel_co2 = (coal_tce * c.coal_tco2_per_tce + gas_m3 * gas_tco2_per_m3
-                    + alt_tce * alt_fossil_tco2_per_tce)
-        bio_co2 = alt_tce * alt_bio_tco2_per_tce
-        raw_co2 = process + fuel_co2
-        captured = raw_co2 * (1.0 - uncaptured)
-        capture_kwh = raw_co2 * capture_kwh_per_tco2
-        capture_opex = raw_co2 * capture_cny_per_tco2
-        elec_kwh = e * q + capture_kwh
-        pv_kwh = roof * pv_kwh_per_m2
-        pv_self = min(pv_kwh, elec_kwh)
-        grid_kwh = elec_kwh - pv_self
-        direct = raw_co2 - captured
-        indirect = grid_kwh * grid_tco2_per_kwh
-        var_om = var_om_rate * q + capture_opex
-        fuel_cost = (coal_tce * yp.coal_cny_per_tce[yi] + gas_m3 * yp.gas_cny_per_m3[yi]
-                     + alt_tce * yp.alt_fuel_cny_per_tce[yi])
-        elec_cost = grid_kwh * yp.electricity_cny_per_kwh[yi]
-        carbon_cost = yp.carbon_cny_per_tco2[yi] * direct * (1.0 - yp.free_allocation_frac[yi])
+        units_per_day = cap / lp.rated_days_per_year[l]
+        fixed_om = lp.fixed_om_cny_per_unit_capacity_year[l] * cap
+        var_om_rate = lp.variable_om_cny_per_unit[l]
+        bench = lp.benchmark_kgce_per_unit[l] + _TOL
+        baseline = lp.baseline_kgce_per_unit[l] + _TOL
+        fuel0 = lp.fuel_kgce_per_unit[l]
+        elec0 = lp.electricity_kwh_per_unit[l]
+        proc0 = lp.process_co2_t_per_unit[l]
+        for yi in range(n_years):
+            y = base_year + yi
+            if y < start or y >= retire:
+                for m in range(N_MEASURES):
+                    out[m, row, yi] = 0.0
+                continue
+            q = units_per_day * operating_days[p, l, yi]
+            f = fuel0 * state[_S_FUEL, yi]
+            e = elec0 * state[_S_ELEC, yi]
+            intensity = f + e * c.kgce_per_kwh
+            fuel_kgce = f * q
+            coal_tce = fuel_kgce * state[_S_COAL, yi] / 1000.0
+            gas_m3 = fuel_kgce * state[_S_GAS, yi] / c.kgce_per_m3_gas
+            alt_tce = fuel_kgce * state[_S_ALT, yi] / 1000.0
+            process = proc0 * state[_S_PROC, yi] * q
+            fuel_co2 = (coal_tce * c.coal_tco2_per_tce + gas_m3 * gas_tco2_per_m3
+                        + alt_tce * alt_fossil_tco2_per_tce)
+            bio_co2 = alt_tce * alt_bio_tco2_per_tce
+            raw_co2 = process + fuel_co2
+            captured = raw_co2 * (1.0 - state[_S_UNCAPTURED, yi])
+            capture_kwh = raw_co2 * state[_S_CAP_KWH, yi]
+            capture_opex = raw_co2 * state[_S_CAP_CNY, yi]
+            elec_kwh = e * q + capture_kwh
+            pv_kwh = roof * state[_S_PV_M2, yi]
+            pv_self = min(pv_kwh, elec_kwh)
+            grid_kwh = elec_kwh - pv_self
+            direct = raw_co2 - captured
+            indirect = grid_kwh * grid_tco2_per_kwh
+            tech_om = state[_S_TECH_OM, yi]
+            var_om = var_om_rate * q + capture_opex
+            fuel_cost = (coal_tce * yp.coal_cny_per_tce[yi] + gas_m3 * yp.gas_cny_per_m3[yi]
+                         + alt_tce * yp.alt_fuel_cny_per_tce[yi])
+            elec_cost = grid_kwh * yp.electricity_cny_per_kwh[yi]
+            carbon_cost = (yp.carbon_cny_per_tco2[yi] * direct
+                           * (1.0 - yp.free_allocation_frac[yi]))
 
-        out[p, _RUNNING, l, yi] = 1.0
-        out[p, _CAPACITY, l, yi] = cap
-        out[p, _OUTPUT, l, yi] = q
-        out[p, _FUEL_INT, l, yi] = f
-        out[p, _ELEC_INT, l, yi] = e
-        out[p, _INTENSITY, l, yi] = intensity
-        out[p, _AT_BENCH, l, yi] = 1.0 if intensity <= bench else 0.0
-        out[p, _WORSE, l, yi] = 1.0 if intensity > baseline else 0.0
-        out[p, _FUEL, l, yi] = fuel_kgce
-        out[p, _COAL, l, yi] = coal_tce
-        out[p, _GAS, l, yi] = gas_m3
-        out[p, _ALT, l, yi] = alt_tce
-        out[p, _ELEC, l, yi] = elec_kwh
-        out[p, _CAPTURE_KWH, l, yi] = capture_kwh
-        out[p, _PV_KWH, l, yi] = pv_kwh
-        out[p, _PV_SELF, l, yi] = pv_self
-        out[p, _GRID, l, yi] = grid_kwh
-        out[p, _ENERGY, l, yi] = fuel_kgce + elec_kwh * c.kgce_per_kwh
-        out[p, _PROCESS, l, yi] = process
-        out[p, _FUEL_CO2, l, yi] = fuel_co2
-        out[p, _BIO_CO2, l, yi] = bio_co2
-        out[p, _CAPTURED, l, yi] = captured
-        out[p, _DIRECT, l, yi] = direct
-        out[p, _INDIRECT, l, yi] = indirect
-        out[p, _TOTAL, l, yi] = direct + indirect
-        out[p, _PV_MW, l, yi] = roof * kwp_per_m2 / 1000.0
-        out[p, _ATTR, l, yi] = float(bits)
-        out[p, _PROJECTS, l, yi] = 0.0
-        out[p, _CAPEX, l, yi] = 0.0
-        out[p, _ANNUITY, l, yi] = 0.0
-        out[p, _TECH_OM, l, yi] = tech_om
-        out[p, _FIXED_OM, l, yi] = fixed_om
-        out[p, _VAR_OM, l, yi] = var_om
-        out[p, _CAPTURE_OPEX, l, yi] = capture_opex
-        out[p, _FUEL_COST, l, yi] = fuel_cost
-        out[p, _ELEC_COST, l, yi] = elec_cost
-        out[p, _CARBON_COST, l, yi] = carbon_cost
-        out[p, _SALVAGE, l, yi] = 0.0
-        out[p, _NPV, l, yi] = yp.discount_factor[yi] * (
-            tech_om + fixed_om + var_om + fuel_cost + elec_cost + carbon_cost)
+            out[_RUNNING, row, yi] = 1.0
+            out[_CAPACITY, row, yi] = cap
+            out[_OUTPUT, row, yi] = q
+            out[_FUEL_INT, row, yi] = f
+            out[_ELEC_INT, row, yi] = e
+            out[_INTENSITY, row, yi] = intensity
+            out[_AT_BENCH, row, yi] = 1.0 if intensity <= bench else 0.0
+            out[_WORSE, row, yi] = 1.0 if intensity > baseline else 0.0
+            out[_FUEL, row, yi] = fuel_kgce
+            out[_COAL, row, yi] = coal_tce
+            out[_GAS, row, yi] = gas_m3
+            out[_ALT, row, yi] = alt_tce
+            out[_ELEC, row, yi] = elec_kwh
+            out[_CAPTURE_KWH, row, yi] = capture_kwh
+            out[_PV_KWH, row, yi] = pv_kwh
+            out[_PV_SELF, row, yi] = pv_self
+            out[_GRID, row, yi] = grid_kwh
+            out[_ENERGY, row, yi] = fuel_kgce + elec_kwh * c.kgce_per_kwh
+            out[_PROCESS, row, yi] = process
+            out[_FUEL_CO2, row, yi] = fuel_co2
+            out[_BIO_CO2, row, yi] = bio_co2
+            out[_CAPTURED, row, yi] = captured
+            out[_DIRECT, row, yi] = direct
+            out[_INDIRECT, row, yi] = indirect
+            out[_TOTAL, row, yi] = direct + indirect
+            out[_PV_MW, row, yi] = roof * state[_S_KWP_M2, yi] / 1000.0
+            out[_ATTR, row, yi] = float(bits[yi])
+            out[_PROJECTS, row, yi] = 0.0
+            out[_CAPEX, row, yi] = 0.0
+            out[_ANNUITY, row, yi] = 0.0
+            out[_TECH_OM, row, yi] = tech_om
+            out[_FIXED_OM, row, yi] = fixed_om
+            out[_VAR_OM, row, yi] = var_om
+            out[_CAPTURE_OPEX, row, yi] = capture_opex
+            out[_FUEL_COST, row, yi] = fuel_cost
+            out[_ELEC_COST, row, yi] = elec_cost
+            out[_CARBON_COST, row, yi] = carbon_cost
+            out[_SALVAGE, row, yi] = 0.0
+            out[_NPV, row, yi] = yp.discount_factor[yi] * (
+                tech_om + fixed_om + var_om + fuel_cost + elec_cost + carbon_cost)
 
-    # Capex items are booked after the year loop because they land in years the line may not
-    # run (annuities and salvage outlive retirement).
-    for k in range(n_techs):
-        a = adopt_year[p, l, k]
-        if lp.preinstalled[l, k] or a >= retire or a < base_year or a > horizon_end:
-            continue
-        capex_k = (tp.capex_fixed_cny[k] + tp.capex_cny_per_t_per_day[k] * size
-                   + tp.capex_cny_per_kwp[k] * roof * tp.pv_kwp_per_m2[k])
-        out[p, _PROJECTS, l, a - base_year] += 1.0
-        _add_capex_item(out, p, l, a, capex_k, tp.lifetime_years[k], base_year, horizon_end,
-                        c.discount_rate, yp.discount_factor)
-    if base_year <= start <= horizon_end and start < retire:
-        _add_capex_item(out, p, l, start, lp.line_capex_cny[l], lp.line_lifetime_years[l],
-                        base_year, horizon_end, c.discount_rate, yp.discount_factor)
+        # Capex items are booked after the year loop because they land in years the line may
+        # not run (annuities and salvage outlive retirement).
+        for j in range(n_live):
+            k = live[j]
+            a = live_year[j]
+            if lp.preinstalled[l, k] or a < base_year:
+                continue
+            capex_k = (tp.capex_fixed_cny[k] + tp.capex_cny_per_t_per_day[k] * size
+                       + tp.capex_cny_per_kwp[k] * roof * tp.pv_kwp_per_m2[k])
+            out[_PROJECTS, row, a - base_year] += 1.0
+            _add_capex_item(out, row, a, capex_k, tp.lifetime_years[k], tech_crf[k],
+                            base_year, horizon_end, c.discount_rate, yp.discount_factor)
+        if base_year <= start <= horizon_end and start < retire:
+            life = lp.line_lifetime_years[l]
+            _add_capex_item(out, row, start, lp.line_capex_cny[l], life,
+                            _crf(c.discount_rate, life), base_year, horizon_end,
+                            c.discount_rate, yp.discount_factor)
+
+_CHUNK_LINES = 64
+"""Lines per parallel task: amortises the scratch allocation, keeps a block in L2 cache."""
 
 
 @njit(cache=True, parallel=True)
-def evaluate_batch_kernel(retire_year, adopt_year, operating_days, lp, tp, yp,
-                          c):
+def evaluate_batch_into(out, retire_year, adopt_year, operating_days, lp, tp, yp, c):
+    """Fill out (P, M, N, Y) for P plans sharing their lines: retire (P, N), adopt (P, N, K),
+    days (P, N, Y). Lets callers reuse one output buffer (no page faults on a fresh one)."""
+    n_plans, n_lines = retire_year.shape
+    n_years = operating_days.shape[2]
+    n_techs = adopt_year.shape[2]
+    n_chunks = (n_lines + _CHUNK_LINES - 1) // _CHUNK_LINES
+    tech_crf = _tech_crf(tp, c.discount_rate)
+    for i in prange(n_plans * n_chunks):
+        p = i // n_chunks
+        first = (i - p * n_chunks) * _CHUNK_LINES
+        last = min(first + _CHUNK_LINES, n_lines)
+        live = np.empty(n_techs, dtype=np.int64)
+        live_year = np.empty(n_techs, dtype=np.int64)
+        live_om = np.empty(n_techs)
+        state = np.empty((N_STATE, n_years))
+        bits = np.empty(n_years, dtype=np.int64)
+        _evaluate_lines(out[p], first, p, first, last, retire_year, adopt_year,
+                        operating_days, lp, tp, yp, c, tech_crf, live, live_year, live_om,
+                        state, bits)
+
+
+@njit(cache=True)
+def evaluate_batch_kernel(retire_year, adopt_year, operating_days, lp, tp, yp, c):
     """Evaluate P plans sharing their lines: retire (P, N), adopt (P, N, K), days (P, N, Y).
 
     Returns out (P, M, N, Y) float64, M = len(MEASURES).
@@ -353,10 +449,46 @@ def evaluate_batch_kernel(retire_year, adopt_year, operating_days, lp, tp, yp,
     n_plans, n_lines = retire_year.shape
     n_years = operating_days.shape[2]
     out = np.empty((n_plans, N_MEASURES, n_lines, n_years))
-    for i in prange(n_plans * n_lines):
-        p = i // n_lines
-        _evaluate_line(out, p, i - p * n_lines, retire_year, adopt_year, operating_days,
-                       lp, tp, yp, c)
+    evaluate_batch_into(out, retire_year, adopt_year, operating_days, lp, tp, yp, c)
+    return out
+
+
+@njit(cache=True, parallel=True)
+def evaluate_batch_totals_kernel(retire_year, adopt_year, operating_days, lp, tp, yp, c):
+    """Like :func:`evaluate_batch_kernel` but summed over lines: out (P, M, Y) float64.
+
+    Never holds the (P, M, N, Y) array: lines are evaluated in blocks into a scratch array
+    and added up, so Monte Carlo and heuristics can run thousands of plans. Sums are
+    meaningful for flows, capacity and money, not for intensities, flags or attr_bits.
+    """
+    n_plans, n_lines = retire_year.shape
+    n_years = operating_days.shape[2]
+    n_chunks = (n_lines + _CHUNK_LINES - 1) // _CHUNK_LINES
+    n_techs = adopt_year.shape[2]
+    partial = np.zeros((n_plans * n_chunks, N_MEASURES, n_years))
+    tech_crf = _tech_crf(tp, c.discount_rate)
+    for i in prange(n_plans * n_chunks):
+        p = i // n_chunks
+        first = (i - p * n_chunks) * _CHUNK_LINES
+        last = min(first + _CHUNK_LINES, n_lines)
+        scratch = np.empty((N_MEASURES, _CHUNK_LINES, n_years))
+        live = np.empty(n_techs, dtype=np.int64)
+        live_year = np.empty(n_techs, dtype=np.int64)
+        live_om = np.empty(n_techs)
+        state = np.empty((N_STATE, n_years))
+        bits = np.empty(n_years, dtype=np.int64)
+        _evaluate_lines(scratch, 0, p, first, last, retire_year, adopt_year, operating_days,
+                        lp, tp, yp, c, tech_crf, live, live_year, live_om, state, bits)
+        for m in range(N_MEASURES):
+            for j in range(last - first):
+                for yi in range(n_years):
+                    partial[i, m, yi] += scratch[m, j, yi]
+    out = np.zeros((n_plans, N_MEASURES, n_years))
+    for i in range(n_plans * n_chunks):
+        p = i // n_chunks
+        for m in range(N_MEASURES):
+            for yi in range(n_years):
+                out[p, m, yi] += partial[i, m, yi]
     return out
 
 
@@ -374,16 +506,38 @@ def evaluate_kernel(retire_year, adopt_year, operating_days, lp, tp, yp,
     return out[0]
 
 
-def run_kernel(arrs: EvalArrays) -> np.ndarray:
-    """Evaluate the plan held in ``arrs`` with numba: (M, N, Y) float64."""
-    return evaluate_kernel(arrs.retire_year, arrs.adopt_year, arrs.operating_days,
-                           arrs.lines, arrs.techs, arrs.years_p, arrs.consts)
+def run_kernel(arrs: EvalArrays, out: np.ndarray | None = None) -> np.ndarray:
+    """Evaluate the plan held in ``arrs`` with numba: (M, N, Y) float64.
+
+    ``out``, a C-contiguous float64 (M, N, Y) array, is filled and returned instead of a new
+    array (worth it in loops: a fresh 10 MB result costs as much in page faults as the work).
+    """
+    if out is None:
+        return evaluate_kernel(arrs.retire_year, arrs.adopt_year, arrs.operating_days,
+                               arrs.lines, arrs.techs, arrs.years_p, arrs.consts)
+    shape = (N_MEASURES, arrs.n_lines, arrs.n_years)
+    if out.shape != shape or out.dtype != np.float64 or not out.flags.c_contiguous:
+        raise ValueError(f"out must be a C-contiguous float64 array of shape {shape}")
+    evaluate_batch_into(out.reshape((1, *shape)), arrs.retire_year[None], arrs.adopt_year[None],
+                        arrs.operating_days[None], arrs.lines, arrs.techs, arrs.years_p,
+                        arrs.consts)
+    return out
 
 
 def run_batch_kernel(arrs: EvalArrays, retire_year: np.ndarray, adopt_year: np.ndarray,
                      operating_days: np.ndarray) -> np.ndarray:
     """Evaluate stacked plans on the lines of ``arrs``: (P, M, N, Y) float64."""
     return evaluate_batch_kernel(
+        np.ascontiguousarray(retire_year, dtype=np.int64),
+        np.ascontiguousarray(adopt_year, dtype=np.int64),
+        np.ascontiguousarray(operating_days, dtype=np.float64),
+        arrs.lines, arrs.techs, arrs.years_p, arrs.consts)
+
+
+def run_batch_totals_kernel(arrs: EvalArrays, retire_year: np.ndarray, adopt_year: np.ndarray,
+                            operating_days: np.ndarray) -> np.ndarray:
+    """Stacked plans on the lines of ``arrs``, summed over lines: (P, M, Y) float64."""
+    return evaluate_batch_totals_kernel(
         np.ascontiguousarray(retire_year, dtype=np.int64),
         np.ascontiguousarray(adopt_year, dtype=np.int64),
         np.ascontiguousarray(operating_days, dtype=np.float64),
@@ -547,9 +701,12 @@ __all__ = [
     "MEASURES",
     "MEASURE_INDEX",
     "N_MEASURES",
+    "evaluate_batch_into",
     "evaluate_batch_kernel",
+    "evaluate_batch_totals_kernel",
     "evaluate_kernel",
     "evaluate_numpy",
     "run_batch_kernel",
+    "run_batch_totals_kernel",
     "run_kernel",
 ]

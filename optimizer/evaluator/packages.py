@@ -82,14 +82,14 @@ def candidate_techs(instance: Instance) -> list[list[int]]:
     sectors = [set(split_list(s)) for s in techs["sectors"]]
     out = []
     tech_ids = list(techs.index)
-    for _, line in instance.lines.iterrows():
-        pre = set(split_list(line["attributes"]))
-        size = line["size_t_per_day"]
+    low = techs["min_size_t_per_day"].to_numpy(float)
+    high = techs["max_size_t_per_day"].to_numpy(float)
+    for sector, size, attributes in zip(instance.lines["sector"], instance.lines["size_t_per_day"],
+                                        instance.lines["attributes"], strict=True):
+        pre = set(split_list(attributes))
         out.append([
             k for k, tid in enumerate(tech_ids)
-            if line["sector"] in sectors[k]
-            and techs.iloc[k]["min_size_t_per_day"] <= size <= techs.iloc[k]["max_size_t_per_day"]
-            and tid not in pre
+            if sector in sectors[k] and low[k] <= size <= high[k] and tid not in pre
         ])
     return out
 
@@ -98,25 +98,30 @@ def enumerate_combinations(instance: Instance, line: int, candidates: list[int])
     """All combinations of ``candidates`` respecting exclusive groups and prerequisites."""
     techs = instance.technologies
     tech_ids = list(techs.index)
+    group_of = list(techs["exclusive_group"])
+    prerequisites = [split_list(p) for p in techs["prerequisites"]]
     pre_installed = set(split_list(instance.lines.iloc[line]["attributes"]))
     groups: dict[str, list[int]] = {}
     for k in candidates:
-        group = techs.iloc[k]["exclusive_group"] or f"_own_{k}"
-        groups.setdefault(group, []).append(k)
+        groups.setdefault(group_of[k] or f"_own_{k}", []).append(k)
     options = [[None, *members] for members in groups.values()]
+    needs_check = any(prerequisites[k] for k in candidates)
     combos = []
     for choice in itertools.product(*options):
         chosen = tuple(sorted(k for k in choice if k is not None))
-        ids = {tech_ids[k] for k in chosen} | pre_installed
-        if all(p in ids for k in chosen for p in split_list(techs.iloc[k]["prerequisites"])):
-            combos.append(chosen)
+        if needs_check:
+            ids = {tech_ids[k] for k in chosen} | pre_installed
+            if not all(p in ids for k in chosen for p in prerequisites[k]):
+                continue
+        combos.append(chosen)
     return combos
 
 
 def _count(instance: Instance, candidates: list[int]) -> int:
     groups: dict[str, int] = {}
+    group_of = list(instance.technologies["exclusive_group"])
     for k in candidates:
-        group = instance.technologies.iloc[k]["exclusive_group"] or f"_own_{k}"
+        group = group_of[k] or f"_own_{k}"
         groups[group] = groups.get(group, 0) + 1
     return math.prod(n + 1 for n in groups.values())
 
@@ -178,7 +183,7 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
         for offset, k in enumerate(cands, start=1):
             capex = single[MEASURE_INDEX["capex_cny"], b + offset, 0]
             tech_capex[line, k] = capex
-            lifetime = int(techs.iloc[k]["lifetime_years"])
+            lifetime = int(techs["lifetime_years"].iloc[k])
             annuity = capex * (r / (1 - (1 + r) ** -lifetime) if r > 0 else 1 / lifetime)
             cost = _flows(single[:, b + offset:b + offset + 1, 0:1])
             d_cost = float(cost[0].sum() - base_cost[0].sum()) + annuity
@@ -186,14 +191,14 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
             screen[line][k] = d_cost / d_co2 if d_co2 > 1e-9 else math.inf
         b += 1 + len(cands)
 
-    kept_rows: list[dict] = []
+    grants = list(techs["grants_attribute"])
+    pv_techs = techs["pv_kwp_per_m2"].to_numpy(float)
     stats = []
     all_line: list[int] = []
     all_combos: list[tuple[int, ...]] = []
     for line, cands in enumerate(candidates):
         cands = list(cands)
-        protected = {k for k in cands if techs.iloc[k]["grants_attribute"] or
-                     techs.iloc[k]["pv_kwp_per_m2"] > 0}
+        protected = {k for k in cands if grants[k] or pv_techs[k] > 0}
         while _count(instance, cands) > MAX_ENUMERATED:
             droppable = [k for k in cands if k not in protected]
             if not droppable:
@@ -247,7 +252,8 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
     worse = out_hi[MEASURE_INDEX["worse_than_baseline"], :, base_col] > 0.5
     pv_mw = out_hi[MEASURE_INDEX["pv_mw"], :, base_col]
     attr = out_hi[MEASURE_INDEX["attr_bits"], :, base_col].astype(np.int64)
-    earliest = np.array([max([int(techs.iloc[k]["earliest_year"]) for k in c] or [sc.base_year])
+    tech_earliest = techs["earliest_year"].to_numpy(int)
+    earliest = np.array([max([int(tech_earliest[k]) for k in c] or [sc.base_year])
                          for c in all_combos])
     capex_total = np.array([np.nansum(tech_capex[line_of[j], list(c)]) if c else 0.0
                             for j, c in enumerate(all_combos)])
@@ -288,22 +294,33 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
 def _pareto(idx: np.ndarray, earliest: np.ndarray, cost: np.ndarray, intensity: np.ndarray,
             co2: np.ndarray, pv: np.ndarray, attr: np.ndarray,
             n_techs: np.ndarray | None) -> list[int]:
-    """Indices in ``idx`` not dominated by another (rule 4); ties keep the smaller package."""
+    """Indices in ``idx`` not dominated by another (rule 4); ties keep the cheaper package.
+
+    Candidates are visited by increasing cost, so a package can only be dominated by one
+    already kept; each check is one vectorised comparison against the kept set.
+    """
     tol = 1e-9
-    out = []
-    order = sorted(idx, key=lambda j: (cost[j], intensity[j], co2[j]))
+    order = sorted(idx, key=lambda j: (cost[j], intensity[j], co2[j], len(str(j))))
+    kept: list[int] = []
+    k_e = np.empty(len(order)); k_c = np.empty(len(order)); k_i = np.empty(len(order))
+    k_co2 = np.empty(len(order)); k_pv = np.empty(len(order))
+    k_attr = np.empty(len(order), dtype=np.int64); k_n = np.empty(len(order))
     for j in order:
-        dominated = False
-        for i in out:
-            if (earliest[i] <= earliest[j] and cost[i] <= cost[j] + tol * abs(cost[j])
-                    and intensity[i] <= intensity[j] + tol and co2[i] <= co2[j] + tol * abs(co2[j])
-                    and pv[i] >= pv[j] - tol and (attr[i] & attr[j]) == attr[j]
-                    and (n_techs is None or n_techs[i] >= n_techs[j])):
-                dominated = True
-                break
-        if not dominated:
-            out.append(int(j))
-    return out
+        n = len(kept)
+        if n:
+            dominated = ((k_e[:n] <= earliest[j]) & (k_c[:n] <= cost[j] + tol * abs(cost[j]))
+                         & (k_i[:n] <= intensity[j] + tol)
+                         & (k_co2[:n] <= co2[j] + tol * abs(co2[j])) & (k_pv[:n] >= pv[j] - tol)
+                         & ((k_attr[:n] & attr[j]) == attr[j]))
+            if n_techs is not None:
+                dominated &= k_n[:n] >= n_techs[j]
+            if dominated.any():
+                continue
+        k_e[n], k_c[n], k_i[n], k_co2[n], k_pv[n], k_attr[n] = (
+            earliest[j], cost[j], intensity[j], co2[j], pv[j], attr[j])
+        k_n[n] = n_techs[j] if n_techs is not None else 0
+        kept.append(int(j))
+    return kept
 
 
 def _bound(idx: np.ndarray, pareto: list[int], combos: list[tuple[int, ...]], cost: np.ndarray,

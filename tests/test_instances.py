@@ -1,0 +1,91 @@
+"""Shipped instances: valid, calibrated to the published aggregates, every seed target cited."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from optimizer.data.instance import instance_dir, load_instance, shipped_instances
+from optimizer.summary import base_year_summary
+
+DIGEST = Path(__file__).resolve().parents[2] / "shared" / "reference" / "targets.md"
+
+# facts.md s4: clinker capacity (t/yr) and capacity-weighted clinker energy (kgce/t)
+CALIBRATION = {
+    "zhejiang": (52e6, 106.9),
+    "guizhou": (91e6, None),
+    "xinjiang": (73e6, None),
+    "chongqing": (59e6, None),
+    "national": (1.79e9, None),
+}
+
+
+def test_all_five_instances_ship() -> None:
+    assert set(shipped_instances()) == {"zhejiang", "guizhou", "xinjiang", "chongqing", "national"}
+
+
+@pytest.mark.parametrize("name", sorted(CALIBRATION))
+def test_base_year_matches_published_aggregates(name: str) -> None:
+    inst = load_instance(instance_dir(name))
+    clinker = next(s for s in base_year_summary(inst) if s["sector"] == "cement_clinker")
+    capacity, intensity = CALIBRATION[name]
+    assert clinker["capacity_t_per_year"] == pytest.approx(capacity, rel=0.02)
+    if intensity is not None:
+        assert clinker["intensity_kgce_per_unit"] == pytest.approx(intensity, rel=0.02)
+
+
+def test_national_instance_is_large() -> None:
+    inst = load_instance(instance_dir("national"))
+    assert len(inst.lines) >= 5000
+    assert inst.lines["province"].nunique() == 31
+
+
+@pytest.mark.parametrize("name", sorted(CALIBRATION))
+def test_fleets_are_labelled_synthetic(name: str) -> None:
+    inst = load_instance(instance_dir(name))
+    assert (inst.lines["flag"] == "S").all()
+    assert inst.lines["source"].str.contains("synthetic").all()
+    assert "SYNTHETIC" in (instance_dir(name) / "README.md").read_text(encoding="utf-8")
+
+
+def _digest_ids() -> set[str]:
+    if not DIGEST.exists():
+        pytest.skip("shared/reference/targets.md is not beside the repository")
+    return set(re.findall(r"\|\s*((?:ZJ|GZ|XJ|XE|CQ)-T\d)\s*\|", DIGEST.read_text(encoding="utf-8")))
+
+
+def test_every_digest_target_is_in_an_instance() -> None:
+    ids = _digest_ids()
+    assert len(ids) >= 23
+    shipped: set[str] = set()
+    for name in shipped_instances():
+        inst = load_instance(instance_dir(name))
+        shipped |= set(inst.targets["target_id"])
+        assert inst.targets["document"].str.len().gt(0).all()
+        assert inst.targets["clause"].str.len().gt(0).all()
+    assert ids <= shipped, f"missing: {sorted(ids - shipped)}"
+
+
+def test_zhejiang_rules_are_encoded() -> None:
+    targets = load_instance(instance_dir("zhejiang")).targets.set_index("target_id")
+    assert targets.loc["ZJ-R1", "kind"] == "replacement_ratio" and targets.loc["ZJ-R1", "value"] == 2
+    assert targets.loc["ZJ-R2", "kind"] == "size_exit" and targets.loc["ZJ-R2", "value"] == 2500
+    assert targets.loc["ZJ-R3", "kind"] == "projects_min" and targets.loc["ZJ-R3", "value"] == 100
+
+
+def test_generator_is_reproducible(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regenerating into a scratch folder reproduces the committed fleets byte for byte."""
+    import shutil
+
+    from optimizer.instances import generate_synthetic as gen
+
+    scratch = tmp_path / "instances"
+    shutil.copytree(Path(gen.__file__).parent / "catalogue", scratch / "catalogue")
+    monkeypatch.setattr(gen, "HERE", scratch)
+    monkeypatch.setattr(gen, "CATALOGUE", scratch / "catalogue")
+    gen.generate_all()
+    for name in ("zhejiang", "chongqing"):
+        shipped = (instance_dir(name) / "lines.csv").read_text(encoding="utf-8")
+        assert (scratch / name / "lines.csv").read_text(encoding="utf-8") == shipped
