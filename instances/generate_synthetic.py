@@ -14,7 +14,6 @@ inventory through ``optimize import``.
 from __future__ import annotations
 
 import csv
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,11 +28,28 @@ KGCE_PER_KWH = 0.1229
 SYNTH_SOURCE = "synthetic fleet (generate_synthetic.py, seed {seed}) calibrated to {calib}"
 
 LINE_COLUMNS = [
-    "line_id", "province", "city", "company", "sector", "product", "size_t_per_day",
-    "capacity_per_year", "operating_days", "commissioning_year", "fuel_kgce_per_unit",
-    "electricity_kwh_per_unit", "gas_share", "alt_fuel_share", "process_co2_t_per_unit",
-    "clinker_ratio", "roof_area_m2", "pollution_grade", "attributes", "carbide_slag",
-    "source", "flag",
+    "line_id",
+    "province",
+    "city",
+    "company",
+    "sector",
+    "product",
+    "size_t_per_day",
+    "capacity_per_year",
+    "operating_days",
+    "commissioning_year",
+    "fuel_kgce_per_unit",
+    "electricity_kwh_per_unit",
+    "gas_share",
+    "alt_fuel_share",
+    "process_co2_t_per_unit",
+    "clinker_ratio",
+    "roof_area_m2",
+    "pollution_grade",
+    "attributes",
+    "carbide_slag",
+    "source",
+    "flag",
 ]
 
 WHR_SAVING = 0.45  # must match waste_heat_power.elec_saving_frac in the catalogue
@@ -84,19 +100,67 @@ def _bm_others(scale: float, gas: float) -> list[SectorDraw]:
         return max(1, round(x * scale))
 
     return [
-        SectorDraw("flat_glass", n(8), [("flat_glass_gt800", 0.5), ("flat_glass_500_800", 0.5)],
-                   (520, 1200), 1000 / 50 * 0.85, (8.3, 12.5), (5.0, 7.0), gas, 0.01, 40),
-        SectorDraw("pv_glass", n(2), [("pv_glass_gt300", 1.0)], (650, 1200), 0.85, (240, 330),
-                   (120, 160), gas, 0.2, 40),
-        SectorDraw("ceramic_tile", n(25), [("tile_le05", 0.6), ("tile_05_10", 0.25),
-                                          ("tile_gt10", 0.15)],
-                   (150, 600), 50.0, (3.6, 6.4), (2.5, 3.5), gas, 0.005, 60),
-        SectorDraw("sanitary_ceramics", n(8), [("sanitary", 1.0)], (40, 180), 1.0, (270, 420),
-                   (250, 400), gas, 0.02, 120),
-        SectorDraw("lime", n(15), [("lime", 1.0)], (200, 800), 1.0, (100, 140), (25, 40), 0.0,
-                   0.75, 15),
-        SectorDraw("wall_materials", n(30), [("brick_perforated", 1.0)], (300, 1000), 1.0,
-                   (45, 55), (18, 28), 0.0, 0.02, 20),
+        SectorDraw(
+            "flat_glass",
+            n(8),
+            [("flat_glass_gt800", 0.5), ("flat_glass_500_800", 0.5)],
+            (520, 1200),
+            1000 / 50 * 0.85,
+            (8.3, 12.5),
+            (5.0, 7.0),
+            gas,
+            0.01,
+            40,
+        ),
+        SectorDraw(
+            "pv_glass",
+            n(2),
+            [("pv_glass_gt300", 1.0)],
+            (650, 1200),
+            0.85,
+            (240, 330),
+            (120, 160),
+            gas,
+            0.2,
+            40,
+        ),
+        SectorDraw(
+            "ceramic_tile",
+            n(25),
+            [("tile_le05", 0.6), ("tile_05_10", 0.25), ("tile_gt10", 0.15)],
+            (150, 600),
+            50.0,
+            (3.6, 6.4),
+            (2.5, 3.5),
+            gas,
+            0.005,
+            60,
+        ),
+        SectorDraw(
+            "sanitary_ceramics",
+            n(8),
+            [("sanitary", 1.0)],
+            (40, 180),
+            1.0,
+            (270, 420),
+            (250, 400),
+            gas,
+            0.02,
+            120,
+        ),
+        SectorDraw("lime", n(15), [("lime", 1.0)], (200, 800), 1.0, (100, 140), (25, 40), 0.0, 0.75, 15),
+        SectorDraw(
+            "wall_materials",
+            n(30),
+            [("brick_perforated", 1.0)],
+            (300, 1000),
+            1.0,
+            (45, 55),
+            (18, 28),
+            0.0,
+            0.02,
+            20,
+        ),
     ]
 
 
@@ -104,86 +168,217 @@ def _clinker_intensity_band(p: Province) -> tuple[float, float]:
     return (p.clinker_intensity - 10.0, p.clinker_intensity + 11.0)
 
 
-ZHEJIANG_CITIES = ["Hangzhou", "Huzhou", "Jiaxing", "Shaoxing", "Ningbo", "Jinhua", "Quzhou",
-                   "Lishui", "Wenzhou", "Taizhou"]
+ZHEJIANG_CITIES = [
+    "Hangzhou",
+    "Huzhou",
+    "Jiaxing",
+    "Shaoxing",
+    "Ningbo",
+    "Jinhua",
+    "Quzhou",
+    "Lishui",
+    "Wenzhou",
+    "Taizhou",
+]
 
 PROVINCES: dict[str, Province] = {
     "zhejiang": Province(
-        key="zhejiang", name_zh="浙江", abbrev="ZJ", cities=ZHEJIANG_CITIES,
-        small_cities=["Jinhua", "Quzhou"], grid_kgco2_per_kwh=0.5153,
+        key="zhejiang",
+        name_zh="浙江",
+        abbrev="ZJ",
+        cities=ZHEJIANG_CITIES,
+        small_cities=["Jinhua", "Quzhou"],
+        grid_kgco2_per_kwh=0.5153,
         grid_source="MEE/NBS 2024, 2022 provincial grid factor (facts.md s2)",
-        clinker_capacity_t=52e6, clinker_capacity_source="facts.md s4: Zhejiang 52 Mt/yr",
-        clinker_capacity_flag="V", clinker_intensity=106.9,
-        clinker_intensity_source="facts.md s4: Zhejiang 106.9 kgce/t", clinker_intensity_flag="V",
-        small_share=0.35, operating_days=(255, 290), companies=14,
-        others=_bm_others(1.0, 0.85), replacement_ratio=2.0,
+        clinker_capacity_t=52e6,
+        clinker_capacity_source="facts.md s4: Zhejiang 52 Mt/yr",
+        clinker_capacity_flag="V",
+        clinker_intensity=106.9,
+        clinker_intensity_source="facts.md s4: Zhejiang 106.9 kgce/t",
+        clinker_intensity_flag="V",
+        small_share=0.35,
+        operating_days=(255, 290),
+        companies=14,
+        others=_bm_others(1.0, 0.85),
+        replacement_ratio=2.0,
         replacement_source="002_80abbfb82bbf9b55.txt 二(1): retire 2 t for every 1 t built (V)",
     ),
     "guizhou": Province(
-        key="guizhou", name_zh="贵州", abbrev="GZ",
-        cities=["Guiyang", "Zunyi", "Liupanshui", "Anshun", "Bijie", "Tongren", "Qiandongnan",
-                "Qiannan", "Qianxinan"],
-        small_cities=["Bijie", "Tongren", "Qiandongnan"], grid_kgco2_per_kwh=0.4989,
+        key="guizhou",
+        name_zh="贵州",
+        abbrev="GZ",
+        cities=[
+            "Guiyang",
+            "Zunyi",
+            "Liupanshui",
+            "Anshun",
+            "Bijie",
+            "Tongren",
+            "Qiandongnan",
+            "Qiannan",
+            "Qianxinan",
+        ],
+        small_cities=["Bijie", "Tongren", "Qiandongnan"],
+        grid_kgco2_per_kwh=0.4989,
         grid_source="MEE/NBS 2024, 2022 provincial grid factor (facts.md s2)",
         clinker_capacity_t=91e6,
         clinker_capacity_source="facts.md s4: county-model clinker capacity 91 Mt/yr (cross-check; "
-        "cement capacity ~112 Mt/yr)", clinker_capacity_flag="P", clinker_intensity=108.5,
+        "cement capacity ~112 Mt/yr)",
+        clinker_capacity_flag="P",
+        clinker_intensity=108.5,
         clinker_intensity_source="no published Guizhou average found; assumed near national mean",
-        clinker_intensity_flag="U", small_share=0.30, operating_days=(150, 190), companies=14,
+        clinker_intensity_flag="U",
+        small_share=0.30,
+        operating_days=(150, 190),
+        companies=14,
         others=_bm_others(0.5, 0.3),
     ),
     "xinjiang": Province(
-        key="xinjiang", name_zh="新疆", abbrev="XJ",
-        cities=["Urumqi", "Changji", "Shihezi", "Hami", "Turpan", "Korla", "Aksu", "Kashgar",
-                "Yili", "Karamay"],
-        small_cities=["Kashgar", "Aksu", "Hami"], grid_kgco2_per_kwh=0.6231,
+        key="xinjiang",
+        name_zh="新疆",
+        abbrev="XJ",
+        cities=[
+            "Urumqi",
+            "Changji",
+            "Shihezi",
+            "Hami",
+            "Turpan",
+            "Korla",
+            "Aksu",
+            "Kashgar",
+            "Yili",
+            "Karamay",
+        ],
+        small_cities=["Kashgar", "Aksu", "Hami"],
+        grid_kgco2_per_kwh=0.6231,
         grid_source="MEE/NBS 2024, 2022 provincial grid factor (facts.md s2)",
         clinker_capacity_t=73e6,
         clinker_capacity_source="facts.md s4: county-model clinker capacity 73 Mt/yr (cross-check)",
-        clinker_capacity_flag="P", clinker_intensity=110.0,
+        clinker_capacity_flag="P",
+        clinker_intensity=110.0,
         clinker_intensity_source="no published Xinjiang average found; assumed above national mean "
-        "(cold climate, long winter stops)", clinker_intensity_flag="U", small_share=0.30,
-        operating_days=(140, 200), carbide_lines=5, companies=12, others=_bm_others(0.4, 0.5),
+        "(cold climate, long winter stops)",
+        clinker_intensity_flag="U",
+        small_share=0.30,
+        operating_days=(140, 200),
+        carbide_lines=5,
+        companies=12,
+        others=_bm_others(0.4, 0.5),
         replacement_source="004_1f38d57d61141985.txt 三(七)3: swaps equal or reduced (1:1 floor); "
         "national 1.5:1 used (U)",
     ),
     "chongqing": Province(
-        key="chongqing", name_zh="重庆", abbrev="CQ",
-        cities=["Wanzhou", "Fuling", "Qijiang", "Hechuan", "Yongchuan", "Jiangjin", "Changshou",
-                "Nanchuan", "Kaizhou", "Fengjie"],
-        small_cities=["Wanzhou", "Kaizhou", "Fengjie"], grid_kgco2_per_kwh=0.5227,
+        key="chongqing",
+        name_zh="重庆",
+        abbrev="CQ",
+        cities=[
+            "Wanzhou",
+            "Fuling",
+            "Qijiang",
+            "Hechuan",
+            "Yongchuan",
+            "Jiangjin",
+            "Changshou",
+            "Nanchuan",
+            "Kaizhou",
+            "Fengjie",
+        ],
+        small_cities=["Wanzhou", "Kaizhou", "Fengjie"],
+        grid_kgco2_per_kwh=0.5227,
         grid_source="MEE/NBS 2024, 2022 provincial grid factor (facts.md s2)",
         clinker_capacity_t=59e6,
         clinker_capacity_source="facts.md s4: county-model clinker capacity 59 Mt/yr (cross-check)",
-        clinker_capacity_flag="P", clinker_intensity=107.5,
+        clinker_capacity_flag="P",
+        clinker_intensity=107.5,
         clinker_intensity_source="no published Chongqing average found; assumed near national mean",
-        clinker_intensity_flag="U", small_share=0.25, operating_days=(170, 180), companies=10,
-        others=_bm_others(0.5, 0.6) + [
-            SectorDraw("ironmaking", 4, [("hot_metal", 1.0)], (2500, 8000), 1.0, (365, 445),
-                       (40, 60), 0.0, 0.0, 10),
-            SectorDraw("steelmaking_eaf", 6, [("eaf_steel", 1.0)], (800, 3000), 1.0, (62, 90),
-                       (380, 460), 0.3, 0.0, 10),
-            SectorDraw("hot_rolled_bar", 7, [("rebar", 1.0)], (2500, 5500), 1.0, (38, 52),
-                       (80, 110), 0.5, 0.0, 10),
-            SectorDraw("ferroalloy", 6, [("simn", 1.0)], (100, 400), 1.0, (850, 990),
-                       (3800, 4400), 0.0, 0.0, 10),
-            SectorDraw("aluminium", 3, [("aluminium_liquid", 1.0)], (300, 900), 1.0,
-                       (1590, 1680), (12900, 13650), 0.0, 1.5, 10),
-            SectorDraw("industrial_silicon", 6, [("silicon", 1.0)], (30, 120), 1.0,
-                       (2750, 3450), (11000, 13000), 0.0, 0.0, 10),
+        clinker_intensity_flag="U",
+        small_share=0.25,
+        operating_days=(170, 180),
+        companies=10,
+        others=[
+            *_bm_others(0.5, 0.6),
+            SectorDraw(
+                "ironmaking", 4, [("hot_metal", 1.0)], (2500, 8000), 1.0, (365, 445), (40, 60), 0.0, 0.0, 10
+            ),
+            SectorDraw(
+                "steelmaking_eaf",
+                6,
+                [("eaf_steel", 1.0)],
+                (800, 3000),
+                1.0,
+                (62, 90),
+                (380, 460),
+                0.3,
+                0.0,
+                10,
+            ),
+            SectorDraw(
+                "hot_rolled_bar", 7, [("rebar", 1.0)], (2500, 5500), 1.0, (38, 52), (80, 110), 0.5, 0.0, 10
+            ),
+            SectorDraw(
+                "ferroalloy", 6, [("simn", 1.0)], (100, 400), 1.0, (850, 990), (3800, 4400), 0.0, 0.0, 10
+            ),
+            SectorDraw(
+                "aluminium",
+                3,
+                [("aluminium_liquid", 1.0)],
+                (300, 900),
+                1.0,
+                (1590, 1680),
+                (12900, 13650),
+                0.0,
+                1.5,
+                10,
+            ),
+            SectorDraw(
+                "industrial_silicon",
+                6,
+                [("silicon", 1.0)],
+                (30, 120),
+                1.0,
+                (2750, 3450),
+                (11000, 13000),
+                0.0,
+                0.0,
+                10,
+            ),
         ],
     ),
 }
 
 # National: approximate provincial shares of 2024 clinker capacity (synthetic split, U).
 NATIONAL_SHARES = {
-    "anhui": 0.070, "shandong": 0.065, "sichuan": 0.060, "guangdong": 0.058, "guangxi": 0.055,
-    "yunnan": 0.052, "hebei": 0.048, "henan": 0.048, "jiangsu": 0.045, "hubei": 0.045,
-    "guizhou": 0.051, "hunan": 0.040, "jiangxi": 0.038, "xinjiang": 0.041, "chongqing": 0.033,
-    "zhejiang": 0.029, "shaanxi": 0.030, "fujian": 0.028, "inner_mongolia": 0.026,
-    "shanxi": 0.025, "gansu": 0.020, "liaoning": 0.020, "jilin": 0.012, "heilongjiang": 0.012,
-    "ningxia": 0.010, "qinghai": 0.008, "tibet": 0.004, "hainan": 0.007, "beijing": 0.002,
-    "tianjin": 0.004, "shanghai": 0.004,
+    "anhui": 0.070,
+    "shandong": 0.065,
+    "sichuan": 0.060,
+    "guangdong": 0.058,
+    "guangxi": 0.055,
+    "yunnan": 0.052,
+    "hebei": 0.048,
+    "henan": 0.048,
+    "jiangsu": 0.045,
+    "hubei": 0.045,
+    "guizhou": 0.051,
+    "hunan": 0.040,
+    "jiangxi": 0.038,
+    "xinjiang": 0.041,
+    "chongqing": 0.033,
+    "zhejiang": 0.029,
+    "shaanxi": 0.030,
+    "fujian": 0.028,
+    "inner_mongolia": 0.026,
+    "shanxi": 0.025,
+    "gansu": 0.020,
+    "liaoning": 0.020,
+    "jilin": 0.012,
+    "heilongjiang": 0.012,
+    "ningxia": 0.010,
+    "qinghai": 0.008,
+    "tibet": 0.004,
+    "hainan": 0.007,
+    "beijing": 0.002,
+    "tianjin": 0.004,
+    "shanghai": 0.004,
 }
 NATIONAL_CLINKER_T = 1.79e9
 
@@ -192,8 +387,9 @@ def _round_size(size: float) -> float:
     return float(round(size / 100.0) * 100.0)
 
 
-def _clinker_sizes(rng: np.random.Generator, capacity_t: float, small_share: float,
-                   rated_days: float) -> list[float]:
+def _clinker_sizes(
+    rng: np.random.Generator, capacity_t: float, small_share: float, rated_days: float
+) -> list[float]:
     """Draw line sizes (t/d) until their annual capacity matches ``capacity_t`` within 0.5 %."""
     small = [1000, 1200, 1500, 2000, 2500]
     large = [3000, 3200, 4000, 4500, 5000, 5000, 6000, 8000, 10000, 12000]
@@ -211,8 +407,9 @@ def _clinker_sizes(rng: np.random.Generator, capacity_t: float, small_share: flo
     return sizes
 
 
-def _calibrate_mean(values: np.ndarray, weights: np.ndarray, target: float, low: float,
-                    high: float) -> np.ndarray:
+def _calibrate_mean(
+    values: np.ndarray, weights: np.ndarray, target: float, low: float, high: float
+) -> np.ndarray:
     """Shift ``values`` (clipped to [low, high]) until their weighted mean equals ``target``."""
     out = values.copy()
     for _ in range(100):
@@ -228,8 +425,7 @@ def _company_names(p: Province, count: int) -> list[str]:
     return [f"{p.abbrev} Synthetic Building Materials {chr(65 + i)}" for i in range(count)]
 
 
-def clinker_lines(p: Province, rng: np.random.Generator, province_label: str,
-                  id_prefix: str) -> list[dict]:
+def clinker_lines(p: Province, rng: np.random.Generator, province_label: str, id_prefix: str) -> list[dict]:
     rated = 310.0
     sizes = _clinker_sizes(rng, p.clinker_capacity_t, p.small_share, rated)
     n = len(sizes)
@@ -242,8 +438,15 @@ def clinker_lines(p: Province, rng: np.random.Generator, province_label: str,
     intensity = _calibrate_mean(raw, size_arr, p.clinker_intensity, low, high)
     companies = _company_names(p, p.companies)
     lines = []
-    carbide = set(rng.choice(np.flatnonzero(~small), size=min(p.carbide_lines, int((~small).sum())),
-                             replace=False).tolist()) if p.carbide_lines else set()
+    carbide = (
+        set(
+            rng.choice(
+                np.flatnonzero(~small), size=min(p.carbide_lines, int((~small).sum())), replace=False
+            ).tolist()
+        )
+        if p.carbide_lines
+        else set()
+    )
     for i, size in enumerate(sizes):
         whr = size >= 2000 and rng.random() < 0.85
         gross_elec = float(rng.uniform(50, 62))
@@ -258,40 +461,71 @@ def clinker_lines(p: Province, rng: np.random.Generator, province_label: str,
         if whr:
             attrs.append("waste_heat_power")
         is_carbide = i in carbide
-        lines.append({
-            "line_id": f"{id_prefix}-CK{i + 1:03d}", "province": province_label, "city": city,
-            "company": companies[int(rng.integers(len(companies)))], "sector": "cement_clinker",
-            "product": "clinker", "size_t_per_day": size, "capacity_per_year": size * rated,
-            "operating_days": round(float(rng.uniform(*p.operating_days)), 1),
-            "commissioning_year": int(rng.integers(1998, 2016) if small[i] else rng.integers(2005, 2022)),
-            # figures are what the line does now: electricity is net of an existing WHR unit,
-            # which is listed in `attributes` so it cannot be adopted a second time
-            "fuel_kgce_per_unit": round(fuel, 4), "electricity_kwh_per_unit": round(eff_elec, 3),
-            "gas_share": 0.0, "alt_fuel_share": round(float(rng.choice([0.0, 0.0, 0.03, 0.06])), 3),
-            "process_co2_t_per_unit": 0.16 if is_carbide else 0.535,
-            "clinker_ratio": round(float(rng.uniform(0.62, 0.78)), 3),
-            "roof_area_m2": round(size * float(rng.uniform(8, 14)), 0),
-            "pollution_grade": grade, "attributes": ";".join(attrs),
-            "carbide_slag": "true" if is_carbide else "false",
-            "source": SYNTH_SOURCE.format(seed=SEED, calib=f"{p.clinker_capacity_source}; "
-                                          f"{p.clinker_intensity_source}"),
-            "flag": "S",
-        })
+        lines.append(
+            {
+                "line_id": f"{id_prefix}-CK{i + 1:03d}",
+                "province": province_label,
+                "city": city,
+                "company": companies[int(rng.integers(len(companies)))],
+                "sector": "cement_clinker",
+                "product": "clinker",
+                "size_t_per_day": size,
+                "capacity_per_year": size * rated,
+                "operating_days": round(float(rng.uniform(*p.operating_days)), 1),
+                "commissioning_year": int(rng.integers(1998, 2016) if small[i] else rng.integers(2005, 2022)),
+                # figures are what the line does now: electricity is net of an existing WHR unit,
+                # which is listed in `attributes` so it cannot be adopted a second time
+                "fuel_kgce_per_unit": round(fuel, 4),
+                "electricity_kwh_per_unit": round(eff_elec, 3),
+                "gas_share": 0.0,
+                "alt_fuel_share": round(float(rng.choice([0.0, 0.0, 0.03, 0.06])), 3),
+                "process_co2_t_per_unit": 0.16 if is_carbide else 0.535,
+                "clinker_ratio": round(float(rng.uniform(0.62, 0.78)), 3),
+                "roof_area_m2": round(size * float(rng.uniform(8, 14)), 0),
+                "pollution_grade": grade,
+                "attributes": ";".join(attrs),
+                "carbide_slag": "true" if is_carbide else "false",
+                "source": SYNTH_SOURCE.format(
+                    seed=SEED, calib=f"{p.clinker_capacity_source}; {p.clinker_intensity_source}"
+                ),
+                "flag": "S",
+            }
+        )
     # re-calibrate fuel so the comprehensive intensity mean is exact after rounding
     return lines
 
 
-def other_lines(p: Province, rng: np.random.Generator, province_label: str,
-                id_prefix: str) -> list[dict]:
+def other_lines(p: Province, rng: np.random.Generator, province_label: str, id_prefix: str) -> list[dict]:
     out = []
     companies = _company_names(p, p.companies)
-    code = {"flat_glass": "FG", "pv_glass": "PV", "ceramic_tile": "CT", "sanitary_ceramics": "SC",
-            "lime": "LM", "wall_materials": "WM", "ironmaking": "IR", "steelmaking_eaf": "EA",
-            "hot_rolled_bar": "HR", "ferroalloy": "FA", "aluminium": "AL",
-            "industrial_silicon": "SI"}
-    rated = {"flat_glass": 365, "pv_glass": 365, "ceramic_tile": 330, "sanitary_ceramics": 330,
-             "lime": 330, "wall_materials": 330, "ironmaking": 350, "steelmaking_eaf": 330,
-             "hot_rolled_bar": 330, "ferroalloy": 330, "aluminium": 360, "industrial_silicon": 330}
+    code = {
+        "flat_glass": "FG",
+        "pv_glass": "PV",
+        "ceramic_tile": "CT",
+        "sanitary_ceramics": "SC",
+        "lime": "LM",
+        "wall_materials": "WM",
+        "ironmaking": "IR",
+        "steelmaking_eaf": "EA",
+        "hot_rolled_bar": "HR",
+        "ferroalloy": "FA",
+        "aluminium": "AL",
+        "industrial_silicon": "SI",
+    }
+    rated = {
+        "flat_glass": 365,
+        "pv_glass": 365,
+        "ceramic_tile": 330,
+        "sanitary_ceramics": 330,
+        "lime": 330,
+        "wall_materials": 330,
+        "ironmaking": 350,
+        "steelmaking_eaf": 330,
+        "hot_rolled_bar": 330,
+        "ferroalloy": 330,
+        "aluminium": 360,
+        "industrial_silicon": 330,
+    }
     for draw in p.others:
         products = [pr for pr, _ in draw.products]
         probs = np.array([w for _, w in draw.products])
@@ -315,25 +549,37 @@ def other_lines(p: Province, rng: np.random.Generator, province_label: str,
             operating_days = float(rated[draw.sector]) * float(rng.uniform(0.75, 0.95))
             if draw.sector in {"flat_glass", "pv_glass", "aluminium"}:
                 operating_days = float(rated[draw.sector]) * float(rng.uniform(0.9, 1.0))
-            gas = draw.gas_share if draw.gas_share in (0.0, 1.0) else round(
-                min(1.0, max(0.0, draw.gas_share + float(rng.normal(0, 0.1)))), 3)
-            out.append({
-                "line_id": f"{id_prefix}-{code[draw.sector]}{i + 1:03d}",
-                "province": province_label, "city": p.cities[int(rng.integers(len(p.cities)))],
-                "company": companies[int(rng.integers(len(companies)))], "sector": draw.sector,
-                "product": product, "size_t_per_day": size,
-                "capacity_per_year": round(size * draw.units_per_t * rated[draw.sector], 0),
-                "operating_days": round(operating_days, 1),
-                "commissioning_year": int(rng.integers(2000, 2022)),
-                "fuel_kgce_per_unit": round(fuel, 4), "electricity_kwh_per_unit": round(elec, 3),
-                "gas_share": gas, "alt_fuel_share": 0.0,
-                "process_co2_t_per_unit": draw.process_co2, "clinker_ratio": "",
-                "roof_area_m2": round(size * draw.roof_m2_per_tpd * float(rng.uniform(0.7, 1.3)), 0),
-                "pollution_grade": "B" if rng.random() < 0.5 else "C", "attributes": "",
-                "carbide_slag": "false",
-                "source": SYNTH_SOURCE.format(seed=SEED, calib="typical sector ranges (U)"),
-                "flag": "S",
-            })
+            gas = (
+                draw.gas_share
+                if draw.gas_share in (0.0, 1.0)
+                else round(min(1.0, max(0.0, draw.gas_share + float(rng.normal(0, 0.1)))), 3)
+            )
+            out.append(
+                {
+                    "line_id": f"{id_prefix}-{code[draw.sector]}{i + 1:03d}",
+                    "province": province_label,
+                    "city": p.cities[int(rng.integers(len(p.cities)))],
+                    "company": companies[int(rng.integers(len(companies)))],
+                    "sector": draw.sector,
+                    "product": product,
+                    "size_t_per_day": size,
+                    "capacity_per_year": round(size * draw.units_per_t * rated[draw.sector], 0),
+                    "operating_days": round(operating_days, 1),
+                    "commissioning_year": int(rng.integers(2000, 2022)),
+                    "fuel_kgce_per_unit": round(fuel, 4),
+                    "electricity_kwh_per_unit": round(elec, 3),
+                    "gas_share": gas,
+                    "alt_fuel_share": 0.0,
+                    "process_co2_t_per_unit": draw.process_co2,
+                    "clinker_ratio": "",
+                    "roof_area_m2": round(size * draw.roof_m2_per_tpd * float(rng.uniform(0.7, 1.3)), 0),
+                    "pollution_grade": "B" if rng.random() < 0.5 else "C",
+                    "attributes": "",
+                    "carbide_slag": "false",
+                    "source": SYNTH_SOURCE.format(seed=SEED, calib="typical sector ranges (U)"),
+                    "flag": "S",
+                }
+            )
     return out
 
 
@@ -348,111 +594,457 @@ CQ_DOC = "003_d62076349a496d30.txt"
 NA_DOC = "cement energy-saving and carbon-cutting action plan 2024 (facts.md s4)"
 BENCH_SECTORS_BM = "cement_clinker;flat_glass;pv_glass;ceramic_tile;sanitary_ceramics"
 
-TARGET_COLUMNS = ["target_id", "kind", "sectors", "year", "value", "unit", "pooled", "attribute",
-                  "hard", "document", "clause", "description"]
+TARGET_COLUMNS = [
+    "target_id",
+    "kind",
+    "sectors",
+    "year",
+    "value",
+    "unit",
+    "pooled",
+    "attribute",
+    "hard",
+    "document",
+    "clause",
+    "description",
+]
 
 
-def _t(target_id: str, kind: str, sectors: str, year: int, value: float, unit: str, document: str,
-       clause: str, description: str, pooled: bool = True, attribute: str = "",
-       hard: bool = True) -> dict:
-    return {"target_id": target_id, "kind": kind, "sectors": sectors, "year": year, "value": value,
-            "unit": unit, "pooled": str(pooled).lower(), "attribute": attribute,
-            "hard": str(hard).lower(), "document": document, "clause": clause,
-            "description": description}
+def _t(
+    target_id: str,
+    kind: str,
+    sectors: str,
+    year: int,
+    value: float,
+    unit: str,
+    document: str,
+    clause: str,
+    description: str,
+    pooled: bool = True,
+    attribute: str = "",
+    hard: bool = True,
+) -> dict:
+    return {
+        "target_id": target_id,
+        "kind": kind,
+        "sectors": sectors,
+        "year": year,
+        "value": value,
+        "unit": unit,
+        "pooled": str(pooled).lower(),
+        "attribute": attribute,
+        "hard": str(hard).lower(),
+        "document": document,
+        "clause": clause,
+        "description": description,
+    }
 
 
 TARGETS: dict[str, list[dict]] = {
     "zhejiang": [
-        _t("ZJ-T1", "capacity_cut", "cement_clinker", 2025, 0.08, "fraction", ZJ_DOC, "一(三)",
-           "cement clinker capacity down 8% (52 -> 48 Mt/yr)"),
-        _t("ZJ-T2", "intensity_cut", "cement_clinker", 2025, 0.05, "fraction", ZJ_DOC, "一(三)",
-           "clinker unit comprehensive energy consumption down 5%"),
-        _t("ZJ-T3", "benchmark_share", "cement_clinker;flat_glass;pv_glass;ceramic_tile;"
-           "sanitary_ceramics", 2025, 0.5, "fraction", ZJ_DOC, "一(三)",
-           "capacity at energy-efficiency level 1 (benchmark) >= 50% in clinker, flat glass, "
-           "PV glass and ceramics", pooled=False),
-        _t("ZJ-T4", "clean_energy_mw", "*", 2025, 135, "MW", ZJ_DOC, "一(三)",
-           "installed clean energy (PV + storage) in the sector >= 135 MW"),
-        _t("ZJ-T5", "attribute_share", "cement_clinker", 2025, 0.5, "fraction", ZJ_DOC, "一(三)",
-           "clinker producers at air-pollution performance grade A >= 50%", attribute="grade_a"),
-        _t("ZJ-T6", "emissions_peak", "*", 2030, 0, "tCO2", ZJ_DOC, "一(三)",
-           "sector emissions peak before 2030 (raw-material substitution clearly higher)"),
-        _t("ZJ-R1", "replacement_ratio", "cement_clinker", 2025, 2.0, "t retired per t built",
-           ZJ_DOC, "二(1)", "capacity replacement for new clinker: retire 2 t for every 1 t built; "
-           "new line at GB 16780-2021 level 1"),
-        _t("ZJ-R2", "size_exit", "cement_clinker", 2030, 2500, "t/d", ZJ_DOC, "二(1); 三(一)",
-           "clinker lines <= 2500 t/d consolidated and exit year by year (deadline 2030 assumed: "
-           "the document gives none)"),
-        _t("ZJ-R3", "projects_min", "*", 2025, 100, "projects/yr", ZJ_DOC, "二(4)",
-           ">= 100 energy-saving / carbon-cutting retrofit projects per year"),
-        _t("ZJ-R4", "attribute_share", "cement_clinker", 2030, 1.0, "fraction", ZJ_DOC, "二(7)",
-           "grade-A pollution upgrade for every clinker producer (encouraged; reported only)",
-           attribute="grade_a", hard=False),
+        _t(
+            "ZJ-T1",
+            "capacity_cut",
+            "cement_clinker",
+            2025,
+            0.08,
+            "fraction",
+            ZJ_DOC,
+            "一(三)",
+            "cement clinker capacity down 8% (52 -> 48 Mt/yr)",
+        ),
+        _t(
+            "ZJ-T2",
+            "intensity_cut",
+            "cement_clinker",
+            2025,
+            0.05,
+            "fraction",
+            ZJ_DOC,
+            "一(三)",
+            "clinker unit comprehensive energy consumption down 5%",
+        ),
+        _t(
+            "ZJ-T3",
+            "benchmark_share",
+            "cement_clinker;flat_glass;pv_glass;ceramic_tile;sanitary_ceramics",
+            2025,
+            0.5,
+            "fraction",
+            ZJ_DOC,
+            "一(三)",
+            "capacity at energy-efficiency level 1 (benchmark) >= 50% in clinker, flat glass, "
+            "PV glass and ceramics",
+            pooled=False,
+        ),
+        _t(
+            "ZJ-T4",
+            "clean_energy_mw",
+            "*",
+            2025,
+            135,
+            "MW",
+            ZJ_DOC,
+            "一(三)",
+            "installed clean energy (PV + storage) in the sector >= 135 MW",
+        ),
+        _t(
+            "ZJ-T5",
+            "attribute_share",
+            "cement_clinker",
+            2025,
+            0.5,
+            "fraction",
+            ZJ_DOC,
+            "一(三)",
+            "clinker producers at air-pollution performance grade A >= 50%",
+            attribute="grade_a",
+        ),
+        _t(
+            "ZJ-T6",
+            "emissions_peak",
+            "*",
+            2030,
+            0,
+            "tCO2",
+            ZJ_DOC,
+            "一(三)",
+            "sector emissions peak before 2030 (raw-material substitution clearly higher)",
+        ),
+        _t(
+            "ZJ-R1",
+            "replacement_ratio",
+            "cement_clinker",
+            2025,
+            2.0,
+            "t retired per t built",
+            ZJ_DOC,
+            "二(1)",
+            "capacity replacement for new clinker: retire 2 t for every 1 t built; "
+            "new line at GB 16780-2021 level 1",
+        ),
+        _t(
+            "ZJ-R2",
+            "size_exit",
+            "cement_clinker",
+            2030,
+            2500,
+            "t/d",
+            ZJ_DOC,
+            "二(1); 三(一)",
+            "clinker lines <= 2500 t/d consolidated and exit year by year (deadline 2030 assumed: "
+            "the document gives none)",
+        ),
+        _t(
+            "ZJ-R3",
+            "projects_min",
+            "*",
+            2025,
+            100,
+            "projects/yr",
+            ZJ_DOC,
+            "二(4)",
+            ">= 100 energy-saving / carbon-cutting retrofit projects per year",
+        ),
+        _t(
+            "ZJ-R4",
+            "attribute_share",
+            "cement_clinker",
+            2030,
+            1.0,
+            "fraction",
+            ZJ_DOC,
+            "二(7)",
+            "grade-A pollution upgrade for every clinker producer (encouraged; reported only)",
+            attribute="grade_a",
+            hard=False,
+        ),
     ],
     "guizhou": [
-        _t("GZ-T1", "benchmark_share", BENCH_SECTORS_BM, 2025, 0.3, "fraction", GZ_DOC, "一(三)",
-           "capacity at or above the benchmark level >= 30% (sector-wide)"),
-        _t("GZ-T2", "intensity_cut", "cement_clinker", 2025, 0.03, "fraction", GZ_DOC, "一(三)",
-           "clinker unit comprehensive energy down >= 3%"),
-        _t("GZ-T3", "emissions_peak", "*", 2030, 0, "tCO2", GZ_DOC, "一(三)",
-           "raw/fuel substitution much higher; emissions peak (national 2030 goal)"),
+        _t(
+            "GZ-T1",
+            "benchmark_share",
+            BENCH_SECTORS_BM,
+            2025,
+            0.3,
+            "fraction",
+            GZ_DOC,
+            "一(三)",
+            "capacity at or above the benchmark level >= 30% (sector-wide)",
+        ),
+        _t(
+            "GZ-T2",
+            "intensity_cut",
+            "cement_clinker",
+            2025,
+            0.03,
+            "fraction",
+            GZ_DOC,
+            "一(三)",
+            "clinker unit comprehensive energy down >= 3%",
+        ),
+        _t(
+            "GZ-T3",
+            "emissions_peak",
+            "*",
+            2030,
+            0,
+            "tCO2",
+            GZ_DOC,
+            "一(三)",
+            "raw/fuel substitution much higher; emissions peak (national 2030 goal)",
+        ),
     ],
     "xinjiang": [
-        _t("XJ-T1", "intensity_cut", "cement_clinker", 2025, 0.03, "fraction", XJ_DOC, "一(三)",
-           "clinker unit energy down >= 3%"),
-        _t("XJ-T2", "benchmark_share", "cement_clinker;flat_glass", 2025, 0.3, "fraction", XJ_DOC,
-           "一(三), box 1", "cement and flat-glass capacity at the benchmark level > 30%",
-           pooled=False),
-        _t("XJ-T3", "emissions_peak", "*", 2030, 0, "tCO2", XJ_DOC, "一(三)",
-           "building-materials emissions peak before 2030"),
-        _t("XJ-T4", "attribute_share", "*", 2030, 0.6, "fraction", XJ_DOC, "二(12)",
-           ">= 60% of large and medium key enterprises through green/smart upgrades (lines used "
-           "as the unit)", attribute="green_smart"),
-        _t("XE-T1", "benchmark_share", BENCH_SECTORS_BM, 2025, 0.3, "fraction", XE_DOC, "二",
-           "capacity at or above benchmark >= 30% in key high-energy areas"),
-        _t("XE-T2", "baseline_clear", "*", 2025, 0, "unit/yr", XE_DOC, "二; 三(七)2",
-           "capacity below the baseline basically cleared"),
-        _t("XE-T3", "not_modelled", "*", 2025, 0, "boilers", XE_DOC, "三",
-           "coal boilers <= 35 t/h in county-level and larger urban areas retired (no boilers in "
-           "the line inventory)", hard=False),
-        _t("XE-T4", "not_modelled", "*", 2030, 50, "enterprises", XE_DOC, "三",
-           "50 energy-efficiency leader enterprises across all key industrial sectors (mostly "
-           "outside building materials)", hard=False),
-        _t("XE-T5", "not_modelled", "*", 2030, 0, "fraction", XE_DOC, "三",
-           "non-fossil share of energy use clearly higher (no figure given)", hard=False),
+        _t(
+            "XJ-T1",
+            "intensity_cut",
+            "cement_clinker",
+            2025,
+            0.03,
+            "fraction",
+            XJ_DOC,
+            "一(三)",
+            "clinker unit energy down >= 3%",
+        ),
+        _t(
+            "XJ-T2",
+            "benchmark_share",
+            "cement_clinker;flat_glass",
+            2025,
+            0.3,
+            "fraction",
+            XJ_DOC,
+            "一(三), box 1",
+            "cement and flat-glass capacity at the benchmark level > 30%",
+            pooled=False,
+        ),
+        _t(
+            "XJ-T3",
+            "emissions_peak",
+            "*",
+            2030,
+            0,
+            "tCO2",
+            XJ_DOC,
+            "一(三)",
+            "building-materials emissions peak before 2030",
+        ),
+        _t(
+            "XJ-T4",
+            "attribute_share",
+            "*",
+            2030,
+            0.6,
+            "fraction",
+            XJ_DOC,
+            "二(12)",
+            ">= 60% of large and medium key enterprises through green/smart upgrades (lines used "
+            "as the unit)",
+            attribute="green_smart",
+        ),
+        _t(
+            "XE-T1",
+            "benchmark_share",
+            BENCH_SECTORS_BM,
+            2025,
+            0.3,
+            "fraction",
+            XE_DOC,
+            "二",
+            "capacity at or above benchmark >= 30% in key high-energy areas",
+        ),
+        _t(
+            "XE-T2",
+            "baseline_clear",
+            "*",
+            2025,
+            0,
+            "unit/yr",
+            XE_DOC,
+            "二; 三(七)2",
+            "capacity below the baseline basically cleared",
+        ),
+        _t(
+            "XE-T3",
+            "not_modelled",
+            "*",
+            2025,
+            0,
+            "boilers",
+            XE_DOC,
+            "三",
+            "coal boilers <= 35 t/h in county-level and larger urban areas retired (no boilers in "
+            "the line inventory)",
+            hard=False,
+        ),
+        _t(
+            "XE-T4",
+            "not_modelled",
+            "*",
+            2030,
+            50,
+            "enterprises",
+            XE_DOC,
+            "三",
+            "50 energy-efficiency leader enterprises across all key industrial sectors (mostly "
+            "outside building materials)",
+            hard=False,
+        ),
+        _t(
+            "XE-T5",
+            "not_modelled",
+            "*",
+            2030,
+            0,
+            "fraction",
+            XE_DOC,
+            "三",
+            "non-fossil share of energy use clearly higher (no figure given)",
+            hard=False,
+        ),
     ],
     "chongqing": [
-        _t("CQ-T1", "intensity_cut", "cement_clinker", 2025, 0.03, "fraction", CQ_DOC, "二",
-           "clinker unit comprehensive energy down >= 3%"),
-        _t("CQ-T2", "benchmark_share", "ironmaking;steelmaking_eaf;ferroalloy;aluminium;"
-           "cement_clinker;flat_glass;ceramic_tile;sanitary_ceramics", 2025, 0.3, "fraction",
-           CQ_DOC, "二", "capacity at or above benchmark >= 30% in each of ironmaking, steelmaking "
-           "(EAF lines here), ferroalloy, aluminium, cement, flat glass, building and sanitary "
-           "ceramics", pooled=False),
-        _t("CQ-T3", "emissions_peak", "*", 2030, 0, "tCO2", CQ_DOC, "二",
-           "steel, non-ferrous and building materials peak before 2030"),
-        _t("CQ-T4", "capacity_cap", "hot_rolled_bar", 2025, 8e6, "t/yr", CQ_DOC, "三(一)1",
-           "hot-rolled construction bar capacity <= 8 Mt/yr"),
-        _t("CQ-T5", "baseline_clear", "industrial_silicon", 2026, 0, "t/yr", CQ_DOC, "四(三)4",
-           "industrial silicon upgraded to the baseline level or exited before 2026"),
-        _t("CQ-R1", "size_exit", "cement_clinker", 2030, 2500, "t/d", CQ_DOC, "box 3",
-           "gradually retire 2500 t/d clinker lines (deadline 2030 assumed)"),
-        _t("CQ-R2", "operating_days_max", "cement_clinker", 2025, 175, "d/yr", CQ_DOC, "三(三)1",
-           "staggered production: 190 stop days per clinker line in 2025 (facts.md s4) -> at most "
-           "175 operating days"),
+        _t(
+            "CQ-T1",
+            "intensity_cut",
+            "cement_clinker",
+            2025,
+            0.03,
+            "fraction",
+            CQ_DOC,
+            "二",
+            "clinker unit comprehensive energy down >= 3%",
+        ),
+        _t(
+            "CQ-T2",
+            "benchmark_share",
+            "ironmaking;steelmaking_eaf;ferroalloy;aluminium;"
+            "cement_clinker;flat_glass;ceramic_tile;sanitary_ceramics",
+            2025,
+            0.3,
+            "fraction",
+            CQ_DOC,
+            "二",
+            "capacity at or above benchmark >= 30% in each of ironmaking, steelmaking "
+            "(EAF lines here), ferroalloy, aluminium, cement, flat glass, building and sanitary "
+            "ceramics",
+            pooled=False,
+        ),
+        _t(
+            "CQ-T3",
+            "emissions_peak",
+            "*",
+            2030,
+            0,
+            "tCO2",
+            CQ_DOC,
+            "二",
+            "steel, non-ferrous and building materials peak before 2030",
+        ),
+        _t(
+            "CQ-T4",
+            "capacity_cap",
+            "hot_rolled_bar",
+            2025,
+            8e6,
+            "t/yr",
+            CQ_DOC,
+            "三(一)1",
+            "hot-rolled construction bar capacity <= 8 Mt/yr",
+        ),
+        _t(
+            "CQ-T5",
+            "baseline_clear",
+            "industrial_silicon",
+            2026,
+            0,
+            "t/yr",
+            CQ_DOC,
+            "四(三)4",
+            "industrial silicon upgraded to the baseline level or exited before 2026",
+        ),
+        _t(
+            "CQ-R1",
+            "size_exit",
+            "cement_clinker",
+            2030,
+            2500,
+            "t/d",
+            CQ_DOC,
+            "box 3",
+            "gradually retire 2500 t/d clinker lines (deadline 2030 assumed)",
+        ),
+        _t(
+            "CQ-R2",
+            "operating_days_max",
+            "cement_clinker",
+            2025,
+            175,
+            "d/yr",
+            CQ_DOC,
+            "三(三)1",
+            "staggered production: 190 stop days per clinker line in 2025 (facts.md s4) -> at most "
+            "175 operating days",
+        ),
     ],
     "national": [
-        _t("NA-T1", "capacity_cap", "cement_clinker", 2025, 1.8e9, "t/yr", NA_DOC, "targets",
-           "national clinker capacity about 1.8 Gt/yr by end-2025"),
-        _t("NA-T2", "benchmark_share", "cement_clinker", 2025, 0.3, "fraction", NA_DOC, "targets",
-           "30% of clinker capacity at benchmark by 2025"),
-        _t("NA-T3", "baseline_clear", "cement_clinker", 2025, 0, "t/yr", NA_DOC, "targets",
-           "clinker capacity below baseline retrofitted or closed by 2025"),
-        _t("NA-T4", "intensity_cut", "cement_clinker", 2025, 0.037, "fraction", NA_DOC, "targets",
-           "clinker energy -3.7% (the plan's base is 2020; applied here to the 2024 fleet)",
-           hard=False),
-        _t("NA-T5", "emissions_peak", "*", 2030, 0, "tCO2", NA_DOC, "national 2030 goal",
-           "building-materials emissions peak before 2030"),
+        _t(
+            "NA-T1",
+            "capacity_cap",
+            "cement_clinker",
+            2025,
+            1.8e9,
+            "t/yr",
+            NA_DOC,
+            "targets",
+            "national clinker capacity about 1.8 Gt/yr by end-2025",
+        ),
+        _t(
+            "NA-T2",
+            "benchmark_share",
+            "cement_clinker",
+            2025,
+            0.3,
+            "fraction",
+            NA_DOC,
+            "targets",
+            "30% of clinker capacity at benchmark by 2025",
+        ),
+        _t(
+            "NA-T3",
+            "baseline_clear",
+            "cement_clinker",
+            2025,
+            0,
+            "t/yr",
+            NA_DOC,
+            "targets",
+            "clinker capacity below baseline retrofitted or closed by 2025",
+        ),
+        _t(
+            "NA-T4",
+            "intensity_cut",
+            "cement_clinker",
+            2025,
+            0.037,
+            "fraction",
+            NA_DOC,
+            "targets",
+            "clinker energy -3.7% (the plan's base is 2020; applied here to the 2024 fleet)",
+            hard=False,
+        ),
+        _t(
+            "NA-T5",
+            "emissions_peak",
+            "*",
+            2030,
+            0,
+            "tCO2",
+            NA_DOC,
+            "national 2030 goal",
+            "building-materials emissions peak before 2030",
+        ),
     ],
 }
 
@@ -473,24 +1065,94 @@ def _write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
     tmp.replace(path)
 
 
-def _scenario_rows(grid: float, grid_source: str, ratio: float, ratio_source: str,
-                   model_years: str = "2025;2027;2030") -> list[dict]:
+def _scenario_rows(
+    grid: float, grid_source: str, ratio: float, ratio_source: str, model_years: str = "2025;2027;2030"
+) -> list[dict]:
     return [
-        {"parameter": "base_year", "value": BASE_YEAR, "unit": "yr",
-         "source": "latest year with published aggregates; targets are measured against it", "flag": "P"},
-        {"parameter": "horizon_end", "value": HORIZON_END, "unit": "yr", "source": "carbon-peak horizon", "flag": "V"},
-        {"parameter": "model_years", "value": model_years, "unit": "yr",
-         "source": "milestones 2025 and 2030 plus a mid-point; target years are added automatically", "flag": "P"},
-        {"parameter": "discount_rate", "value": 0.08, "unit": "1/yr", "source": "facts.md s5: social discount rate 8%", "flag": "V"},
-        {"parameter": "grid_kgco2_per_kwh", "value": grid, "unit": "kgCO2/kWh", "source": grid_source, "flag": "P"},
-        {"parameter": "coal_tco2_per_tce", "value": 2.62, "unit": "tCO2/tce", "source": "facts.md s2: national guideline default", "flag": "P"},
-        {"parameter": "gas_kgco2_per_m3", "value": 2.16, "unit": "kgCO2/m3", "source": "facts.md s2", "flag": "P"},
-        {"parameter": "alt_fuel_tco2_per_tce", "value": 2.0, "unit": "tCO2/tce", "source": "literature estimate for RDF/tyre/biomass mix", "flag": "U"},
-        {"parameter": "alt_fuel_biogenic_frac", "value": 0.5, "unit": "fraction", "source": "literature estimate", "flag": "U"},
-        {"parameter": "replacement_ratio", "value": ratio, "unit": "t retired per t built", "source": ratio_source,
-         "flag": "V" if "002_" in ratio_source else "U"},
-        {"parameter": "kgce_per_kwh", "value": 0.1229, "unit": "kgce/kWh", "source": "facts.md s2 (GB/T 2589)", "flag": "V"},
-        {"parameter": "kgce_per_m3_gas", "value": 1.33, "unit": "kgce/m3", "source": "facts.md s2", "flag": "V"},
+        {
+            "parameter": "base_year",
+            "value": BASE_YEAR,
+            "unit": "yr",
+            "source": "latest year with published aggregates; targets are measured against it",
+            "flag": "P",
+        },
+        {
+            "parameter": "horizon_end",
+            "value": HORIZON_END,
+            "unit": "yr",
+            "source": "carbon-peak horizon",
+            "flag": "V",
+        },
+        {
+            "parameter": "model_years",
+            "value": model_years,
+            "unit": "yr",
+            "source": "milestones 2025 and 2030 plus a mid-point; target years are added automatically",
+            "flag": "P",
+        },
+        {
+            "parameter": "discount_rate",
+            "value": 0.08,
+            "unit": "1/yr",
+            "source": "facts.md s5: social discount rate 8%",
+            "flag": "V",
+        },
+        {
+            "parameter": "grid_kgco2_per_kwh",
+            "value": grid,
+            "unit": "kgCO2/kWh",
+            "source": grid_source,
+            "flag": "P",
+        },
+        {
+            "parameter": "coal_tco2_per_tce",
+            "value": 2.62,
+            "unit": "tCO2/tce",
+            "source": "facts.md s2: national guideline default",
+            "flag": "P",
+        },
+        {
+            "parameter": "gas_kgco2_per_m3",
+            "value": 2.16,
+            "unit": "kgCO2/m3",
+            "source": "facts.md s2",
+            "flag": "P",
+        },
+        {
+            "parameter": "alt_fuel_tco2_per_tce",
+            "value": 2.0,
+            "unit": "tCO2/tce",
+            "source": "literature estimate for RDF/tyre/biomass mix",
+            "flag": "U",
+        },
+        {
+            "parameter": "alt_fuel_biogenic_frac",
+            "value": 0.5,
+            "unit": "fraction",
+            "source": "literature estimate",
+            "flag": "U",
+        },
+        {
+            "parameter": "replacement_ratio",
+            "value": ratio,
+            "unit": "t retired per t built",
+            "source": ratio_source,
+            "flag": "V" if "002_" in ratio_source else "U",
+        },
+        {
+            "parameter": "kgce_per_kwh",
+            "value": 0.1229,
+            "unit": "kgce/kWh",
+            "source": "facts.md s2 (GB/T 2589)",
+            "flag": "V",
+        },
+        {
+            "parameter": "kgce_per_m3_gas",
+            "value": 1.33,
+            "unit": "kgce/m3",
+            "source": "facts.md s2",
+            "flag": "V",
+        },
     ]
 
 
@@ -498,15 +1160,21 @@ def _price_rows() -> list[dict]:
     rows = []
     for year in range(BASE_YEAR, HORIZON_END + 1):
         carbon, flag = CARBON_PRICE.get(year, (75.0 + 8.0 * (year - 2025), "U"))
-        rows.append({
-            "year": year, "coal_cny_per_tce": 1250, "gas_cny_per_m3": 3.5,
-            "electricity_cny_per_kwh": 0.63, "alt_fuel_cny_per_tce": 300,
-            "carbon_cny_per_tco2": carbon, "free_allocation_frac": 0.0,
-            "source": "facts.md s5: coal 850-1150 CNY/t (~0.79 tce/t) (P/U), power 0.63 (V), "
-                      "carbon 89.1 (2024), 67.5-80 (2025), +8 CNY/yr after (U); gas and AF U; "
-                      "free allocation 0 so the carbon price is the marginal cost",
-            "flag": flag if year <= 2025 else "U",
-        })
+        rows.append(
+            {
+                "year": year,
+                "coal_cny_per_tce": 1250,
+                "gas_cny_per_m3": 3.5,
+                "electricity_cny_per_kwh": 0.63,
+                "alt_fuel_cny_per_tce": 300,
+                "carbon_cny_per_tco2": carbon,
+                "free_allocation_frac": 0.0,
+                "source": "facts.md s5: coal 850-1150 CNY/t (~0.79 tce/t) (P/U), power 0.63 (V), "
+                "carbon 89.1 (2024), 67.5-80 (2025), +8 CNY/yr after (U); gas and AF U; "
+                "free allocation 0 so the carbon price is the marginal cost",
+                "flag": flag if year <= 2025 else "U",
+            }
+        )
     return rows
 
 
@@ -519,14 +1187,17 @@ def _demand_rows(lines: list[dict], sectors_rated: dict[str, float]) -> list[dic
     for sector, output in base.items():
         index = DEMAND_INDEX.get(sector, DEMAND_INDEX["default"])
         for offset, factor in enumerate(index):
-            rows.append({
-                "sector": sector, "year": BASE_YEAR + offset,
-                "demand_per_year": round(output * factor * 0.98, 0),
-                "source": "synthetic: 98% of the synthetic fleet's base-year output x a demand "
-                          "index (clinker -13% by 2030 after national cement output 2021-24, "
-                          "facts.md s6; others -5%)",
-                "flag": "U",
-            })
+            rows.append(
+                {
+                    "sector": sector,
+                    "year": BASE_YEAR + offset,
+                    "demand_per_year": round(output * factor * 0.98, 0),
+                    "source": "synthetic: 98% of the synthetic fleet's base-year output x a demand "
+                    "index (clinker -13% by 2030 after national cement output 2021-24, "
+                    "facts.md s6; others -5%)",
+                    "flag": "U",
+                }
+            )
     return rows
 
 
@@ -551,33 +1222,64 @@ confidence `flag` (V seen in a public source, P derived, U unverified, S synthet
 """
 
 
-def write_instance(key: str, lines: list[dict], targets: list[dict], grid: float,
-                   grid_source: str, ratio: float, ratio_source: str, calibration: str,
-                   title: str, name_zh: str) -> Path:
+def write_instance(
+    key: str,
+    lines: list[dict],
+    targets: list[dict],
+    grid: float,
+    grid_source: str,
+    ratio: float,
+    ratio_source: str,
+    calibration: str,
+    title: str,
+    name_zh: str,
+) -> Path:
     folder = HERE / key
     folder.mkdir(exist_ok=True)
     _write_csv(folder / "lines.csv", LINE_COLUMNS, lines)
     _write_csv(folder / "targets.csv", TARGET_COLUMNS, targets)
-    _write_csv(folder / "scenario.csv", ["parameter", "value", "unit", "source", "flag"],
-               _scenario_rows(grid, grid_source, ratio, ratio_source))
-    _write_csv(folder / "prices.csv", ["year", "coal_cny_per_tce", "gas_cny_per_m3",
-                                       "electricity_cny_per_kwh", "alt_fuel_cny_per_tce",
-                                       "carbon_cny_per_tco2", "free_allocation_frac", "source",
-                                       "flag"], _price_rows())
-    _write_csv(folder / "demand.csv", ["sector", "year", "demand_per_year", "source", "flag"],
-               _demand_rows(lines, _rated_days()))
-    (folder / "README.md").write_text(README_TEMPLATE.format(
-        title=title, name_zh=name_zh, seed=SEED, base_year=BASE_YEAR, calibration=calibration),
-        encoding="utf-8")
+    _write_csv(
+        folder / "scenario.csv",
+        ["parameter", "value", "unit", "source", "flag"],
+        _scenario_rows(grid, grid_source, ratio, ratio_source),
+    )
+    _write_csv(
+        folder / "prices.csv",
+        [
+            "year",
+            "coal_cny_per_tce",
+            "gas_cny_per_m3",
+            "electricity_cny_per_kwh",
+            "alt_fuel_cny_per_tce",
+            "carbon_cny_per_tco2",
+            "free_allocation_frac",
+            "source",
+            "flag",
+        ],
+        _price_rows(),
+    )
+    _write_csv(
+        folder / "demand.csv",
+        ["sector", "year", "demand_per_year", "source", "flag"],
+        _demand_rows(lines, _rated_days()),
+    )
+    (folder / "README.md").write_text(
+        README_TEMPLATE.format(
+            title=title, name_zh=name_zh, seed=SEED, base_year=BASE_YEAR, calibration=calibration
+        ),
+        encoding="utf-8",
+    )
     return folder
 
 
 def _calibration_text(p: Province) -> str:
-    return (f"- clinker capacity {p.clinker_capacity_t / 1e6:g} Mt/yr ({p.clinker_capacity_source}, "
-            f"flag {p.clinker_capacity_flag})\n"
-            f"- capacity-weighted clinker comprehensive energy {p.clinker_intensity:g} kgce/t "
-            f"({p.clinker_intensity_source}, flag {p.clinker_intensity_flag})\n"
-            f"- share of clinker lines <= 2500 t/d about {p.small_share:.0%} (synthetic, U)")
+    return (
+        f"- clinker capacity {p.clinker_capacity_t / 1e6:g} Mt/yr ({p.clinker_capacity_source}, "
+        f"flag {p.clinker_capacity_flag})\n"
+        f"- capacity-weighted clinker comprehensive energy {p.clinker_intensity:g} kgce/t "
+        f"({p.clinker_intensity_source}, flag {p.clinker_intensity_flag})\n"
+        f"- share of clinker lines <= 2500 t/d about {p.small_share:.0%} (synthetic, U)"
+    )
 
 
 def province_lines(p: Province, rng: np.random.Generator, label: str, prefix: str) -> list[dict]:
@@ -588,9 +1290,18 @@ def generate_all() -> None:
     for key, p in PROVINCES.items():
         rng = np.random.default_rng([SEED, sum(map(ord, key))])
         lines = province_lines(p, rng, key, p.abbrev)
-        write_instance(key, lines, TARGETS[key], p.grid_kgco2_per_kwh, p.grid_source,
-                       p.replacement_ratio, p.replacement_source, _calibration_text(p),
-                       key.capitalize(), p.name_zh)
+        write_instance(
+            key,
+            lines,
+            TARGETS[key],
+            p.grid_kgco2_per_kwh,
+            p.grid_source,
+            p.replacement_ratio,
+            p.replacement_source,
+            _calibration_text(p),
+            key.capitalize(),
+            p.name_zh,
+        )
     _generate_national()
 
 
@@ -603,24 +1314,39 @@ def _generate_national() -> None:
         cities = base.cities if base else [f"{key.replace('_', ' ').title()} City {i + 1}" for i in range(6)]
         intensity = base.clinker_intensity if base else float(rng.uniform(104.5, 110.5))
         p = Province(
-            key=key, name_zh=base.name_zh if base else key, abbrev=f"N{abbrev}", cities=cities,
-            small_cities=cities[:2], grid_kgco2_per_kwh=0.5703, grid_source="",
+            key=key,
+            name_zh=base.name_zh if base else key,
+            abbrev=f"N{abbrev}",
+            cities=cities,
+            small_cities=cities[:2],
+            grid_kgco2_per_kwh=0.5703,
+            grid_source="",
             clinker_capacity_t=NATIONAL_CLINKER_T * share,
             clinker_capacity_source=f"facts.md s4: ~1.79 Gt/yr national (2024) x synthetic share {share:.3f}",
-            clinker_capacity_flag="P", clinker_intensity=intensity,
-            clinker_intensity_source="synthetic provincial mean 104.5-110.5 kgce/t", clinker_intensity_flag="U",
-            small_share=0.25, operating_days=(180, 280), companies=8,
+            clinker_capacity_flag="P",
+            clinker_intensity=intensity,
+            clinker_intensity_source="synthetic provincial mean 104.5-110.5 kgce/t",
+            clinker_intensity_flag="U",
+            small_share=0.25,
+            operating_days=(180, 280),
+            companies=8,
             others=_bm_others(max(1.0, share * 38.0), 0.5),
         )
         lines.extend(province_lines(p, rng, key, p.abbrev))
     write_instance(
-        "national", lines, TARGETS["national"], 0.5703,
-        "facts.md s2: national ETS grid factor 2023-25", 1.5,
+        "national",
+        lines,
+        TARGETS["national"],
+        0.5703,
+        "facts.md s2: national ETS grid factor 2023-25",
+        1.5,
         "national capacity-replacement rule 1.5:1 (2:1 in key air-pollution areas is not split out; U)",
         "- national clinker capacity 1.79 Gt/yr (facts.md s4, 2024, flag P) split over 31 provinces "
         "by synthetic shares\n- provincial clinker intensities synthetic (U)\n- glass, ceramics, lime "
         "and wall-material lines scaled with the clinker share (synthetic)",
-        "National", "全国")
+        "National",
+        "全国",
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from optimizer.models.constraints.core import (
     define_output_bounds,
     define_retirement_is_final,
     define_retrofit_persistence,
+    define_salvage_only_if_running,
 )
 from optimizer.models.constraints.swaps import (
     define_new_line_output,
@@ -17,7 +18,7 @@ from optimizer.models.constraints.swaps import (
 )
 from optimizer.models.constraints.targets import ALL_TARGET_BUILDERS, target_keys
 from optimizer.models.data import ModelData
-from optimizer.models.objective import define_objective
+from optimizer.models.objective import define_objective, salvage_share
 
 
 def build_model(d: ModelData) -> pyo.ConcreteModel:
@@ -26,15 +27,25 @@ def build_model(d: ModelData) -> pyo.ConcreteModel:
     m.target_families = []
     m.x_index = pyo.Set(initialize=d.x_index, dimen=3, ordered=True)
     m.LT = pyo.Set(initialize=[(l, t) for l in d.lines for t in d.model_years], dimen=2, ordered=True)
-    m.LKT = pyo.Set(initialize=[(l, k, t) for (l, k) in d.tech_index for t in d.model_years],
-                    dimen=3, ordered=True)
-    m.ST_new = pyo.Set(initialize=[(s, t) for s in d.new_sectors for t in d.model_years], dimen=2,
-                       ordered=True)
+    m.LKT = pyo.Set(
+        initialize=[(l, k, t) for (l, k) in d.tech_index for t in d.model_years], dimen=3, ordered=True
+    )
+    m.ST_new = pyo.Set(
+        initialize=[(s, t) for s in d.new_sectors for t in d.model_years], dimen=2, ordered=True
+    )
     m.x = pyo.Var(m.x_index, domain=pyo.Binary)
     m.q = pyo.Var(m.x_index, domain=pyo.NonNegativeReals)
     m.r = pyo.Var(m.LT, domain=pyo.Binary)
     m.a = pyo.Var(m.LKT, domain=pyo.NonNegativeReals, bounds=(0, 1))
     m.n = pyo.Var(m.ST_new, domain=pyo.NonNegativeIntegers, bounds=(0, None))
+    horizon_end = d.instance.scenario.horizon_end
+    lifetimes = d.instance.technologies["lifetime_years"].to_numpy(float)
+    m.salvage_index = pyo.Set(
+        initialize=[(l, k, t) for (l, k, t) in m.LKT if salvage_share(t, lifetimes[k], horizon_end) > 0],
+        dimen=3,
+        ordered=True,
+    )
+    m.z = pyo.Var(m.salvage_index, domain=pyo.NonNegativeReals, bounds=(0, 1))
     m.qn = pyo.Var(m.ST_new, domain=pyo.NonNegativeReals)
     for s, t in m.ST_new:
         nl = d.new_line[s]
@@ -45,12 +56,12 @@ def build_model(d: ModelData) -> pyo.ConcreteModel:
             m.n[s, t].setub(int(nl["sector_lines"] * 10) + 1)
     for l, t in d.forced_retire:
         m.r[l, t].fix(1)
-    m.slack_index = pyo.Set(initialize=target_keys(d) if d.relax_targets else [], dimen=2,
-                            ordered=True)
+    m.slack_index = pyo.Set(initialize=target_keys(d) if d.relax_targets else [], dimen=2, ordered=True)
     m.slack = pyo.Var(m.slack_index, domain=pyo.NonNegativeReals)
     define_one_state_per_line(m, d)
     define_retirement_is_final(m, d)
     define_retrofit_persistence(m, d)
+    define_salvage_only_if_running(m, d)
     define_output_bounds(m, d)
     define_demand(m, d)
     define_new_lines_stay(m, d)

@@ -13,6 +13,7 @@ import pandas as pd
 
 from optimizer.data.consistency import split_list, target_scope
 from optimizer.data.instance import Instance
+from optimizer.data.schema import as_float
 from optimizer.data.targets import TargetRow, model_years_of, period_map, target_rows
 from optimizer.evaluator.packages import PackageSet
 
@@ -62,9 +63,12 @@ def replacement_ratios(instance: Instance) -> dict[str, float]:
     return ratios
 
 
-def build_model_data(instance: Instance, packages: PackageSet,
-                     forced_retire: set[tuple[int, int]] | None = None,
-                     forbidden_tech: set[tuple[int, int]] | None = None) -> ModelData:
+def build_model_data(
+    instance: Instance,
+    packages: PackageSet,
+    forced_retire: set[tuple[int, int]] | None = None,
+    forbidden_tech: set[tuple[int, int]] | None = None,
+) -> ModelData:
     """Precompute index sets and coefficients for :func:`models.build.build_model`."""
     sc = instance.scenario
     lines_df = instance.lines
@@ -79,8 +83,13 @@ def build_model_data(instance: Instance, packages: PackageSet,
         if any((int(l), k) in forbidden_tech for k in packages.techs[j]):
             continue
         pkgs_of_line[int(l)].append(j)
-    x_index = [(l, j, t) for l in range(n_lines) for j in pkgs_of_line[l] for t in model_years
-               if packages.earliest_year[j] <= t]
+    x_index = [
+        (l, j, t)
+        for l in range(n_lines)
+        for j in pkgs_of_line[l]
+        for t in model_years
+        if packages.earliest_year[j] <= t
+    ]
     pkgs_with_tech: dict[tuple[int, int], list[int]] = {}
     for l in range(n_lines):
         for j in pkgs_of_line[l]:
@@ -112,14 +121,28 @@ def build_model_data(instance: Instance, packages: PackageSet,
                 demand[(s, t)] = float(values.max())
     new_line = _new_line_data(instance)
     return ModelData(
-        instance=instance, packages=packages, model_years=model_years, period_years=periods,
-        lines=list(range(n_lines)), pkgs_of_line=pkgs_of_line, x_index=x_index,
-        tech_index=sorted(pkgs_with_tech), pkgs_with_tech=pkgs_with_tech,
+        instance=instance,
+        packages=packages,
+        model_years=model_years,
+        period_years=periods,
+        lines=list(range(n_lines)),
+        pkgs_of_line=pkgs_of_line,
+        x_index=x_index,
+        tech_index=sorted(pkgs_with_tech),
+        pkgs_with_tech=pkgs_with_tech,
         capacity=lines_df["capacity_per_year"].to_numpy(float),
-        size=lines_df["size_t_per_day"].to_numpy(float), sector_of=list(lines_df["sector"]),
-        year_pos=year_pos, df=df, new_sectors=sorted(new_line), new_line=new_line, demand=demand,
-        targets=targets, q_cap_days=q_cap_days, replacement_ratio=replacement_ratios(instance),
-        forced_retire=forced, forbidden_tech=forbidden_tech,
+        size=lines_df["size_t_per_day"].to_numpy(float),
+        sector_of=list(lines_df["sector"]),
+        year_pos=year_pos,
+        df=df,
+        new_sectors=sorted(new_line),
+        new_line=new_line,
+        demand=demand,
+        targets=targets,
+        q_cap_days=q_cap_days,
+        replacement_ratio=replacement_ratios(instance),
+        forced_retire=forced,
+        forbidden_tech=forbidden_tech,
         base_frame=base_year_sector_frame(instance),
     )
 
@@ -137,24 +160,32 @@ def _new_line_data(instance: Instance) -> dict[str, dict[str, float]]:
     for sector, row in instance.new_builds.iterrows():
         if sector not in present:
             continue
-        rated = float(instance.sectors.loc[sector, "rated_days_per_year"])
-        min_days = float(instance.sectors.loc[sector, "min_operating_days"])
+        rated = as_float(instance.sectors["rated_days_per_year"].at[sector])
+        min_days = as_float(instance.sectors["min_operating_days"].at[sector])
         values = []
         for days in (max(min_days, 1.0), rated):
             plan = Plan.business_as_usual(instance)
             plan.operating_days[:] = 0.0
             plan.retire_year[:] = sc.base_year
-            plan.new_lines = [NewLine("probe", str(sector), sc.base_year, 1.0,
-                                      np.full(n_years, days))]
+            plan.new_lines = [NewLine("probe", str(sector), sc.base_year, 1.0, np.full(n_years, days))]
             values.append(run_kernel(build_arrays(instance, plan))[:, -1, :])
         lo, hi = values
-        cost_names = ("fixed_om_cny", "variable_om_cny", "fuel_cost_cny",
-                      "electricity_cost_cny", "carbon_cost_cny", "tech_om_cny", "capture_opex_cny")
+        cost_names = (
+            "fixed_om_cny",
+            "variable_om_cny",
+            "fuel_cost_cny",
+            "electricity_cost_cny",
+            "carbon_cost_cny",
+            "tech_om_cny",
+            "capture_opex_cny",
+        )
         cost_lo = sum(lo[MEASURE_INDEX[m]] for m in cost_names)
         cost_hi = sum(hi[MEASURE_INDEX[m]] for m in cost_names)
         q_lo, q_hi = lo[MEASURE_INDEX["output_units"]], hi[MEASURE_INDEX["output_units"]]
         slope = (cost_hi - cost_lo) / np.maximum(q_hi - q_lo, 1e-12)
-        co2_slope = (hi[MEASURE_INDEX["total_co2_t"]] - lo[MEASURE_INDEX["total_co2_t"]]) / np.maximum(q_hi - q_lo, 1e-12)
+        co2_slope = (hi[MEASURE_INDEX["total_co2_t"]] - lo[MEASURE_INDEX["total_co2_t"]]) / np.maximum(
+            q_hi - q_lo, 1e-12
+        )
         out[str(sector)] = {
             "capacity": float(row["capacity_per_year"]),
             "size": float(row["size_t_per_day"]),
@@ -168,10 +199,10 @@ def _new_line_data(instance: Instance) -> dict[str, dict[str, float]]:
             "at_benchmark": float(hi[MEASURE_INDEX["at_benchmark"], 0]),
             "worse_than_baseline": float(hi[MEASURE_INDEX["worse_than_baseline"], 0]),
             "attr_bits": float(hi[MEASURE_INDEX["attr_bits"], 0]),
-            "cost_per_unit": slope,  # type: ignore[dict-item]
-            "cost_fixed": cost_lo - slope * q_lo,  # type: ignore[dict-item]
-            "co2_per_unit": co2_slope,  # type: ignore[dict-item]
-            "co2_fixed": lo[MEASURE_INDEX["total_co2_t"]] - co2_slope * q_lo,  # type: ignore[dict-item]
+            "cost_per_unit": slope,
+            "cost_fixed": cost_lo - slope * q_lo,
+            "co2_per_unit": co2_slope,
+            "co2_fixed": lo[MEASURE_INDEX["total_co2_t"]] - co2_slope * q_lo,
             "sector_lines": float(len(instance.lines[instance.lines["sector"] == sector])),
             "attributes": split_list(row["attributes"]),  # type: ignore[dict-item]
         }

@@ -25,7 +25,7 @@ class ModelDecisions:
 
 def read_decisions(m: pyo.ConcreteModel, d: ModelData) -> ModelDecisions:
     package, output = {}, {}
-    for (l, j, t) in d.x_index:
+    for l, j, t in d.x_index:
         if pyo.value(m.x[l, j, t]) > 0.5:
             package[(l, t)] = j
             output[(l, t)] = max(0.0, float(pyo.value(m.q[l, j, t])))
@@ -78,8 +78,10 @@ def decisions_to_plan(d: ModelData, dec: ModelDecisions) -> Plan:
     for s in d.new_sectors:
         total_new = max((dec.new_count.get((s, t), 0.0) for t in d.model_years), default=0.0)
         need = total_new * d.new_line[s]["capacity"] * d.replacement_ratio[s]
-        retired = sorted((l for l in d.lines if d.sector_of[l] == s and plan.retire_year[l] != NEVER),
-                         key=lambda l: (plan.retire_year[l], l))
+        retired = sorted(
+            (l for l in d.lines if d.sector_of[l] == s and plan.retire_year[l] != NEVER),
+            key=lambda l: (plan.retire_year[l], l),
+        )
         for l in retired:
             if need <= 1e-6:
                 break

@@ -7,6 +7,8 @@
     + \\sum_{s,t} \big(\\kappa^{std}_s (\\delta_t - \\sigma^{std}_t \\delta_{H+1}) (n_{s,t} - n_{s,t^-})
       + W^{fix}_{s,t} n_{s,t} + W^{unit}_{s,t} q^{new}_{s,t}\big) + \\Pi \\sum s
 
+z_{l,k,t} ≤ a_{l,k,t}, z_{l,k,t} ≤ 1 − r_{l,T} marks retrofits still running at the horizon end
+(scrapped equipment earns no salvage); new lines always run to the horizon.
 W sums discounted yearly costs (O&M, fuel, electricity, carbon) over the calendar years model
 year t stands for, from the exact evaluator; κ is capex, δ_y = (1+r)^{-(y-y_0)}, σ the share of
 a lifetime left after the horizon end H (salvage); K_0 the cost of the years before the first
@@ -29,7 +31,7 @@ def salvage_share(t: int, lifetime: float, horizon_end: int) -> float:
     return max(0.0, t + lifetime - 1 - horizon_end) / lifetime
 
 
-def period_cost(d: ModelData, values, t: int) -> float:  # type: ignore[no-untyped-def]
+def period_cost(d: ModelData, values, t: int) -> float:
     """Σ_{y ∈ years of t} δ_y · values[y], values indexed by calendar-year position."""
     return float(sum(d.df[y] * values[d.year_pos[y]] for y in d.years_of(t)))
 
@@ -42,13 +44,18 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
     prev = dict(zip(d.model_years[1:], d.model_years[:-1], strict=True))
     fixed = {key: period_cost(d, p.cost_fixed_cny[key[1]], key[2]) for key in d.x_index}
     unit = {key: period_cost(d, p.cost_per_unit_cny[key[1]], key[2]) for key in d.x_index}
-    capex = {(l, k, t): float(p.tech_capex_cny[l, k])
-             * (d.df[t] - salvage_share(t, lifetimes[k], H) * d.df[H + 1])
-             for (l, k) in d.tech_index for t in d.model_years}
+    capex = {
+        (l, k, t): float(p.tech_capex_cny[l, k]) * d.df[t] for (l, k) in d.tech_index for t in d.model_years
+    }
+    salvage = {
+        (l, k, t): float(p.tech_capex_cny[l, k]) * salvage_share(t, lifetimes[k], H) * d.df[H + 1]
+        for (l, k, t) in m.salvage_index
+    }
     expr = d.base_constant_npv
     expr += sum(fixed[key] * m.x[key] + unit[key] * m.q[key] for key in d.x_index)
     expr += sum(capex[key] * m.a[key] for key in capex)
-    for (s, t) in m.ST_new:
+    expr -= sum(salvage[key] * m.z[key] for key in salvage)
+    for s, t in m.ST_new:
         nl = d.new_line[s]
         built = m.n[s, t] - (m.n[s, prev[t]] if t in prev and (s, prev[t]) in m.ST_new else 0)
         expr += nl["capex"] * (d.df[t] - salvage_share(t, nl["lifetime"], H) * d.df[H + 1]) * built

@@ -27,8 +27,11 @@ EXIT_INFEASIBLE = 3
 EXIT_NO_PLAN = 4
 EXIT_VERIFY = 5
 
-app = typer.Typer(add_completion=False, no_args_is_help=False,
-                  help="Least-cost carbon-peak plans for building-materials production lines.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=False,
+    help="Least-cost carbon-peak plans for building-materials production lines.",
+)
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)
 
@@ -54,16 +57,27 @@ def main_callback(
     ctx: typer.Context,
     province: ProvinceOpt = None,
     instance: InstanceOpt = None,
-    out: Annotated[Path | None, typer.Option(help="Output folder (default: a new timestamped folder under runs/)")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder (default: a new timestamped folder under runs/)")
+    ] = None,
     time_limit: Annotated[float, typer.Option(help="Hard wall-clock limit for the solver, seconds")] = 300.0,
     gap: Annotated[float, typer.Option(help="Relative MIP gap")] = 1e-4,
     threads: Annotated[int, typer.Option(help="Solver threads (0 = solver default)")] = 0,
     seed: Annotated[int, typer.Option(help="Solver random seed")] = 0,
-    carbon_price: Annotated[float | None, typer.Option(help="Override the carbon price, CNY/tCO2, every year")] = None,
-    set_: Annotated[list[str] | None, typer.Option("--set", help="Override table.column=value (e.g. prices.coal_cny_per_tce=1400)")] = None,
-    mode: Annotated[str, typer.Option(help="perfect (one model over the horizon) or myopic (period by period)")] = "perfect",
+    carbon_price: Annotated[
+        float | None, typer.Option(help="Override the carbon price, CNY/tCO2, every year")
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override table.column=value (e.g. prices.coal_cny_per_tce=1400)"),
+    ] = None,
+    mode: Annotated[
+        str, typer.Option(help="perfect (one model over the horizon) or myopic (period by period)")
+    ] = "perfect",
     no_warm_start: Annotated[bool, typer.Option(help="Do not give HiGHS the greedy starting plan")] = False,
-    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Print build, hand-over and solve times")] = False,
+    verbose: Annotated[
+        bool, typer.Option("-v", "--verbose", help="Print build, hand-over and solve times")
+    ] = False,
 ) -> None:
     """Plan a province: retire, swap or retrofit every line to meet its targets at least cost."""
     if ctx.invoked_subcommand is not None:
@@ -76,9 +90,18 @@ def main_callback(
     try:
         code = run_plan(
             _load(province, instance),
-            RunOptions(out=out, time_limit_s=time_limit, gap=gap, threads=threads, seed=seed,
-                       carbon_price=carbon_price, overrides=list(set_ or []), mode=mode,
-                       warm_start=not no_warm_start, verbose=verbose),
+            RunOptions(
+                out=out,
+                time_limit_s=time_limit,
+                gap=gap,
+                threads=threads,
+                seed=seed,
+                carbon_price=carbon_price,
+                overrides=list(set_ or []),
+                mode=mode,
+                warm_start=not no_warm_start,
+                verbose=verbose,
+            ),
             console,
         )
     except InputError as error:
@@ -94,8 +117,9 @@ def list_instances() -> None:
         table.add_column(column)
     for name in shipped_instances():
         inst = load_instance(instance_dir(name))
-        table.add_row(name, str(len(inst.lines)), ", ".join(inst.line_sectors),
-                      ", ".join(inst.targets["target_id"]))
+        table.add_row(
+            name, str(len(inst.lines)), ", ".join(inst.line_sectors), ", ".join(inst.targets["target_id"])
+        )
     console.print(table)
 
 
@@ -106,8 +130,10 @@ def validate(province: ProvinceOpt = None, instance: InstanceOpt = None) -> None
         inst = _load(province, instance)
     except InputError as error:
         _fail_input(error)
-    console.print(f"[green]valid[/]: {inst.name} — {len(inst.lines)} lines, "
-                  f"{len(inst.technologies)} technologies, {len(inst.targets)} targets")
+    console.print(
+        f"[green]valid[/]: {inst.name} — {len(inst.lines)} lines, "
+        f"{len(inst.technologies)} technologies, {len(inst.targets)} targets"
+    )
 
 
 @app.command()
@@ -125,18 +151,40 @@ def info(
         _fail_input(error)
     sectors = base_year_summary(inst)
     if as_json:
-        sys.stdout.write(json.dumps({"instance": inst.name, "base_year": inst.scenario.base_year,
-                                     "sectors": sectors}, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                {"instance": inst.name, "base_year": inst.scenario.base_year, "sectors": sectors},
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
         return
     table = Table(title=f"{inst.name}: base year {inst.scenario.base_year}")
-    for column in ("sector", "lines", "capacity/yr", "output/yr", "unit", "kgce/unit",
-                   "direct+indirect Mt CO2", "at benchmark", "worse than baseline"):
+    for column in (
+        "sector",
+        "lines",
+        "capacity/yr",
+        "output/yr",
+        "unit",
+        "kgce/unit",
+        "direct+indirect Mt CO2",
+        "at benchmark",
+        "worse than baseline",
+    ):
         table.add_column(column, justify="right")
     for s in sectors:
-        table.add_row(s["sector"], str(s["lines"]), f"{s['capacity_per_year']:,.0f}",
-                      f"{s['output_per_year']:,.0f}", s["unit"], f"{s['intensity_kgce_per_unit']:.2f}",
-                      f"{s['emissions_tco2'] / 1e6:.2f}", f"{s['share_at_benchmark']:.1%}",
-                      f"{s['share_below_baseline']:.1%}")
+        table.add_row(
+            s["sector"],
+            str(s["lines"]),
+            f"{s['capacity_per_year']:,.0f}",
+            f"{s['output_per_year']:,.0f}",
+            s["unit"],
+            f"{s['intensity_kgce_per_unit']:.2f}",
+            f"{s['emissions_tco2'] / 1e6:.2f}",
+            f"{s['share_at_benchmark']:.1%}",
+            f"{s['share_below_baseline']:.1%}",
+        )
     console.print(table)
 
 
@@ -144,7 +192,9 @@ def info(
 def import_inventory(
     source: Annotated[Path, typer.Argument(help="Inventory file (CSV or Excel)")],
     out: Annotated[Path, typer.Option(help="New instance folder to write")],
-    like: Annotated[str, typer.Option(help="Shipped instance whose targets, scenario, prices and demand are copied")] = "zhejiang",
+    like: Annotated[
+        str, typer.Option(help="Shipped instance whose targets, scenario, prices and demand are copied")
+    ] = "zhejiang",
     gem: Annotated[bool, typer.Option(help="The file uses the GEM cement tracker layout")] = False,
     province: Annotated[str | None, typer.Option(help="Keep only this subnational unit (GEM)")] = None,
 ) -> None:
@@ -163,8 +213,10 @@ def import_inventory(
             raise
     except InputError as error:
         _fail_input(error)
-    console.print(f"[green]imported[/] {len(inst.lines)} lines into {folder} "
-                  f"(tables other than lines copied from {like}: review targets and demand)")
+    console.print(
+        f"[green]imported[/] {len(inst.lines)} lines into {folder} "
+        f"(tables other than lines copied from {like}: review targets and demand)"
+    )
 
 
 @app.command()

@@ -19,9 +19,23 @@ import pandas as pd
 from optimizer.evaluator.api import Evaluation
 from optimizer.evaluator.plan import NEVER, Plan
 
-PLAN_COLUMNS = ["line_id", "company", "city", "sector", "year", "action", "technologies",
-                "new_technologies", "operating_days", "capacity_per_year", "output_units",
-                "intensity_kgce_per_unit", "total_co2_t", "capex_cny", "cost_cny"]
+PLAN_COLUMNS = [
+    "line_id",
+    "company",
+    "city",
+    "sector",
+    "year",
+    "action",
+    "technologies",
+    "new_technologies",
+    "operating_days",
+    "capacity_per_year",
+    "output_units",
+    "intensity_kgce_per_unit",
+    "total_co2_t",
+    "capex_cny",
+    "cost_cny",
+]
 
 
 def default_out_dir(instance_name: str, root: Path | None = None) -> Path:
@@ -43,42 +57,63 @@ def plan_table(evaluation: Evaluation, plan: Plan) -> pd.DataFrame:
     running = v("running") > 0.5
     rows = []
     n_old = arrs.n_existing
-    costs = sum(v(m) for m in ("capex_cny", "tech_om_cny", "fixed_om_cny", "variable_om_cny",
-                               "capture_opex_cny", "fuel_cost_cny", "electricity_cost_cny",
-                               "carbon_cost_cny"))
+    costs: np.ndarray = np.sum(
+        [
+            v(m)
+            for m in (
+                "capex_cny",
+                "tech_om_cny",
+                "fixed_om_cny",
+                "variable_om_cny",
+                "capture_opex_cny",
+                "fuel_cost_cny",
+                "electricity_cost_cny",
+                "carbon_cost_cny",
+            )
+        ],
+        axis=0,
+    )
     for i in range(arrs.n_lines):
         for c, year in enumerate(years):
-            held = [tech_ids[k] for k in range(len(tech_ids))
-                    if arrs.adopt_year[i, k] <= year < arrs.retire_year[i]
-                    and not arrs.lines.preinstalled[i, k]]
-            new = [tech_ids[k] for k in range(len(tech_ids))
-                   if arrs.adopt_year[i, k] == year < arrs.retire_year[i]
-                   and not arrs.lines.preinstalled[i, k]]
+            held = [
+                tech_ids[k]
+                for k in range(len(tech_ids))
+                if arrs.adopt_year[i, k] <= year < arrs.retire_year[i] and not arrs.lines.preinstalled[i, k]
+            ]
+            new = [
+                tech_ids[k]
+                for k in range(len(tech_ids))
+                if arrs.adopt_year[i, k] == year < arrs.retire_year[i] and not arrs.lines.preinstalled[i, k]
+            ]
             if i >= n_old:
                 start = int(arrs.lines.start_year[i])
                 if year < start:
                     continue
                 action = "new_build" if year == start else "keep"
             elif year >= arrs.retire_year[i]:
-                swapped = bool(plan.swapped[i])
-                if year == arrs.retire_year[i]:
-                    action = "swap_out" if swapped else "retire"
-                else:
-                    action = "retired"
+                exit_action = "swap_out" if plan.swapped[i] else "retire"
+                action = exit_action if year == arrs.retire_year[i] else "retired"
             else:
                 action = "retrofit" if new else "keep"
-            rows.append({
-                "line_id": arrs.line_ids[i], "company": arrs.companies[i], "city": arrs.cities[i],
-                "sector": arrs.sector_names[arrs.sector_index[i]], "year": year, "action": action,
-                "technologies": ";".join(held), "new_technologies": ";".join(new),
-                "operating_days": float(arrs.operating_days[i, c]) if running[i, c] else 0.0,
-                "capacity_per_year": float(v("capacity_per_year")[i, c]),
-                "output_units": float(v("output_units")[i, c]),
-                "intensity_kgce_per_unit": float(v("intensity_kgce_per_unit")[i, c]),
-                "total_co2_t": float(v("total_co2_t")[i, c]),
-                "capex_cny": float(v("capex_cny")[i, c]),
-                "cost_cny": float(costs[i, c]),
-            })
+            rows.append(
+                {
+                    "line_id": arrs.line_ids[i],
+                    "company": arrs.companies[i],
+                    "city": arrs.cities[i],
+                    "sector": arrs.sector_names[arrs.sector_index[i]],
+                    "year": year,
+                    "action": action,
+                    "technologies": ";".join(held),
+                    "new_technologies": ";".join(new),
+                    "operating_days": float(arrs.operating_days[i, c]) if running[i, c] else 0.0,
+                    "capacity_per_year": float(v("capacity_per_year")[i, c]),
+                    "output_units": float(v("output_units")[i, c]),
+                    "intensity_kgce_per_unit": float(v("intensity_kgce_per_unit")[i, c]),
+                    "total_co2_t": float(v("total_co2_t")[i, c]),
+                    "capex_cny": float(v("capex_cny")[i, c]),
+                    "cost_cny": float(costs[i, c]),
+                }
+            )
     return pd.DataFrame(rows, columns=PLAN_COLUMNS)
 
 
@@ -91,8 +126,9 @@ def write_outputs(out: Path, tables: dict[str, pd.DataFrame], summary: dict) -> 
     try:
         for name, frame in tables.items():
             frame.to_csv(tmp / f"{name}.csv", index=False)
-        (tmp / "summary.json").write_text(json.dumps(_jsonable(summary), indent=2, ensure_ascii=False),
-                                          encoding="utf-8")
+        (tmp / "summary.json").write_text(
+            json.dumps(_jsonable(summary), indent=2, ensure_ascii=False), encoding="utf-8"
+        )
         tmp.rename(out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -100,7 +136,7 @@ def write_outputs(out: Path, tables: dict[str, pd.DataFrame], summary: dict) -> 
     return out
 
 
-def _jsonable(value):  # type: ignore[no-untyped-def]
+def _jsonable(value):
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

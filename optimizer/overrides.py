@@ -16,16 +16,33 @@ from optimizer.errors import InputError, InputProblem
 def parse_set(expression: str) -> tuple[str, str, str]:
     """Split ``table.column=value`` (whole column) into its parts, or raise a clear error."""
     if "=" not in expression or "." not in expression.split("=", 1)[0]:
-        raise InputError([InputProblem("--set", None, None, expression,
-                                       "expected table.column=value, e.g. prices.coal_cny_per_tce=1400")])
+        raise InputError(
+            [
+                InputProblem(
+                    "--set",
+                    None,
+                    None,
+                    expression,
+                    "expected table.column=value, e.g. prices.coal_cny_per_tce=1400",
+                )
+            ]
+        )
     target, value = expression.split("=", 1)
     table, column = target.split(".", 1)
     if table not in TABLES_WITH_FILES:
-        raise InputError([InputProblem("--set", None, None, table,
-                                       f"is not a table (expected one of: {', '.join(TABLES_WITH_FILES)})")])
+        raise InputError(
+            [
+                InputProblem(
+                    "--set",
+                    None,
+                    None,
+                    table,
+                    f"is not a table (expected one of: {', '.join(TABLES_WITH_FILES)})",
+                )
+            ]
+        )
     if table != "scenario" and column not in {s.name for s in table_schema(table)}:
-        raise InputError([InputProblem("--set", None, column, value,
-                                       f"is not a column of {table}.csv")])
+        raise InputError([InputProblem("--set", None, column, value, f"is not a column of {table}.csv")])
     return table, column, value.strip()
 
 
@@ -44,8 +61,9 @@ def apply_overrides(instance: Instance, carbon_price: float | None, sets: list[s
             frame = raw[table]
             mask = frame["parameter"] == column
             if not mask.any():
-                raise InputError([InputProblem("--set", None, column, value,
-                                               "is not a parameter in scenario.csv")])
+                raise InputError(
+                    [InputProblem("--set", None, column, value, "is not a parameter in scenario.csv")]
+                )
             frame.loc[mask, "value"] = value
         else:
             raw[table][column] = value

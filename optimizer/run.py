@@ -87,25 +87,59 @@ def solve_instance(instance: Instance, options: RunOptions) -> PlanResult:
     t0 = time.perf_counter()
     form, columns = compile_model(model)
     timings["handover_s"] = time.perf_counter() - t0
-    counts = {"lines": len(instance.lines), "packages": len(packages.techs),
-              "variables": form.shape[1], "constraints": form.shape[0],
-              "integer_variables": int(form.integer.sum())}
+    counts = {
+        "lines": len(instance.lines),
+        "packages": len(packages.techs),
+        "variables": form.shape[1],
+        "constraints": form.shape[0],
+        "integer_variables": int(form.integer.sum()),
+    }
     solver = HighsSolver()
-    solver_options = SolverOptions(time_limit_s=options.time_limit_s, mip_rel_gap=options.gap,
-                                   threads=options.threads, seed=options.seed,
-                                   verbose=options.verbose)
+    solver_options = SolverOptions(
+        time_limit_s=options.time_limit_s,
+        mip_rel_gap=options.gap,
+        threads=options.threads,
+        seed=options.seed,
+        verbose=options.verbose,
+    )
     result = solver.solve(form, solver_options)
     timings["solve_s"] = result.wall_seconds
     messages: list[str] = []
     if result.status is Status.INFEASIBLE:
         relaxation = explain_infeasibility(instance, packages, solver, solver_options)
         timings["total_s"] = time.perf_counter() - t_start
-        return PlanResult("infeasible", EXIT_INFEASIBLE, None, None, None, None, result, None,
-                          None, None, timings, counts, relaxation=relaxation)
+        return PlanResult(
+            "infeasible",
+            EXIT_INFEASIBLE,
+            None,
+            None,
+            None,
+            None,
+            result,
+            None,
+            None,
+            None,
+            timings,
+            counts,
+            relaxation=relaxation,
+        )
     if not result.has_solution:
         timings["total_s"] = time.perf_counter() - t_start
-        return PlanResult(result.status.value, EXIT_NO_PLAN, None, None, None, None, result, None,
-                          None, None, timings, counts, messages=[result.termination])
+        return PlanResult(
+            result.status.value,
+            EXIT_NO_PLAN,
+            None,
+            None,
+            None,
+            None,
+            result,
+            None,
+            None,
+            None,
+            timings,
+            counts,
+            messages=[result.termination],
+        )
     _load_solution(columns, result.x)
     decisions = read_decisions(model, data)
     plan = decisions_to_plan(data, decisions)
@@ -118,13 +152,17 @@ def solve_instance(instance: Instance, options: RunOptions) -> PlanResult:
     code = EXIT_OK
     status = "optimal" if result.status is Status.OPTIMAL else "feasible"
     if abs(npv - objective) > VERIFY_REL_TOL * max(abs(npv), 1.0):
-        messages.append(f"verification failed: model objective {objective:,.0f} CNY but the "
-                        f"evaluator's NPV is {npv:,.0f} CNY")
+        messages.append(
+            f"verification failed: model objective {objective:,.0f} CNY but the "
+            f"evaluator's NPV is {npv:,.0f} CNY"
+        )
         code, status = EXIT_VERIFY, "verification_failed"
     elif not all_hard_met(targets):
         missed = targets[targets["hard"] & (targets["met"] == False)]  # noqa: E712
-        messages.append("verification failed: the evaluator finds hard targets missed: "
-                        + ", ".join(f"{r.target_id}@{r.year}" for r in missed.itertuples()))
+        messages.append(
+            "verification failed: the evaluator finds hard targets missed: "
+            + ", ".join(f"{r.target_id}@{r.year}" for r in missed.itertuples())
+        )
         code, status = EXIT_VERIFY, "verification_failed"
     shadow = None
     if options.shadow_prices and code == EXIT_OK:
@@ -132,9 +170,22 @@ def solve_instance(instance: Instance, options: RunOptions) -> PlanResult:
         shadow = shadow_prices(form, result, solver, solver_options)
         timings["shadow_s"] = time.perf_counter() - t0
     timings["total_s"] = time.perf_counter() - t_start
-    return PlanResult(status, code, objective, npv, result.gap, result.bound, result, plan,
-                      evaluation, targets, timings, counts, shadow_prices=shadow,
-                      messages=messages)
+    return PlanResult(
+        status,
+        code,
+        objective,
+        npv,
+        result.gap,
+        result.bound,
+        result,
+        plan,
+        evaluation,
+        targets,
+        timings,
+        counts,
+        shadow_prices=shadow,
+        messages=messages,
+    )
 
 
 def _base_constant(instance: Instance, data: ModelData) -> float:
@@ -151,8 +202,7 @@ def _load_solution(columns: list, x: np.ndarray) -> None:
         var.set_value(float(value), skip_validation=True)
 
 
-def shadow_prices(form, result: SolveResult, solver: HighsSolver,  # type: ignore[no-untyped-def]
-                  options: SolverOptions) -> pd.DataFrame:
+def shadow_prices(form, result: SolveResult, solver: HighsSolver, options: SolverOptions) -> pd.DataFrame:
     """Marginal cost of each target row from the LP with every integer fixed at its value.
 
     The dual of a row is the change of the optimal NPV (CNY) per unit of the row's right-hand
@@ -173,21 +223,34 @@ def shadow_prices(form, result: SolveResult, solver: HighsSolver,  # type: ignor
     rows = []
     if lp.row_duals is None:
         return pd.DataFrame(columns=["constraint", "dual_cny_per_unit", "binding"])
-    families = ("capacity_target", "intensity_cut", "benchmark_share", "baseline_clear",
-                "clean_energy_mw", "attribute_share", "emissions_target", "emissions_peak_falling",
-                "projects_min", "demand", "replacement_ratio")
+    families = (
+        "capacity_target",
+        "intensity_cut",
+        "benchmark_share",
+        "baseline_clear",
+        "clean_energy_mw",
+        "attribute_share",
+        "emissions_target",
+        "emissions_peak_falling",
+        "projects_min",
+        "demand",
+        "replacement_ratio",
+    )
     activity = form.A @ lp.x if lp.x is not None else np.zeros(len(form.row_lower))
     for i, name in enumerate(form.row_names):
         if name.split("[")[0] in families:
-            binding = (abs(activity[i] - form.row_upper[i]) <= 1e-6 * max(1.0, abs(form.row_upper[i]))
-                       or abs(activity[i] - form.row_lower[i]) <= 1e-6 * max(1.0, abs(form.row_lower[i])))
-            rows.append({"constraint": name, "dual_cny_per_unit": float(lp.row_duals[i]),
-                         "binding": bool(binding)})
+            binding = abs(activity[i] - form.row_upper[i]) <= 1e-6 * max(1.0, abs(form.row_upper[i])) or abs(
+                activity[i] - form.row_lower[i]
+            ) <= 1e-6 * max(1.0, abs(form.row_lower[i]))
+            rows.append(
+                {"constraint": name, "dual_cny_per_unit": float(lp.row_duals[i]), "binding": bool(binding)}
+            )
     return pd.DataFrame(rows)
 
 
-def explain_infeasibility(instance: Instance, packages: PackageSet, solver: HighsSolver,
-                          options: SolverOptions) -> pd.DataFrame:
+def explain_infeasibility(
+    instance: Instance, packages: PackageSet, solver: HighsSolver, options: SolverOptions
+) -> pd.DataFrame:
     """Solve again with a priced slack on every hard target row and report the relaxation.
 
     Slacks are in relative units of each target (share points, fraction of the base-year value),
@@ -201,17 +264,30 @@ def explain_infeasibility(instance: Instance, packages: PackageSet, solver: High
     form, columns = compile_model(model)
     result = solver.solve(form, options)
     if not result.has_solution:
-        return pd.DataFrame([{"target": "(structural)", "year": None, "relaxation": None,
-                              "note": f"still infeasible with every target relaxed: {result.termination} "
-                                      "(demand, forced exits or replacement rules conflict)"}])
+        return pd.DataFrame(
+            [
+                {
+                    "target": "(structural)",
+                    "year": None,
+                    "relaxation": None,
+                    "note": f"still infeasible with every target relaxed: {result.termination} "
+                    "(demand, forced exits or replacement rules conflict)",
+                }
+            ]
+        )
     _load_solution(columns, result.x)
     rows = []
-    for (label, t) in model.slack:
+    for label, t in model.slack:
         value = float(pyo.value(model.slack[label, t]))
         if value > 1e-7:
-            rows.append({"target": label, "year": t, "relaxation": value,
-                         "note": "relative relaxation needed (share points or fraction of the "
-                                 "base-year value)"})
+            rows.append(
+                {
+                    "target": label,
+                    "year": t,
+                    "relaxation": value,
+                    "note": "relative relaxation needed (share points or fraction of the base-year value)",
+                }
+            )
     objective = float(pyo.value(model.npv)) - 1e13 * sum(r["relaxation"] for r in rows)
     for r in rows:
         r["plan_npv_cny_with_relaxation"] = objective
@@ -236,10 +312,15 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
     if result.shadow_prices is not None:
         tables["shadow_prices"] = result.shadow_prices
     summary = {
-        "instance": instance.name, "status": result.status, "exit_code": result.exit_code,
-        "objective_cny": result.objective_cny, "evaluator_npv_cny": result.npv_cny,
-        "mip_gap": result.mip_gap, "bound_cny": result.bound_cny,
-        **{k: v for k, v in result.timings.items()}, **result.counts,
+        "instance": instance.name,
+        "status": result.status,
+        "exit_code": result.exit_code,
+        "objective_cny": result.objective_cny,
+        "evaluator_npv_cny": result.npv_cny,
+        "mip_gap": result.mip_gap,
+        "bound_cny": result.bound_cny,
+        **{k: v for k, v in result.timings.items()},
+        **result.counts,
         "messages": result.messages,
     }
     if options.write:
@@ -249,15 +330,23 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
 
 
 def _print_summary(instance: Instance, result: PlanResult, console: Console, verbose: bool) -> None:
-    console.print(f"[bold]{instance.name}[/]: status [bold]{result.status}[/]"
-                  + (f", NPV {result.npv_cny / 1e8:,.2f} 亿 CNY ({result.npv_cny:,.0f} CNY)"
-                     if result.npv_cny is not None else "")
-                  + (f", MIP gap {result.mip_gap:.2e}" if result.mip_gap is not None else ""))
-    if verbose or True:
+    console.print(
+        f"[bold]{instance.name}[/]: status [bold]{result.status}[/]"
+        + (
+            f", NPV {result.npv_cny / 1e8:,.2f} 亿 CNY ({result.npv_cny:,.0f} CNY)"
+            if result.npv_cny is not None
+            else ""
+        )
+        + (f", MIP gap {result.mip_gap:.2e}" if result.mip_gap is not None else "")
+    )
+    if verbose:
         t = result.timings
-        console.print("times: " + ", ".join(f"{k.removesuffix('_s')} {v:.2f}s" for k, v in t.items())
-                      + f" | {result.counts['variables']} variables, "
-                      f"{result.counts['constraints']} constraints, {result.counts['packages']} packages")
+        console.print(
+            "times: "
+            + ", ".join(f"{k.removesuffix('_s')} {v:.2f}s" for k, v in t.items())
+            + f" | {result.counts['variables']} variables, "
+            f"{result.counts['constraints']} constraints, {result.counts['packages']} packages"
+        )
     for message in result.messages:
         console.print(f"[red]{message}[/]")
     if result.evaluation is not None:
@@ -268,11 +357,21 @@ def _print_summary(instance: Instance, result: PlanResult, console: Console, ver
         for column in ("target", "year", "kind", "required", "achieved", "unit", "met"):
             table.add_column(column)
         for r in result.targets.itertuples():
-            met = "n/a" if r.met is None or (isinstance(r.met, float) and np.isnan(r.met)) else (
-                "[green]met[/]" if r.met else "[red]MISSED[/]")
+            met = (
+                "n/a"
+                if r.met is None or (isinstance(r.met, float) and np.isnan(r.met))
+                else ("[green]met[/]" if r.met else "[red]MISSED[/]")
+            )
             label = r.target_id if r.group == "pooled" else f"{r.target_id} ({r.group})"
-            table.add_row(label, str(r.year), r.kind, _fmt(r.required), _fmt(r.achieved), r.unit,
-                          met + ("" if r.hard else " (soft)"))
+            table.add_row(
+                str(label),
+                str(r.year),
+                str(r.kind),
+                _fmt(r.required),
+                _fmt(r.achieved),
+                str(r.unit),
+                met + ("" if r.hard else " (soft)"),
+            )
         console.print(table)
     if result.relaxation is not None:
         table = Table(title="Targets cannot all be met: least relaxation")

@@ -22,20 +22,26 @@ def base_year_summary(instance: Instance) -> list[dict]:
         intensity = v("intensity_kgce_per_unit")[mask, 0]
         total = float(cap.sum())
         unit = str(instance.sectors.loc[sector, "unit"])
-        out.append({
-            "sector": sector,
-            "name_en": str(instance.sectors.loc[sector, "name_en"]),
-            "name_zh": str(instance.sectors.loc[sector, "name_zh"]),
-            "unit": unit,
-            "lines": int(mask.sum()),
-            "capacity_per_year": total,
-            f"capacity_{unit}_per_year": total,
-            "output_per_year": float(v("output_units")[mask, 0].sum()),
-            "intensity_kgce_per_unit": float((cap * intensity).sum() / total) if total else 0.0,
-            "energy_tce": float(v("energy_kgce")[mask, 0].sum() / 1000.0),
-            "emissions_tco2": float(v("total_co2_t")[mask, 0].sum()),
-            "direct_co2_t": float(v("direct_co2_t")[mask, 0].sum()),
-            "share_at_benchmark": float(cap[v("at_benchmark")[mask, 0] > 0.5].sum() / total) if total else 0.0,
-            "share_below_baseline": float(cap[v("worse_than_baseline")[mask, 0] > 0.5].sum() / total) if total else 0.0,
-        })
+        out.append(
+            {
+                "sector": sector,
+                "name_en": str(instance.sectors.loc[sector, "name_en"]),
+                "name_zh": str(instance.sectors.loc[sector, "name_zh"]),
+                "unit": unit,
+                "lines": int(mask.sum()),
+                "capacity_per_year": total,
+                f"capacity_{unit}_per_year": total,
+                "output_per_year": float(v("output_units")[mask, 0].sum()),
+                "intensity_kgce_per_unit": float((cap * intensity).sum() / total) if total else 0.0,
+                "energy_tce": float(v("energy_kgce")[mask, 0].sum() / 1000.0),
+                "emissions_tco2": float(v("total_co2_t")[mask, 0].sum()),
+                "direct_co2_t": float(v("direct_co2_t")[mask, 0].sum()),
+                "share_at_benchmark": float(cap[v("at_benchmark")[mask, 0] > 0.5].sum() / total)
+                if total
+                else 0.0,
+                "share_below_baseline": float(cap[v("worse_than_baseline")[mask, 0] > 0.5].sum() / total)
+                if total
+                else 0.0,
+            }
+        )
     return out

@@ -85,8 +85,9 @@ class Solver(Protocol):
     name: str
     features: frozenset[Feature]
 
-    def solve(self, form: StandardForm, options: SolverOptions,
-              start: np.ndarray | None = None) -> SolveResult: ...
+    def solve(
+        self, form: StandardForm, options: SolverOptions, start: np.ndarray | None = None
+    ) -> SolveResult: ...
 
     def solve_lp_duals(self, form: StandardForm, options: SolverOptions) -> SolveResult: ...
 

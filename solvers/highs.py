@@ -54,14 +54,16 @@ def _build(form: StandardForm, relax: bool, verbose: bool = False) -> Any:
     lp.a_matrix_.num_col_ = n_cols
     lp.a_matrix_.num_row_ = n_rows
     if not relax and form.integer.any():
-        lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
-                           for i in form.integer]
+        lp.integrality_ = [
+            highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in form.integer
+        ]
     h.passModel(lp)
     return h
 
 
-def _child(form: StandardForm, options: SolverOptions, start: np.ndarray | None, relax: bool,
-           out: Any) -> None:
+def _child(
+    form: StandardForm, options: SolverOptions, start: np.ndarray | None, relax: bool, out: Any
+) -> None:
     import highspy
 
     h = _build(form, relax, options.verbose)
@@ -78,8 +80,14 @@ def _child(form: StandardForm, options: SolverOptions, start: np.ndarray | None,
 
     def on_improving(event: Any) -> None:
         data = event.data_out
-        out.put(("incumbent", float(data.objective_function_value), float(data.mip_dual_bound),
-                 np.array(data.mip_solution, dtype=float)))
+        out.put(
+            (
+                "incumbent",
+                float(data.objective_function_value),
+                float(data.mip_dual_bound),
+                np.array(data.mip_solution, dtype=float),
+            )
+        )
 
     if form.integer.any() and not relax:
         h.cbMipImprovingSolution.subscribe(on_improving)
@@ -97,8 +105,17 @@ def _child(form: StandardForm, options: SolverOptions, start: np.ndarray | None,
         if solution.dual_valid:
             duals = np.array(solution.row_dual, dtype=float)
     bound = float(info.mip_dual_bound) if form.integer.any() and not relax else None
-    out.put(("final", status_text, float(info.objective_function_value) if x is not None else None,
-             bound, x, duals, seconds))
+    out.put(
+        (
+            "final",
+            status_text,
+            float(info.objective_function_value) if x is not None else None,
+            bound,
+            x,
+            duals,
+            seconds,
+        )
+    )
 
 
 class HighsSolver:
@@ -107,16 +124,18 @@ class HighsSolver:
     name = "highs"
     features = frozenset({Feature.MIP, Feature.WARM_START, Feature.DUALS, Feature.HARD_WALL_CLOCK})
 
-    def solve(self, form: StandardForm, options: SolverOptions,
-              start: np.ndarray | None = None) -> SolveResult:
+    def solve(
+        self, form: StandardForm, options: SolverOptions, start: np.ndarray | None = None
+    ) -> SolveResult:
         return self._run(form, options, start, relax=False)
 
     def solve_lp_duals(self, form: StandardForm, options: SolverOptions) -> SolveResult:
         """Solve ``form`` as an LP (integrality dropped) and return row duals."""
         return self._run(form, options, None, relax=True)
 
-    def _run(self, form: StandardForm, options: SolverOptions, start: np.ndarray | None,
-             relax: bool) -> SolveResult:
+    def _run(
+        self, form: StandardForm, options: SolverOptions, start: np.ndarray | None, relax: bool
+    ) -> SolveResult:
         # fork: no re-import of the caller (scripts need no __main__ guard) and no start-up cost;
         # the child only runs HiGHS, never numba, so inherited thread pools are not used.
         ctx = mp.get_context("fork")
@@ -150,20 +169,42 @@ class HighsSolver:
             child.join(5)
         if killed:
             if best is None:
-                return SolveResult(Status.NO_SOLUTION, "hard wall-clock limit, no incumbent",
-                                   wall_seconds=wall, killed_at_hard_limit=True)
+                return SolveResult(
+                    Status.NO_SOLUTION,
+                    "hard wall-clock limit, no incumbent",
+                    wall_seconds=wall,
+                    killed_at_hard_limit=True,
+                )
             objective, bound, x = best
-            return SolveResult(Status.FEASIBLE, "hard wall-clock limit", objective=objective,
-                               bound=bound, gap=relative_gap(objective, bound), x=x,
-                               wall_seconds=wall, solve_seconds=wall, killed_at_hard_limit=True)
+            return SolveResult(
+                Status.FEASIBLE,
+                "hard wall-clock limit",
+                objective=objective,
+                bound=bound,
+                gap=relative_gap(objective, bound),
+                x=x,
+                wall_seconds=wall,
+                solve_seconds=wall,
+                killed_at_hard_limit=True,
+            )
+        assert final is not None
         _, status_text, objective, bound, x, duals, seconds = final
-        return self._result(status_text, objective, bound, x, duals, seconds, wall, relax,
-                            options.mip_rel_gap)
+        return self._result(
+            status_text, objective, bound, x, duals, seconds, wall, relax, options.mip_rel_gap
+        )
 
     @staticmethod
-    def _result(status_text: str, objective: float | None, bound: float | None,
-                x: np.ndarray | None, duals: np.ndarray | None, seconds: float, wall: float,
-                relax: bool, requested_gap: float) -> SolveResult:
+    def _result(
+        status_text: str,
+        objective: float | None,
+        bound: float | None,
+        x: np.ndarray | None,
+        duals: np.ndarray | None,
+        seconds: float,
+        wall: float,
+        relax: bool,
+        requested_gap: float,
+    ) -> SolveResult:
         text = status_text.lower()
         if "infeasible" in text and "unbounded" not in text:
             status = Status.INFEASIBLE
@@ -178,5 +219,14 @@ class HighsSolver:
         gap = 0.0 if relax and status is Status.OPTIMAL else relative_gap(objective, bound)
         if status is Status.FEASIBLE and gap is not None and gap <= requested_gap:
             status = Status.OPTIMAL
-        return SolveResult(status, status_text, objective=objective, bound=bound, gap=gap, x=x,
-                           row_duals=duals, solve_seconds=seconds, wall_seconds=wall)
+        return SolveResult(
+            status,
+            status_text,
+            objective=objective,
+            bound=bound,
+            gap=gap,
+            x=x,
+            row_duals=duals,
+            solve_seconds=seconds,
+            wall_seconds=wall,
+        )

@@ -33,21 +33,30 @@ def compile_model(model: pyo.ConcreteModel) -> tuple[StandardForm, list]:
         row_names.append(con.name)
     # Ranged constraints come out as two rows of the same constraint: merge them back.
     merged_A, merged_lower, merged_upper, merged_names = _merge_ranged_rows(
-        A, row_lower, row_upper, row_names)
+        A, row_lower, row_upper, row_names
+    )
     columns = list(info.columns)
     col_lower = np.array([-np.inf if v.lb is None else v.lb for v in columns], dtype=float)
     col_upper = np.array([np.inf if v.ub is None else v.ub for v in columns], dtype=float)
     integer = np.array([v.is_integer() or v.is_binary() for v in columns], dtype=bool)
     c = np.asarray(info.c.toarray()).ravel() if info.c.shape[0] else np.zeros(n_cols)
     offset = float(info.c_offset[0]) if len(info.c_offset) else 0.0
-    form = StandardForm(c=c.astype(float), offset=offset, A=merged_A.tocsc(),
-                        row_lower=merged_lower, row_upper=merged_upper, col_lower=col_lower,
-                        col_upper=col_upper, integer=integer,
-                        col_names=[v.name for v in columns], row_names=merged_names)
+    form = StandardForm(
+        c=c.astype(float),
+        offset=offset,
+        A=merged_A.tocsc(),
+        row_lower=merged_lower,
+        row_upper=merged_upper,
+        col_lower=col_lower,
+        col_upper=col_upper,
+        integer=integer,
+        col_names=[v.name for v in columns],
+        row_names=merged_names,
+    )
     return form, columns
 
 
-def _merge_ranged_rows(A, lower, upper, names):  # type: ignore[no-untyped-def]
+def _merge_ranged_rows(A, lower, upper, names):
     keep = np.ones(len(names), dtype=bool)
     seen: dict[str, int] = {}
     lower = lower.copy()

@@ -28,8 +28,14 @@ def zhejiang_copy(tmp_path: Path) -> Path:
     return target
 
 
-def edit_csv(path: Path, row: int | None = None, column: str | None = None, value: object = None,
-             drop_column: str | None = None, add_column: str | None = None) -> None:
+def edit_csv(
+    path: Path,
+    row: int | None = None,
+    column: str | None = None,
+    value: object = None,
+    drop_column: str | None = None,
+    add_column: str | None = None,
+) -> None:
     """Edit one cell (row = spreadsheet row number, header is row 1) or a column of a CSV."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     if drop_column:

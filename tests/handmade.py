@@ -14,17 +14,36 @@ from pathlib import Path
 from optimizer.data.instance import catalogue_dir
 
 LINE_DEFAULTS = {
-    "province": "test", "city": "c", "company": "co", "sector": "cement_clinker",
-    "product": "clinker", "size_t_per_day": 1000, "capacity_per_year": 300000,
-    "operating_days": 150, "commissioning_year": 2010, "fuel_kgce_per_unit": 100,
-    "electricity_kwh_per_unit": 0, "gas_share": 0, "alt_fuel_share": 0,
-    "process_co2_t_per_unit": 0, "clinker_ratio": "", "roof_area_m2": 0,
-    "pollution_grade": "B", "attributes": "", "carbide_slag": "false",
-    "source": "hand-made", "flag": "S",
+    "province": "test",
+    "city": "c",
+    "company": "co",
+    "sector": "cement_clinker",
+    "product": "clinker",
+    "size_t_per_day": 1000,
+    "capacity_per_year": 300000,
+    "operating_days": 150,
+    "commissioning_year": 2010,
+    "fuel_kgce_per_unit": 100,
+    "electricity_kwh_per_unit": 0,
+    "gas_share": 0,
+    "alt_fuel_share": 0,
+    "process_co2_t_per_unit": 0,
+    "clinker_ratio": "",
+    "roof_area_m2": 0,
+    "pollution_grade": "B",
+    "attributes": "",
+    "carbide_slag": "false",
+    "source": "hand-made",
+    "flag": "S",
 }
 TECH_DEFAULTS = {
-    "name_en": "t", "name_zh": "t", "sectors": "cement_clinker", "lifetime_years": 20,
-    "earliest_year": 2024, "source": "hand-made", "flag": "S",
+    "name_en": "t",
+    "name_zh": "t",
+    "sectors": "cement_clinker",
+    "lifetime_years": 20,
+    "earliest_year": 2024,
+    "source": "hand-made",
+    "flag": "S",
 }
 
 
@@ -37,44 +56,128 @@ def _write(path: Path, rows: list[dict], columns: list[str] | None = None) -> No
             writer.writerow({c: row.get(c, "") for c in columns})
 
 
-def make_instance(folder: Path, lines: list[dict], techs: list[dict], targets: list[dict],
-                  demand: dict[int, float], model_years: str = "2025", horizon_end: int = 2026,
-                  coal_cny_per_tce: float = 0.0, gas_cny_per_m3: float = 0.0,
-                  new_build: dict | None = None, replacement_ratio: float = 2.0) -> Path:
+def make_instance(
+    folder: Path,
+    lines: list[dict],
+    techs: list[dict],
+    targets: list[dict],
+    demand: dict[int, float],
+    model_years: str = "2025",
+    horizon_end: int = 2026,
+    coal_cny_per_tce: float = 0.0,
+    gas_cny_per_m3: float = 0.0,
+    new_build: dict | None = None,
+    replacement_ratio: float = 2.0,
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     _write(folder / "lines.csv", [{**LINE_DEFAULTS, **line} for line in lines])
     tech_columns = next(csv.reader((catalogue_dir() / "technologies.csv").open(encoding="utf-8")))
     _write(folder / "technologies.csv", [{**TECH_DEFAULTS, **t} for t in techs], tech_columns)
     sectors = list(csv.DictReader((catalogue_dir() / "sectors.csv").open(encoding="utf-8")))
     for s in sectors:
-        s.update(rated_days_per_year="300", min_operating_days="0",
-                 fixed_om_cny_per_unit_capacity_year="0", variable_om_cny_per_unit="0")
+        s.update(
+            rated_days_per_year="300",
+            min_operating_days="0",
+            fixed_om_cny_per_unit_capacity_year="0",
+            variable_om_cny_per_unit="0",
+        )
     _write(folder / "sectors.csv", sectors)
     nb_columns = next(csv.reader((catalogue_dir() / "new_builds.csv").open(encoding="utf-8")))
-    nb_rows = [] if new_build is None else [{
-        "sector": "cement_clinker", "product": "clinker", "size_t_per_day": 1000,
-        "capacity_per_year": 300000, "lifetime_years": 30, "electricity_kwh_per_unit": 0,
-        "process_co2_t_per_unit": 0, "attributes": "grade_a", "earliest_year": 2025,
-        "source": "hand-made", "flag": "S", **new_build}]
+    nb_rows = (
+        []
+        if new_build is None
+        else [
+            {
+                "sector": "cement_clinker",
+                "product": "clinker",
+                "size_t_per_day": 1000,
+                "capacity_per_year": 300000,
+                "lifetime_years": 30,
+                "electricity_kwh_per_unit": 0,
+                "process_co2_t_per_unit": 0,
+                "attributes": "grade_a",
+                "earliest_year": 2025,
+                "source": "hand-made",
+                "flag": "S",
+                **new_build,
+            }
+        ]
+    )
     _write(folder / "new_builds.csv", nb_rows, nb_columns)
-    target_columns = ["target_id", "kind", "sectors", "year", "value", "unit", "pooled",
-                      "attribute", "hard", "document", "clause", "description"]
-    _write(folder / "targets.csv", [{"sectors": "cement_clinker", "unit": "-", "pooled": "true",
-                                     "hard": "true", "document": "test", "clause": "1",
-                                     "description": "hand-made", **t} for t in targets],
-           target_columns)
-    scenario = {"base_year": 2024, "horizon_end": horizon_end, "model_years": model_years,
-                "discount_rate": 0.0, "grid_kgco2_per_kwh": 0.0, "coal_tco2_per_tce": 2.62,
-                "gas_kgco2_per_m3": 2.16, "alt_fuel_tco2_per_tce": 2.0,
-                "alt_fuel_biogenic_frac": 0.5, "replacement_ratio": replacement_ratio}
-    _write(folder / "scenario.csv", [{"parameter": k, "value": v, "unit": "-", "source": "test",
-                                      "flag": "S"} for k, v in scenario.items()])
-    _write(folder / "prices.csv", [{
-        "year": y, "coal_cny_per_tce": coal_cny_per_tce, "gas_cny_per_m3": gas_cny_per_m3,
-        "electricity_cny_per_kwh": 0, "alt_fuel_cny_per_tce": 0, "carbon_cny_per_tco2": 0,
-        "free_allocation_frac": 0, "source": "test", "flag": "S"} for y in range(2024, horizon_end + 1)])
-    _write(folder / "demand.csv", [{"sector": "cement_clinker", "year": y, "demand_per_year": d,
-                                    "source": "test", "flag": "S"} for y, d in demand.items()])
+    target_columns = [
+        "target_id",
+        "kind",
+        "sectors",
+        "year",
+        "value",
+        "unit",
+        "pooled",
+        "attribute",
+        "hard",
+        "document",
+        "clause",
+        "description",
+    ]
+    _write(
+        folder / "targets.csv",
+        [
+            {
+                "sectors": "cement_clinker",
+                "unit": "-",
+                "pooled": "true",
+                "hard": "true",
+                "document": "test",
+                "clause": "1",
+                "description": "hand-made",
+                **t,
+            }
+            for t in targets
+        ],
+        target_columns,
+    )
+    scenario = {
+        "base_year": 2024,
+        "horizon_end": horizon_end,
+        "model_years": model_years,
+        "discount_rate": 0.0,
+        "grid_kgco2_per_kwh": 0.0,
+        "coal_tco2_per_tce": 2.62,
+        "gas_kgco2_per_m3": 2.16,
+        "alt_fuel_tco2_per_tce": 2.0,
+        "alt_fuel_biogenic_frac": 0.5,
+        "replacement_ratio": replacement_ratio,
+    }
+    _write(
+        folder / "scenario.csv",
+        [
+            {"parameter": k, "value": v, "unit": "-", "source": "test", "flag": "S"}
+            for k, v in scenario.items()
+        ],
+    )
+    _write(
+        folder / "prices.csv",
+        [
+            {
+                "year": y,
+                "coal_cny_per_tce": coal_cny_per_tce,
+                "gas_cny_per_m3": gas_cny_per_m3,
+                "electricity_cny_per_kwh": 0,
+                "alt_fuel_cny_per_tce": 0,
+                "carbon_cny_per_tco2": 0,
+                "free_allocation_frac": 0,
+                "source": "test",
+                "flag": "S",
+            }
+            for y in range(2024, horizon_end + 1)
+        ],
+    )
+    _write(
+        folder / "demand.csv",
+        [
+            {"sector": "cement_clinker", "year": y, "demand_per_year": d, "source": "test", "flag": "S"}
+            for y, d in demand.items()
+        ],
+    )
     return folder
 
 

@@ -41,8 +41,14 @@ def test_info_json_has_the_documented_keys() -> None:
     sectors = {s["sector"]: s for s in data["sectors"]}
     assert {"cement_clinker", "hot_rolled_bar", "industrial_silicon"} <= set(sectors)
     for s in data["sectors"]:
-        for key in ("sector", "lines", "unit", "intensity_kgce_per_unit", "share_at_benchmark",
-                    "share_below_baseline"):
+        for key in (
+            "sector",
+            "lines",
+            "unit",
+            "intensity_kgce_per_unit",
+            "share_at_benchmark",
+            "share_below_baseline",
+        ):
             assert key in s
     assert "capacity_t_per_year" in sectors["cement_clinker"]
 
@@ -55,10 +61,13 @@ def test_import_gem_layout(tmp_path: Path) -> None:
         "Alpha Cement,Alpha Group,Zhejiang,Huzhou,1.55,Integrated,operating,2010\n"
         "Beta Grinding,Beta Group,Zhejiang,Ningbo,0,Grinding,operating,2012\n"
         "Gamma Cement,Gamma Group,Zhejiang,Quzhou,0.775,Integrated,retired,1999\n"
-        "Delta Cement,Delta Group,Anhui,Wuhu,3.1,Integrated,operating,2015\n", encoding="utf-8")
+        "Delta Cement,Delta Group,Anhui,Wuhu,3.1,Integrated,operating,2015\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "mine"
-    result = runner.invoke(app, ["import", str(gem), "--gem", "--province", "zhejiang",
-                                 "--out", str(out), "--like", "zhejiang"])
+    result = runner.invoke(
+        app, ["import", str(gem), "--gem", "--province", "zhejiang", "--out", str(out), "--like", "zhejiang"]
+    )
     assert result.exit_code == 0, result.output
     lines = (out / "lines.csv").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2  # header + the one operating integrated Zhejiang plant
@@ -69,8 +78,10 @@ def test_import_never_overwrites(tmp_path: Path) -> None:
     out = tmp_path / "exists"
     out.mkdir()
     gem = tmp_path / "gem.csv"
-    gem.write_text("Plant name,Owner,Subnational unit,Clinker capacity (Mtpa),Status\nA,B,Zhejiang,1,operating\n",
-                   encoding="utf-8")
+    gem.write_text(
+        "Plant name,Owner,Subnational unit,Clinker capacity (Mtpa),Status\nA,B,Zhejiang,1,operating\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["import", str(gem), "--gem", "--out", str(out)])
     assert result.exit_code == 1
     assert "already exists" in result.output

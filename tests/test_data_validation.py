@@ -43,7 +43,8 @@ def test_unknown_and_missing_columns(tiny: Path) -> None:
 def test_text_in_number_column(tiny: Path) -> None:
     edit_csv(tiny / "lines.csv", row=2, column="operating_days", value="many")
     assert problems_of(tiny) == [
-        "lines.csv row 2, operating_days: 'many' is not a number (expected float in d/yr)"]
+        "lines.csv row 2, operating_days: 'many' is not a number (expected float in d/yr)"
+    ]
 
 
 def test_unknown_sector_and_product(tiny: Path) -> None:
@@ -55,14 +56,17 @@ def test_unknown_sector_and_product(tiny: Path) -> None:
 def test_product_of_another_sector(tiny: Path) -> None:
     edit_csv(tiny / "lines.csv", row=2, column="product", value="sanitary")
     assert problems_of(tiny) == [
-        "lines.csv row 2, product: 'sanitary' belongs to sector sanitary_ceramics, not cement_clinker"]
+        "lines.csv row 2, product: 'sanitary' belongs to sector sanitary_ceramics, not cement_clinker"
+    ]
 
 
 def test_size_outside_product_class(tiny: Path) -> None:
     edit_csv(tiny / "lines.csv", row=4, column="size_t_per_day", value=1200)
     found = problems_of(tiny)
-    assert found == ["lines.csv row 4, size_t_per_day: 1200.0 is outside the size class of "
-                     "flat_glass_500_800 (500.001..800 t/d)"]
+    assert found == [
+        "lines.csv row 4, size_t_per_day: 1200.0 is outside the size class of "
+        "flat_glass_500_800 (500.001..800 t/d)"
+    ]
 
 
 def test_duplicate_line_id(tiny: Path) -> None:
@@ -73,8 +77,9 @@ def test_duplicate_line_id(tiny: Path) -> None:
 def test_target_with_empty_scope(tiny: Path) -> None:
     edit_csv(tiny / "targets.csv", row=2, column="sectors", value="lime")
     found = problems_of(tiny)
-    assert found == ["targets.csv row 2, sectors: 'lime' scope is empty: no line of the instance "
-                     "is in these sectors"]
+    assert found == [
+        "targets.csv row 2, sectors: 'lime' scope is empty: no line of the instance is in these sectors"
+    ]
 
 
 def test_unknown_target_kind(tiny: Path) -> None:
@@ -88,8 +93,9 @@ def test_unknown_technology_reference(tiny: Path) -> None:
     shutil.copy(catalogue, tiny / "technologies.csv")
     edit_csv(tiny / "technologies.csv", row=2, column="prerequisites", value="teleporter")
     found = problems_of(tiny)
-    assert found == ["technologies.csv row 2, prerequisites: 'teleporter' is not another "
-                     "technology in technologies.csv"]
+    assert found == [
+        "technologies.csv row 2, prerequisites: 'teleporter' is not another technology in technologies.csv"
+    ]
 
 
 def test_scenario_unknown_and_missing_parameters(tiny: Path) -> None:

@@ -101,10 +101,7 @@ TABLES = {
         "description\n"
         "T-1,capacity_cut,cement_clinker,2025,0,fraction,true,,true,test,1,none\n"
     ),
-    "demand.csv": (
-        "sector,year,demand_per_year,source,flag\n"
-        "cement_clinker,2025,1000000,test,S\n"
-    ),
+    "demand.csv": ("sector,year,demand_per_year,source,flag\ncement_clinker,2025,1000000,test,S\n"),
 }
 
 REL = 1e-12  # every figure below is exact decimal arithmetic; only float rounding remains
@@ -229,9 +226,9 @@ def test_line_a_2025_costs_and_npv(ev: Evaluation) -> None:
     #      + 7 703 947.125 = 200 045 034.475, discounted one year at 10 %
     assert val(ev, "npv_cny", A, 2025) == pytest.approx(200_045_034.475 / 1.1, rel=REL)
     # annuity of T1 alone would be 1 200 000 x 0.1 / (1 - 1.1^-10); check the total of six
-    crf10 = 0.1 / (1 - 1.1 ** -10)
-    crf20 = 0.1 / (1 - 1.1 ** -20)
-    crf25 = 0.1 / (1 - 1.1 ** -25)
+    crf10 = 0.1 / (1 - 1.1**-10)
+    crf20 = 0.1 / (1 - 1.1**-20)
+    crf25 = 0.1 / (1 - 1.1**-25)
     annuity = 3_200_000 * crf10 + 4_000_000 * crf20 + 53_000_000 * crf25
     assert val(ev, "capex_annuity_cny", A, 2025) == pytest.approx(annuity, rel=REL)
     assert val(ev, "capex_annuity_cny", A, 2026) == pytest.approx(annuity, rel=REL)
@@ -244,8 +241,8 @@ def test_salvage_in_last_year(ev: Evaluation) -> None:
     # T5, T6 (n = 25): 23/25 of 53 M = 48.76 M -> 54.92 M, valued at 2027 -> / 1.1
     assert val(ev, "salvage_cny", A, 2026) == pytest.approx(54_920_000 / 1.1, rel=REL)
     assert val(ev, "salvage_cny", A, 2025) == 0.0
-    # B's PV (60 M, see below) gets 23/25 too: the formula counts every capex item
-    assert val(ev, "salvage_cny", B, 2026) == pytest.approx(55_200_000 / 1.1, rel=REL)
+    # B is retired in 2026: its PV (60 M, see below) is scrapped and earns no salvage
+    assert val(ev, "salvage_cny", B, 2026) == 0.0
 
 
 def test_line_b_pv_capped_by_own_use(ev: Evaluation) -> None:
@@ -271,14 +268,23 @@ def test_line_b_pv_capped_by_own_use(ev: Evaluation) -> None:
 
 def test_line_b_retired_in_2026(ev: Evaluation) -> None:
     # retired: no flows, no capacity, no PV; T1 "adopted" in the retirement year never happens
-    for m in ("running", "output_units", "capacity_per_year", "total_co2_t", "pv_mw",
-              "fixed_om_cny", "tech_om_cny", "capex_cny", "projects_started"):
+    for m in (
+        "running",
+        "output_units",
+        "capacity_per_year",
+        "total_co2_t",
+        "pv_mw",
+        "fixed_om_cny",
+        "tech_om_cny",
+        "capex_cny",
+        "projects_started",
+    ):
         assert val(ev, m, B, 2026) == 0.0, m
     # but the PV debt stays: 60 M x 0.1 / (1 - 1.1^-25) per year
-    crf25 = 0.1 / (1 - 1.1 ** -25)
+    crf25 = 0.1 / (1 - 1.1**-25)
     assert val(ev, "capex_annuity_cny", B, 2026) == pytest.approx(60_000_000 * crf25, rel=REL)
-    # NPV of B in 2026 is only the salvage credit, discounted two years
-    assert val(ev, "npv_cny", B, 2026) == pytest.approx(-55_200_000 / 1.1 / 1.21, rel=REL)
+    # NPV of B in 2026 is nothing: no flows, and scrapped equipment has no salvage value
+    assert val(ev, "npv_cny", B, 2026) == 0.0
 
 
 def test_new_line(ev: Evaluation) -> None:
@@ -311,8 +317,7 @@ def test_totals_and_reference(instance: Instance, plan: Plan, ev: Evaluation) ->
     assert sector.loc[2025, "intensity_kgce_per_unit"] == pytest.approx(expected, rel=REL)
     assert sector.loc[2025, "share_at_benchmark"] == pytest.approx(2 / 3, rel=REL)
     base = (600_000 * 106.145 + 300_000 * 118.145) / 900_000
-    assert sector.loc[2025, "intensity_change_vs_base_frac"] == pytest.approx(
-        expected / base - 1, rel=1e-9)
+    assert sector.loc[2025, "intensity_change_vs_base_frac"] == pytest.approx(expected / base - 1, rel=1e-9)
     worse: dict[Any, float] = sector["capacity_worse_than_baseline"].to_dict()
     assert math.isclose(worse[2024], 300_000)
 

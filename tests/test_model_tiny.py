@@ -38,12 +38,17 @@ def test_retrofit_beats_retire(tmp_path: Path) -> None:
     # NPV = 31.5 + 52.8 + 0.1 = 84.4 M CNY.
     folder = make_instance(
         tmp_path / "i",
-        lines=[{"line_id": "A", "fuel_kgce_per_unit": 100},
-               {"line_id": "B", "fuel_kgce_per_unit": 110, "size_t_per_day": 2000}],
-        techs=[{"tech_id": "burner", "fuel_saving_frac": 0.2, "capex_fixed_cny": 1e6,
-                "min_size_t_per_day": 1500}],
+        lines=[
+            {"line_id": "A", "fuel_kgce_per_unit": 100},
+            {"line_id": "B", "fuel_kgce_per_unit": 110, "size_t_per_day": 2000},
+        ],
+        techs=[
+            {"tech_id": "burner", "fuel_saving_frac": 0.2, "capex_fixed_cny": 1e6, "min_size_t_per_day": 1500}
+        ],
         targets=[{"target_id": "T1", "kind": "benchmark_share", "year": 2025, "value": 1.0}],
-        demand={2025: 300e3, 2026: 300e3}, coal_cny_per_tce=1000)
+        demand={2025: 300e3, 2026: 300e3},
+        coal_cny_per_tce=1000,
+    )
     result = solve(folder)
     assert result.exit_code == 0
     assert result.npv_cny == pytest.approx(84.4e6, rel=1e-9)
@@ -56,13 +61,14 @@ def test_retrofit_beats_retire(tmp_path: Path) -> None:
 def _swap_instance(folder: Path, ratio: float) -> Path:
     return make_instance(
         folder,
-        lines=[{"line_id": "A", "fuel_kgce_per_unit": 120},
-               {"line_id": "B", "fuel_kgce_per_unit": 120}],
+        lines=[{"line_id": "A", "fuel_kgce_per_unit": 120}, {"line_id": "B", "fuel_kgce_per_unit": 120}],
         techs=[{"tech_id": "deep", "fuel_saving_frac": 0.2, "capex_fixed_cny": 100e6}],
         targets=[{"target_id": "T1", "kind": "baseline_clear", "year": 2025, "value": 0}],
-        demand={2025: 300e3, 2026: 300e3}, coal_cny_per_tce=1000,
+        demand={2025: 300e3, 2026: 300e3},
+        coal_cny_per_tce=1000,
         new_build={"capex_cny_per_t_per_day": 50000, "fuel_kgce_per_unit": 95},
-        replacement_ratio=ratio)
+        replacement_ratio=ratio,
+    )
 
 
 def test_swap_beats_retrofit_and_retire_under_two_to_one(tmp_path: Path) -> None:
@@ -96,14 +102,17 @@ def test_swap_is_ruled_out_by_a_three_to_one_ratio(tmp_path: Path) -> None:
 def _two_upgrades(folder: Path, with_target: bool) -> Path:
     targets = [{"target_id": "T1", "kind": "benchmark_share", "year": 2025, "value": 1.0}]
     return make_instance(
-        folder, lines=[{"line_id": "A", "fuel_kgce_per_unit": 105}],
-        techs=[{"tech_id": "cheap", "fuel_saving_frac": 0.06, "capex_fixed_cny": 2e6,
-                "exclusive_group": "g"},
-               {"tech_id": "dear", "fuel_saving_frac": 0.10, "capex_fixed_cny": 5e6,
-                "exclusive_group": "g"}],
-        targets=targets if with_target else [
-            {"target_id": "T0", "kind": "capacity_cap", "year": 2025, "value": 1e9}],
-        demand={2025: 150e3, 2026: 150e3})
+        folder,
+        lines=[{"line_id": "A", "fuel_kgce_per_unit": 105}],
+        techs=[
+            {"tech_id": "cheap", "fuel_saving_frac": 0.06, "capex_fixed_cny": 2e6, "exclusive_group": "g"},
+            {"tech_id": "dear", "fuel_saving_frac": 0.10, "capex_fixed_cny": 5e6, "exclusive_group": "g"},
+        ],
+        targets=targets
+        if with_target
+        else [{"target_id": "T0", "kind": "capacity_cap", "year": 2025, "value": 1e9}],
+        demand={2025: 150e3, 2026: 150e3},
+    )
 
 
 def test_benchmark_share_forces_the_cheaper_upgrade(tmp_path: Path) -> None:
@@ -128,12 +137,18 @@ def test_peak_target_binds_and_achieved_equals_the_limit(tmp_path: Path) -> None
     # and A, being cheaper, runs exactly that much: the cap binds, E2027 = 52 400.
     folder = make_instance(
         tmp_path / "i",
-        lines=[{"line_id": "A", "operating_days": 200},
-               {"line_id": "B", "gas_share": 1.0, "operating_days": 0}],
+        lines=[
+            {"line_id": "A", "operating_days": 200},
+            {"line_id": "B", "gas_share": 1.0, "operating_days": 0},
+        ],
         techs=[{"tech_id": "unused", "fuel_saving_frac": 0.01, "capex_fixed_cny": 1e10}],
         targets=[{"target_id": "T1", "kind": "emissions_peak", "year": 2027, "value": 0}],
-        demand={2025: 200e3, 2026: 200e3, 2027: 300e3}, model_years="2025;2027",
-        horizon_end=2027, coal_cny_per_tce=100, gas_cny_per_m3=1.0)
+        demand={2025: 200e3, 2026: 200e3, 2027: 300e3},
+        model_years="2025;2027",
+        horizon_end=2027,
+        coal_cny_per_tce=100,
+        gas_cny_per_m3=1.0,
+    )
     result = solve(folder)
     assert result.exit_code == 0
     e_b = 0.1 * 1000 / 1.33 * 2.16 / 1000
@@ -150,13 +165,17 @@ def test_peak_target_binds_and_achieved_equals_the_limit(tmp_path: Path) -> None
 def _conflict(folder: Path) -> Path:
     return make_instance(
         folder,
-        lines=[{"line_id": "A", "electricity_kwh_per_unit": 30, "roof_area_m2": 10000},
-               {"line_id": "B", "electricity_kwh_per_unit": 30, "roof_area_m2": 10000}],
-        techs=[{"tech_id": "pv", "pv_kwp_per_m2": 0.15, "pv_yield_kwh_per_kwp": 1000,
-                "lifetime_years": 25}],
-        targets=[{"target_id": "T-CAP", "kind": "capacity_cap", "year": 2025, "value": 300e3},
-                 {"target_id": "T-PV", "kind": "clean_energy_mw", "year": 2025, "value": 2.0}],
-        demand={2025: 100e3, 2026: 100e3})
+        lines=[
+            {"line_id": "A", "electricity_kwh_per_unit": 30, "roof_area_m2": 10000},
+            {"line_id": "B", "electricity_kwh_per_unit": 30, "roof_area_m2": 10000},
+        ],
+        techs=[{"tech_id": "pv", "pv_kwp_per_m2": 0.15, "pv_yield_kwh_per_kwp": 1000, "lifetime_years": 25}],
+        targets=[
+            {"target_id": "T-CAP", "kind": "capacity_cap", "year": 2025, "value": 300e3},
+            {"target_id": "T-PV", "kind": "clean_energy_mw", "year": 2025, "value": 2.0},
+        ],
+        demand={2025: 100e3, 2026: 100e3},
+    )
 
 
 def test_infeasible_pair_is_explained(tmp_path: Path) -> None:
@@ -172,8 +191,9 @@ def test_infeasible_pair_is_explained(tmp_path: Path) -> None:
 
 def test_cli_exit_code_for_infeasible_targets(tmp_path: Path) -> None:
     folder = _conflict(tmp_path / "i")
-    result = CliRunner().invoke(app, ["--instance", str(folder), "--out", str(tmp_path / "out"),
-                                      "--time-limit", "60"])
+    result = CliRunner().invoke(
+        app, ["--instance", str(folder), "--out", str(tmp_path / "out"), "--time-limit", "60"]
+    )
     assert result.exit_code == EXIT_INFEASIBLE
     assert "T-PV" in result.output
     assert (tmp_path / "out" / "infeasibility.csv").exists()
@@ -190,4 +210,6 @@ def test_cli_writes_every_output_and_never_overwrites(tmp_path: Path) -> None:
         assert (out / name).exists()
     again = runner.invoke(app, ["--instance", str(folder), "--out", str(out), "--time-limit", "60"])
     assert again.exit_code != 0
-    assert np.isclose(float(__import__("json").loads((out / "summary.json").read_text())["objective_cny"]), 0.2e6)
+    assert np.isclose(
+        float(__import__("json").loads((out / "summary.json").read_text())["objective_cny"]), 0.2e6
+    )

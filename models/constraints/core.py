@@ -11,7 +11,7 @@ import pyomo.environ as pyo
 from optimizer.models.data import ModelData
 
 
-def holding(m: pyo.ConcreteModel, d: ModelData, l: int, k: int, t: int):  # type: ignore[no-untyped-def]
+def holding(m: pyo.ConcreteModel, d: ModelData, l: int, k: int, t: int):
     """h[l,k,t] = Σ_{j ∈ P(l), k ∈ j, (l,j,t) allowed} x[l,j,t]."""
     return sum(m.x[l, j, t] for j in d.pkgs_with_tech[(l, k)] if (l, j, t) in m.x_index)
 
@@ -25,7 +25,8 @@ def define_one_state_per_line(m: pyo.ConcreteModel, d: ModelData) -> None:
     for l, j, t in d.x_index:
         by_lt.setdefault((l, t), []).append(j)
     m.one_state_per_line = pyo.Constraint(
-        m.LT, rule=lambda m, l, t: sum(m.x[l, j, t] for j in by_lt.get((l, t), [])) + m.r[l, t] == 1)
+        m.LT, rule=lambda m, l, t: sum(m.x[l, j, t] for j in by_lt.get((l, t), [])) + m.r[l, t] == 1
+    )
 
 
 def define_retirement_is_final(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -46,12 +47,15 @@ def define_retrofit_persistence(m: pyo.ConcreteModel, d: ModelData) -> None:
     prev = dict(zip(d.model_years[1:], d.model_years[:-1], strict=True))
     keep_index = [(l, k, t) for (l, k) in d.tech_index for t in d.model_years[1:]]
     m.retrofit_persistence = pyo.Constraint(
-        keep_index, rule=lambda m, l, k, t: holding(m, d, l, k, prev[t])
-        <= holding(m, d, l, k, t) + m.r[l, t])
+        keep_index, rule=lambda m, l, k, t: holding(m, d, l, k, prev[t]) <= holding(m, d, l, k, t) + m.r[l, t]
+    )
     first = d.model_years[0]
     m.adoption = pyo.Constraint(
-        m.LKT, rule=lambda m, l, k, t: m.a[l, k, t] >= holding(m, d, l, k, t)
-        - (holding(m, d, l, k, prev[t]) if t != first else 0))
+        m.LKT,
+        rule=lambda m, l, k, t: (
+            m.a[l, k, t] >= holding(m, d, l, k, t) - (holding(m, d, l, k, prev[t]) if t != first else 0)
+        ),
+    )
 
 
 def output_bounds(d: ModelData, l: int, j: int, t: int) -> tuple[float, float]:
@@ -75,9 +79,11 @@ def define_output_bounds(m: pyo.ConcreteModel, d: ModelData) -> None:
         if low > high + 1e-9:
             m.x[key].fix(0)
     m.output_upper = pyo.Constraint(
-        m.x_index, rule=lambda m, l, j, t: m.q[l, j, t] <= bounds[(l, j, t)][1] * m.x[l, j, t])
+        m.x_index, rule=lambda m, l, j, t: m.q[l, j, t] <= bounds[(l, j, t)][1] * m.x[l, j, t]
+    )
     m.output_lower = pyo.Constraint(
-        m.x_index, rule=lambda m, l, j, t: m.q[l, j, t] >= min(bounds[(l, j, t)]) * m.x[l, j, t])
+        m.x_index, rule=lambda m, l, j, t: m.q[l, j, t] >= min(bounds[(l, j, t)]) * m.x[l, j, t]
+    )
 
 
 def define_demand(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -91,5 +97,26 @@ def define_demand(m: pyo.ConcreteModel, d: ModelData) -> None:
     for l, j, t in d.x_index:
         by_st.setdefault((d.sector_of[l], t), []).append((l, j, t))
     m.demand = pyo.Constraint(
-        list(d.demand), rule=lambda m, s, t: sum(m.q[key] for key in by_st.get((s, t), []))
-        + (m.qn[s, t] if (s, t) in m.ST_new else 0) >= d.demand[(s, t)])
+        list(d.demand),
+        rule=lambda m, s, t: (
+            sum(m.q[key] for key in by_st.get((s, t), [])) + (m.qn[s, t] if (s, t) in m.ST_new else 0)
+            >= d.demand[(s, t)]
+        ),
+    )
+
+
+def define_salvage_only_if_running(m: pyo.ConcreteModel, d: ModelData) -> None:
+    r"""A retrofit earns salvage only if it was adopted and its line still runs at the end.
+
+    .. math:: z_{l,k,t} \le a_{l,k,t}, \qquad z_{l,k,t} \le 1 - r_{l,T}
+
+    with T the last model year; z carries the (negative) salvage cost, so it rises to
+    min(a, 1 − r) and the credit is exact.
+    """
+    last = d.model_years[-1]
+    m.salvage_if_adopted = pyo.Constraint(
+        m.salvage_index, rule=lambda m, l, k, t: m.z[l, k, t] <= m.a[l, k, t]
+    )
+    m.salvage_if_running = pyo.Constraint(
+        m.salvage_index, rule=lambda m, l, k, t: m.z[l, k, t] <= 1 - m.r[l, last]
+    )

@@ -26,9 +26,11 @@ def define_new_line_output(m: pyo.ConcreteModel, d: ModelData) -> None:
     .. math:: \underline{q}^{std}_s n_{s,t} \le q^{new}_{s,t} \le \overline{q}^{std}_s n_{s,t}
     """
     m.new_output_upper = pyo.Constraint(
-        m.ST_new, rule=lambda m, s, t: m.qn[s, t] <= d.new_line[s]["q_max"] * m.n[s, t])
+        m.ST_new, rule=lambda m, s, t: m.qn[s, t] <= d.new_line[s]["q_max"] * m.n[s, t]
+    )
     m.new_output_lower = pyo.Constraint(
-        m.ST_new, rule=lambda m, s, t: m.qn[s, t] >= d.new_line[s]["q_min"] * m.n[s, t])
+        m.ST_new, rule=lambda m, s, t: m.qn[s, t] >= d.new_line[s]["q_min"] * m.n[s, t]
+    )
 
 
 def define_replacement_ratio(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -40,5 +42,9 @@ def define_replacement_ratio(m: pyo.ConcreteModel, d: ModelData) -> None:
     for l in d.lines:
         lines_of.setdefault(d.sector_of[l], []).append(l)
     m.replacement_ratio = pyo.Constraint(
-        m.ST_new, rule=lambda m, s, t: d.replacement_ratio[s] * d.new_line[s]["capacity"] * m.n[s, t]
-        <= sum(d.capacity[l] * m.r[l, t] for l in lines_of.get(s, [])))
+        m.ST_new,
+        rule=lambda m, s, t: (
+            d.replacement_ratio[s] * d.new_line[s]["capacity"] * m.n[s, t]
+            <= sum(d.capacity[l] * m.r[l, t] for l in lines_of.get(s, []))
+        ),
+    )

@@ -26,10 +26,14 @@ def target_label(row: TargetRow) -> str:
 
 
 def target_keys(d: ModelData) -> list[tuple[str, int]]:
-    keys = []
+    keys: list[tuple[str, int]] = []
     for row in d.targets:
-        if not row.hard or row.kind in {"not_modelled", "replacement_ratio", "size_exit",
-                                        "operating_days_max"}:
+        if not row.hard or row.kind in {
+            "not_modelled",
+            "replacement_ratio",
+            "size_exit",
+            "operating_days_max",
+        }:
             continue
         keys.extend((target_label(row), t) for t in d.model_years if applies(row, t))
     return keys
@@ -66,8 +70,13 @@ def _new_weight(d: ModelData, s: str, multi_unit: bool) -> float:
     return share_weight(d.instance, product, d.new_line[s]["capacity"], multi_unit)
 
 
-def _add(m: pyo.ConcreteModel, d: ModelData, name: str, rows: list[TargetRow],
-         body: Callable[[TargetRow, Scope, int], tuple[object, str, float, float]]) -> None:
+def _add(
+    m: pyo.ConcreteModel,
+    d: ModelData,
+    name: str,
+    rows: list[TargetRow],
+    body: Callable[[TargetRow, Scope, int], tuple[object, str, float, float]],
+) -> None:
     """Add constraint family ``name``: body returns (expression, sense, rhs, slack scale)."""
     index = []
     cache: dict[tuple[str, int], tuple[object, str, float, float]] = {}
@@ -81,7 +90,7 @@ def _add(m: pyo.ConcreteModel, d: ModelData, name: str, rows: list[TargetRow],
     if not index:
         return
 
-    def rule(m: pyo.ConcreteModel, label: str, t: int):  # type: ignore[no-untyped-def]
+    def rule(m: pyo.ConcreteModel, label: str, t: int):
         expr, sense, rhs, scale = cache[(label, t)]
         slack = scale * m.slack[label, t] if d.relax_targets else 0
         if sense == GE:
@@ -92,20 +101,26 @@ def _add(m: pyo.ConcreteModel, d: ModelData, name: str, rows: list[TargetRow],
     m.target_families.append(name)
 
 
-def running_capacity(m: pyo.ConcreteModel, d: ModelData, scope: Scope, t: int):  # type: ignore[no-untyped-def]
+def running_capacity(m: pyo.ConcreteModel, d: ModelData, scope: Scope, t: int):
     """Σ_{l∈scope} C_l (1 − r_{l,t}) + Σ_s C^{std}_s n_{s,t}."""
-    return (sum(d.capacity[l] * (1 - m.r[l, t]) for l in scope.lines)
-            + sum(d.new_line[s]["capacity"] * m.n[s, t] for s in scope.new if (s, t) in m.ST_new))
+    return sum(d.capacity[l] * (1 - m.r[l, t]) for l in scope.lines) + sum(
+        d.new_line[s]["capacity"] * m.n[s, t] for s in scope.new if (s, t) in m.ST_new
+    )
 
 
-def emissions(m: pyo.ConcreteModel, d: ModelData, scope: Scope, t: int):  # type: ignore[no-untyped-def]
+def emissions(m: pyo.ConcreteModel, d: ModelData, scope: Scope, t: int):
     """E_t = Σ (e^{fix}_{j,t} x + e^{unit}_{j,t} q) + Σ_s (e^{fix}_s n + e^{unit}_s q^{new}), tCO2."""
     p = d.packages
     y = d.year_pos[t]
-    expr = sum(p.co2_fixed_t[j, y] * m.x[l, j, tt] + p.co2_per_unit_t[j, y] * m.q[l, j, tt]
-               for (l, j, tt) in scope.x_keys[t])
-    expr += sum(d.new_line[s]["co2_fixed"][y] * m.n[s, t] + d.new_line[s]["co2_per_unit"][y] * m.qn[s, t]  # type: ignore[index]
-                for s in scope.new if (s, t) in m.ST_new)
+    expr = sum(
+        p.co2_fixed_t[j, y] * m.x[l, j, tt] + p.co2_per_unit_t[j, y] * m.q[l, j, tt]
+        for (l, j, tt) in scope.x_keys[t]
+    )
+    expr += sum(
+        d.new_line[s]["co2_fixed"][y] * m.n[s, t] + d.new_line[s]["co2_per_unit"][y] * m.qn[s, t]
+        for s in scope.new
+        if (s, t) in m.ST_new
+    )
     return expr
 
 
@@ -115,12 +130,18 @@ def define_capacity_targets(m: pyo.ConcreteModel, d: ModelData) -> None:
     .. math:: \sum_{l} C_l (1 - r_{l,t}) + \sum_s C^{std}_s n_{s,t} \le (1 - v)\, C_0
               \quad\text{or}\quad \le v
     """
-    def body(row: TargetRow, scope: Scope, t: int):  # type: ignore[no-untyped-def]
+
+    def body(row: TargetRow, scope: Scope, t: int):
         rhs = (1 - row.value) * scope.base_capacity if row.kind == "capacity_cut" else row.value
         return running_capacity(m, d, scope, t), LE, rhs, max(scope.base_capacity, 1.0)
 
-    _add(m, d, "capacity_target", [r for r in d.targets if r.hard and r.kind in
-                                   {"capacity_cut", "capacity_cap"}], body)
+    _add(
+        m,
+        d,
+        "capacity_target",
+        [r for r in d.targets if r.hard and r.kind in {"capacity_cut", "capacity_cap"}],
+        body,
+    )
 
 
 def define_intensity_cut(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -131,12 +152,17 @@ def define_intensity_cut(m: pyo.ConcreteModel, d: ModelData) -> None:
     """
     p = d.packages
 
-    def body(row: TargetRow, scope: Scope, t: int):  # type: ignore[no-untyped-def]
+    def body(row: TargetRow, scope: Scope, t: int):
         limit = (1 - row.value) * scope.base_intensity
-        expr = sum(d.capacity[l] * (p.intensity_kgce_per_unit[j] - limit) * m.x[l, j, tt]
-                   for (l, j, tt) in scope.x_keys[t])
-        expr += sum(d.new_line[s]["capacity"] * (d.new_line[s]["intensity"] - limit) * m.n[s, t]
-                    for s in scope.new if (s, t) in m.ST_new)
+        expr = sum(
+            d.capacity[l] * (p.intensity_kgce_per_unit[j] - limit) * m.x[l, j, tt]
+            for (l, j, tt) in scope.x_keys[t]
+        )
+        expr += sum(
+            d.new_line[s]["capacity"] * (d.new_line[s]["intensity"] - limit) * m.n[s, t]
+            for s in scope.new
+            if (s, t) in m.ST_new
+        )
         return expr, LE, 0.0, scope.base_capacity * scope.base_intensity
 
     _add(m, d, "intensity_cut", [r for r in d.targets if r.hard and r.kind == "intensity_cut"], body)
@@ -152,12 +178,16 @@ def define_benchmark_share(m: pyo.ConcreteModel, d: ModelData) -> None:
     """
     p = d.packages
 
-    def body(row: TargetRow, scope: Scope, t: int):  # type: ignore[no-untyped-def]
-        expr = sum(_line_weight(d, l, scope.multi_unit) * (float(p.at_benchmark[j]) - row.value)
-                   * m.x[l, j, tt] for (l, j, tt) in scope.x_keys[t])
-        expr += sum(_new_weight(d, s, scope.multi_unit)
-                    * (d.new_line[s]["at_benchmark"] - row.value) * m.n[s, t]
-                    for s in scope.new if (s, t) in m.ST_new)
+    def body(row: TargetRow, scope: Scope, t: int):
+        expr = sum(
+            _line_weight(d, l, scope.multi_unit) * (float(p.at_benchmark[j]) - row.value) * m.x[l, j, tt]
+            for (l, j, tt) in scope.x_keys[t]
+        )
+        expr += sum(
+            _new_weight(d, s, scope.multi_unit) * (d.new_line[s]["at_benchmark"] - row.value) * m.n[s, t]
+            for s in scope.new
+            if (s, t) in m.ST_new
+        )
         total = sum(_line_weight(d, l, scope.multi_unit) for l in scope.lines)
         return expr, GE, 0.0, total
 
@@ -171,11 +201,17 @@ def define_baseline_clear(m: pyo.ConcreteModel, d: ModelData) -> None:
     """
     p = d.packages
 
-    def body(row: TargetRow, scope: Scope, t: int):  # type: ignore[no-untyped-def]
-        expr = sum(d.capacity[l] * float(p.worse_than_baseline[j]) * m.x[l, j, tt]
-                   for (l, j, tt) in scope.x_keys[t] if p.worse_than_baseline[j])
-        expr += sum(d.new_line[s]["capacity"] * d.new_line[s]["worse_than_baseline"] * m.n[s, t]
-                    for s in scope.new if (s, t) in m.ST_new)
+    def body(row: TargetRow, scope: Scope, t: int):
+        expr = sum(
+            d.capacity[l] * float(p.worse_than_baseline[j]) * m.x[l, j, tt]
+            for (l, j, tt) in scope.x_keys[t]
+            if p.worse_than_baseline[j]
+        )
+        expr += sum(
+            d.new_line[s]["capacity"] * d.new_line[s]["worse_than_baseline"] * m.n[s, t]
+            for s in scope.new
+            if (s, t) in m.ST_new
+        )
         return expr, LE, row.value, max(scope.base_capacity, 1.0)
 
     _add(m, d, "baseline_clear", [r for r in d.targets if r.hard and r.kind == "baseline_clear"], body)
@@ -188,7 +224,7 @@ def define_clean_energy(m: pyo.ConcreteModel, d: ModelData) -> None:
     """
     p = d.packages
 
-    def body(row: TargetRow, scope: Scope, t: int):  # type: ignore[no-untyped-def]
+    def body(row: TargetRow, scope: Scope, t: int):
         expr = sum(p.pv_mw[j] * m.x[l, j, tt] for (l, j, tt) in scope.x_keys[t] if p.pv_mw[j] > 0)
         return expr, GE, row.value, max(row.value, 1.0)
 
@@ -203,12 +239,16 @@ def define_attribute_share(m: pyo.ConcreteModel, d: ModelData) -> None:
     p = d.packages
     names = p.attribute_names
 
-    def body(row: TargetRow, scope: Scope, t: int):  # type: ignore[no-untyped-def]
+    def body(row: TargetRow, scope: Scope, t: int):
         bit = 1 << names.index(row.attribute) if row.attribute in names else 0
-        expr = sum((float(bool(p.attr_bits[j] & bit)) - row.value) * m.x[l, j, tt]
-                   for (l, j, tt) in scope.x_keys[t])
-        expr += sum((float(row.attribute in d.new_line[s]["attributes"]) - row.value) * m.n[s, t]  # type: ignore[operator]
-                    for s in scope.new if (s, t) in m.ST_new)
+        expr = sum(
+            (float(bool(p.attr_bits[j] & bit)) - row.value) * m.x[l, j, tt] for (l, j, tt) in scope.x_keys[t]
+        )
+        expr += sum(
+            (float(row.attribute in d.new_line[s]["attributes"]) - row.value) * m.n[s, t]
+            for s in scope.new
+            if (s, t) in m.ST_new
+        )
         return expr, GE, 0.0, max(len(scope.lines), 1)
 
     _add(m, d, "attribute_share", [r for r in d.targets if r.hard and r.kind == "attribute_share"], body)
@@ -223,7 +263,7 @@ def define_emissions(m: pyo.ConcreteModel, d: ModelData) -> None:
     """
     prev = dict(zip(d.model_years[1:], d.model_years[:-1], strict=True))
 
-    def body(row: TargetRow, scope: Scope, t: int):  # type: ignore[no-untyped-def]
+    def body(row: TargetRow, scope: Scope, t: int):
         if row.kind == "emissions_cap":
             return emissions(m, d, scope, t), LE, row.value, max(row.value, 1.0)
         return emissions(m, d, scope, t), LE, scope.base_emissions, max(scope.base_emissions, 1.0)
@@ -237,13 +277,19 @@ def define_emissions(m: pyo.ConcreteModel, d: ModelData) -> None:
     for row in peak_rows:
         scope = Scope(d, row)
         key = (target_label(row), row.year)
-        cache[key] = (emissions(m, d, scope, row.year) - emissions(m, d, scope, prev[row.year]),
-                      max(scope.base_emissions, 1.0))
+        cache[key] = (
+            emissions(m, d, scope, row.year) - emissions(m, d, scope, prev[row.year]),
+            max(scope.base_emissions, 1.0),
+        )
         index.append(key)
     if index:
         m.emissions_peak_falling = pyo.Constraint(
-            index, rule=lambda m, label, t: cache[(label, t)][0]
-            - (cache[(label, t)][1] * m.slack[label, t] if d.relax_targets else 0) <= 0)
+            index,
+            rule=lambda m, label, t: (
+                cache[(label, t)][0] - (cache[(label, t)][1] * m.slack[label, t] if d.relax_targets else 0)
+                <= 0
+            ),
+        )
         m.target_families.append("emissions_peak_falling")
 
 
@@ -255,7 +301,8 @@ def define_projects_min(m: pyo.ConcreteModel, d: ModelData) -> None:
     where |t| is the number of calendar years model year t stands for (adoptions happen at
     model years, so the floor is met on average over each period).
     """
-    def body(row: TargetRow, scope: Scope, t: int):  # type: ignore[no-untyped-def]
+
+    def body(row: TargetRow, scope: Scope, t: int):
         lines = set(scope.lines)
         expr = sum(m.a[l, k, t] for (l, k) in d.tech_index if l in lines)
         need = row.value * len(d.years_of(t))
@@ -264,8 +311,15 @@ def define_projects_min(m: pyo.ConcreteModel, d: ModelData) -> None:
     _add(m, d, "projects_min", [r for r in d.targets if r.hard and r.kind == "projects_min"], body)
 
 
-ALL_TARGET_BUILDERS = (define_capacity_targets, define_intensity_cut, define_benchmark_share,
-                       define_baseline_clear, define_clean_energy, define_attribute_share,
-                       define_emissions, define_projects_min)
+ALL_TARGET_BUILDERS = (
+    define_capacity_targets,
+    define_intensity_cut,
+    define_benchmark_share,
+    define_baseline_clear,
+    define_clean_energy,
+    define_attribute_share,
+    define_emissions,
+    define_projects_min,
+)
 
 __all__ = ["ALL_TARGET_BUILDERS", "np"]

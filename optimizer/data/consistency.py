@@ -33,8 +33,15 @@ def target_scope(instance: Instance, sectors_cell: object) -> list[str]:
 def check_consistency(inst: Instance) -> list[InputProblem]:
     """Run every cross-table check and return all problems found."""
     problems: list[InputProblem] = []
-    for check in (_check_products, _check_lines, _check_technologies, _check_new_builds,
-                  _check_targets, _check_prices, _check_demand):
+    for check in (
+        _check_products,
+        _check_lines,
+        _check_technologies,
+        _check_new_builds,
+        _check_targets,
+        _check_prices,
+        _check_demand,
+    ):
         problems.extend(check(inst))
     return problems
 
@@ -51,8 +58,15 @@ def _check_products(inst: Instance) -> list[InputProblem]:
         if p["sector"] not in inst.sectors.index:
             out.append(InputProblem(f, p["_row"], "sector", p["sector"], "is not a sector in sectors.csv"))
         if p["benchmark_kgce_per_unit"] > p["baseline_kgce_per_unit"]:
-            out.append(InputProblem(f, p["_row"], "benchmark_kgce_per_unit", p["benchmark_kgce_per_unit"],
-                                    "must not exceed baseline_kgce_per_unit (lower is better)"))
+            out.append(
+                InputProblem(
+                    f,
+                    p["_row"],
+                    "benchmark_kgce_per_unit",
+                    p["benchmark_kgce_per_unit"],
+                    "must not exceed baseline_kgce_per_unit (lower is better)",
+                )
+            )
     return out
 
 
@@ -62,31 +76,72 @@ def _check_lines(inst: Instance) -> list[InputProblem]:
     for _, line in inst.lines.iterrows():
         r = line["_row"]
         if line["sector"] not in inst.sectors.index:
-            out.append(InputProblem(f, r, "sector", line["sector"],
-                                    f"is not a sector (expected one of: {', '.join(inst.sectors.index)})"))
+            out.append(
+                InputProblem(
+                    f,
+                    r,
+                    "sector",
+                    line["sector"],
+                    f"is not a sector (expected one of: {', '.join(inst.sectors.index)})",
+                )
+            )
             continue
         if line["product"] not in inst.products.index:
             out.append(InputProblem(f, r, "product", line["product"], "is not a product in products.csv"))
             continue
         product = inst.products.loc[line["product"]]
         if product["sector"] != line["sector"]:
-            out.append(InputProblem(f, r, "product", line["product"],
-                                    f"belongs to sector {product['sector']}, not {line['sector']}"))
+            out.append(
+                InputProblem(
+                    f,
+                    r,
+                    "product",
+                    line["product"],
+                    f"belongs to sector {product['sector']}, not {line['sector']}",
+                )
+            )
         size = line["size_t_per_day"]
         if not (product["size_min_t_per_day"] <= size <= product["size_max_t_per_day"]):
-            out.append(InputProblem(
-                f, r, "size_t_per_day", size,
-                f"is outside the size class of {line['product']} "
-                f"({product['size_min_t_per_day']:g}..{product['size_max_t_per_day']:g} t/d)"))
+            out.append(
+                InputProblem(
+                    f,
+                    r,
+                    "size_t_per_day",
+                    size,
+                    f"is outside the size class of {line['product']} "
+                    f"({product['size_min_t_per_day']:g}..{product['size_max_t_per_day']:g} t/d)",
+                )
+            )
         if line["gas_share"] + line["alt_fuel_share"] > 1 + 1e-9:
-            out.append(InputProblem(f, r, "alt_fuel_share", line["alt_fuel_share"],
-                                    "gas_share + alt_fuel_share must not exceed 1"))
+            out.append(
+                InputProblem(
+                    f,
+                    r,
+                    "alt_fuel_share",
+                    line["alt_fuel_share"],
+                    "gas_share + alt_fuel_share must not exceed 1",
+                )
+            )
         if line["operating_days"] > inst.sectors.loc[line["sector"], "rated_days_per_year"] * 1.2 + 1e-9:
-            out.append(InputProblem(f, r, "operating_days", line["operating_days"],
-                                    "exceeds 1.2 x the sector's rated_days_per_year"))
+            out.append(
+                InputProblem(
+                    f,
+                    r,
+                    "operating_days",
+                    line["operating_days"],
+                    "exceeds 1.2 x the sector's rated_days_per_year",
+                )
+            )
         if line["commissioning_year"] > inst.scenario.base_year:
-            out.append(InputProblem(f, r, "commissioning_year", line["commissioning_year"],
-                                    f"is after the base year {inst.scenario.base_year}"))
+            out.append(
+                InputProblem(
+                    f,
+                    r,
+                    "commissioning_year",
+                    line["commissioning_year"],
+                    f"is after the base year {inst.scenario.base_year}",
+                )
+            )
     return out
 
 
@@ -104,14 +159,25 @@ def _check_technologies(inst: Instance) -> list[InputProblem]:
                 out.append(InputProblem(f, r, "sectors", s, "is not a sector in sectors.csv"))
         for pre in split_list(t["prerequisites"]):
             if pre not in ids or pre == t["tech_id"]:
-                out.append(InputProblem(f, r, "prerequisites", pre,
-                                        "is not another technology in technologies.csv"))
+                out.append(
+                    InputProblem(f, r, "prerequisites", pre, "is not another technology in technologies.csv")
+                )
         if t["min_size_t_per_day"] > t["max_size_t_per_day"]:
-            out.append(InputProblem(f, r, "min_size_t_per_day", t["min_size_t_per_day"],
-                                    "exceeds max_size_t_per_day"))
+            out.append(
+                InputProblem(
+                    f, r, "min_size_t_per_day", t["min_size_t_per_day"], "exceeds max_size_t_per_day"
+                )
+            )
         if t["to_gas_frac"] + t["to_alt_fuel_frac"] > 1 + 1e-9:
-            out.append(InputProblem(f, r, "to_alt_fuel_frac", t["to_alt_fuel_frac"],
-                                    "to_gas_frac + to_alt_fuel_frac must not exceed 1"))
+            out.append(
+                InputProblem(
+                    f,
+                    r,
+                    "to_alt_fuel_frac",
+                    t["to_alt_fuel_frac"],
+                    "to_gas_frac + to_alt_fuel_frac must not exceed 1",
+                )
+            )
     return out
 
 
@@ -121,9 +187,15 @@ def _check_new_builds(inst: Instance) -> list[InputProblem]:
     for _, n in inst.new_builds.iterrows():
         if n["sector"] not in inst.sectors.index:
             out.append(InputProblem(f, n["_row"], "sector", n["sector"], "is not a sector in sectors.csv"))
-        elif n["product"] not in inst.products.index or inst.products.loc[n["product"], "sector"] != n["sector"]:
-            out.append(InputProblem(f, n["_row"], "product", n["product"],
-                                    f"is not a product of sector {n['sector']}"))
+        elif (
+            n["product"] not in inst.products.index
+            or inst.products.loc[n["product"], "sector"] != n["sector"]
+        ):
+            out.append(
+                InputProblem(
+                    f, n["_row"], "product", n["product"], f"is not a product of sector {n['sector']}"
+                )
+            )
     return out
 
 
@@ -141,19 +213,46 @@ def _check_targets(inst: Instance) -> list[InputProblem]:
         if kind not in _SCOPE_FREE_KINDS:
             lines_in_scope = inst.lines["sector"].isin(scope).sum()
             if lines_in_scope == 0:
-                out.append(InputProblem(f, r, "sectors", t["sectors"],
-                                        "scope is empty: no line of the instance is in these sectors"))
+                out.append(
+                    InputProblem(
+                        f,
+                        r,
+                        "sectors",
+                        t["sectors"],
+                        "scope is empty: no line of the instance is in these sectors",
+                    )
+                )
         if kind not in {"not_modelled", "replacement_ratio"} and not (
-                sc.base_year < t["year"] <= sc.horizon_end):
-            out.append(InputProblem(f, r, "year", t["year"],
-                                    f"must lie after the base year {sc.base_year} and up to {sc.horizon_end}"))
+            sc.base_year < t["year"] <= sc.horizon_end
+        ):
+            out.append(
+                InputProblem(
+                    f,
+                    r,
+                    "year",
+                    t["year"],
+                    f"must lie after the base year {sc.base_year} and up to {sc.horizon_end}",
+                )
+            )
         if kind in {"capacity_cut", "intensity_cut", "benchmark_share", "attribute_share"} and not (
-                0 <= t["value"] <= 1):
+            0 <= t["value"] <= 1
+        ):
             out.append(InputProblem(f, r, "value", t["value"], f"must be a fraction 0..1 for {kind}"))
         if kind == "attribute_share" and not t["attribute"]:
             out.append(InputProblem(f, r, "attribute", "", "is required for attribute_share"))
-        if kind in {"capacity_cap", "clean_energy_mw", "emissions_cap", "size_exit",
-                    "projects_min", "operating_days_max", "baseline_clear"} and t["value"] < 0:
+        if (
+            kind
+            in {
+                "capacity_cap",
+                "clean_energy_mw",
+                "emissions_cap",
+                "size_exit",
+                "projects_min",
+                "operating_days_max",
+                "baseline_clear",
+            }
+            and t["value"] < 0
+        ):
             out.append(InputProblem(f, r, "value", t["value"], f"must be >= 0 for {kind}"))
         if kind == "replacement_ratio" and t["value"] < 1:
             out.append(InputProblem(f, r, "value", t["value"], "a replacement ratio must be >= 1"))
@@ -163,8 +262,15 @@ def _check_targets(inst: Instance) -> list[InputProblem]:
 def _check_prices(inst: Instance) -> list[InputProblem]:
     missing = [y for y in inst.scenario.years if y not in inst.prices.index]
     if missing:
-        return [InputProblem(_label(inst, "prices"), None, "year", missing,
-                             "years missing: prices must cover base_year..horizon_end")]
+        return [
+            InputProblem(
+                _label(inst, "prices"),
+                None,
+                "year",
+                missing,
+                "years missing: prices must cover base_year..horizon_end",
+            )
+        ]
     return []
 
 

@@ -22,8 +22,11 @@ GEM_COLUMNS = {
     "owner": ("Owner name (English)", "Owner", "Owner name"),
     "province": ("Subnational unit", "Subnational unit (province, state)", "State/Province"),
     "city": ("City", "Municipality"),
-    "clinker_mtpa": ("Clinker Capacity (millions metric tonnes per annum)",
-                     "Clinker capacity (millions metric tonnes per annum)", "Clinker capacity (Mtpa)"),
+    "clinker_mtpa": (
+        "Clinker Capacity (millions metric tonnes per annum)",
+        "Clinker capacity (millions metric tonnes per annum)",
+        "Clinker capacity (Mtpa)",
+    ),
     "production_type": ("Production type",),
     "status": ("Operating status", "Status"),
     "start_date": ("Start date", "Start year"),
@@ -40,8 +43,10 @@ class ClinkerDefaults:
     process_co2_t_per_t: float = 0.535
     operating_days: float = 250.0
     roof_m2_per_t_per_day: float = 10.0
-    source: str = ("GEM tracker has no energy data: national-mean defaults (fuel 103.5 kgce/t, "
-                   "power 30 kWh/t net of WHR, 0.535 tCO2/t process) - replace with measured figures")
+    source: str = (
+        "GEM tracker has no energy data: national-mean defaults (fuel 103.5 kgce/t, "
+        "power 30 kWh/t net of WHR, 0.535 tCO2/t process) - replace with measured figures"
+    )
 
 
 def _find_column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
@@ -56,8 +61,9 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
-def import_gem(path: Path, province: str | None = None,
-               defaults: ClinkerDefaults | None = None) -> pd.DataFrame:
+def import_gem(
+    path: Path, province: str | None = None, defaults: ClinkerDefaults | None = None
+) -> pd.DataFrame:
     """Map GEM tracker rows to ``lines`` rows (operating integrated plants only).
 
     Rows that are not operating or have no clinker capacity are skipped; a row with an
@@ -74,7 +80,7 @@ def import_gem(path: Path, province: str | None = None,
     ]
     if problems:
         raise InputError(problems)
-    rows = []
+    rows: list[dict[str, object]] = []
     for index in range(len(raw)):
         row_number = index + 2
         record = {k: (str(raw[c].iloc[index]).strip() if c else "") for k, c in columns.items()}
@@ -90,52 +96,74 @@ def import_gem(path: Path, province: str | None = None,
         try:
             mtpa = float(text)
         except ValueError:
-            problems.append(InputProblem(label, row_number, columns["clinker_mtpa"], text,
-                                         "is not a number (expected clinker capacity in Mt/yr)"))
+            problems.append(
+                InputProblem(
+                    label,
+                    row_number,
+                    columns["clinker_mtpa"],
+                    text,
+                    "is not a number (expected clinker capacity in Mt/yr)",
+                )
+            )
             continue
         if mtpa <= 0:
-            problems.append(InputProblem(label, row_number, columns["clinker_mtpa"], text,
-                                         "must be above 0 Mt/yr"))
+            problems.append(
+                InputProblem(label, row_number, columns["clinker_mtpa"], text, "must be above 0 Mt/yr")
+            )
             continue
         year_text = record["start_date"][:4]
         try:
             start = int(year_text) if year_text else 2010
         except ValueError:
-            problems.append(InputProblem(label, row_number, columns["start_date"], record["start_date"],
-                                         "is not a year (expected YYYY or YYYY-MM-DD)"))
+            problems.append(
+                InputProblem(
+                    label,
+                    row_number,
+                    columns["start_date"],
+                    record["start_date"],
+                    "is not a year (expected YYYY or YYYY-MM-DD)",
+                )
+            )
             continue
         capacity_t = mtpa * 1e6
         size = capacity_t / defaults.rated_days_per_year
-        rows.append({
-            "line_id": f"GEM-{len(rows) + 1:04d}-{_slug(record['plant_name'])[:24]}",
-            "province": _slug(record["province"]),
-            "city": record["city"] or record["province"],
-            "company": record["owner"] or "unknown owner",
-            "sector": "cement_clinker",
-            "product": "clinker",
-            "size_t_per_day": round(size, 1),
-            "capacity_per_year": round(capacity_t, 0),
-            "operating_days": defaults.operating_days,
-            "commissioning_year": start,
-            "fuel_kgce_per_unit": defaults.fuel_kgce_per_t,
-            "electricity_kwh_per_unit": defaults.electricity_kwh_per_t,
-            "gas_share": 0.0,
-            "alt_fuel_share": 0.0,
-            "process_co2_t_per_unit": defaults.process_co2_t_per_t,
-            "clinker_ratio": "",
-            "roof_area_m2": round(size * defaults.roof_m2_per_t_per_day, 0),
-            "pollution_grade": "C",
-            "attributes": "",
-            "carbide_slag": "false",
-            "source": f"GEM Global Cement and Concrete Tracker ({label} row {row_number}); "
-                      + defaults.source,
-            "flag": "U",
-        })
+        rows.append(
+            {
+                "line_id": f"GEM-{len(rows) + 1:04d}-{_slug(record['plant_name'])[:24]}",
+                "province": _slug(record["province"]),
+                "city": record["city"] or record["province"],
+                "company": record["owner"] or "unknown owner",
+                "sector": "cement_clinker",
+                "product": "clinker",
+                "size_t_per_day": round(size, 1),
+                "capacity_per_year": round(capacity_t, 0),
+                "operating_days": defaults.operating_days,
+                "commissioning_year": start,
+                "fuel_kgce_per_unit": defaults.fuel_kgce_per_t,
+                "electricity_kwh_per_unit": defaults.electricity_kwh_per_t,
+                "gas_share": 0.0,
+                "alt_fuel_share": 0.0,
+                "process_co2_t_per_unit": defaults.process_co2_t_per_t,
+                "clinker_ratio": "",
+                "roof_area_m2": round(size * defaults.roof_m2_per_t_per_day, 0),
+                "pollution_grade": "C",
+                "attributes": "",
+                "carbide_slag": "false",
+                "source": f"GEM Global Cement and Concrete Tracker ({label} row {row_number}); "
+                + defaults.source,
+                "flag": "U",
+            }
+        )
     if problems:
         raise InputError(problems)
     if not rows:
-        raise InputError([InputProblem(label, None, None, province,
-                                       "no operating integrated plant with clinker capacity found")])
+        raise InputError(
+            [
+                InputProblem(
+                    label, None, None, province, "no operating integrated plant with clinker capacity found"
+                )
+            ]
+        )
     return pd.DataFrame(rows, columns=[s.name for s in table_schema("lines")])
 
 
@@ -154,8 +182,13 @@ def write_instance_folder(lines: pd.DataFrame, out: Path, like: Path) -> Path:
     import tempfile
 
     if out.exists():
-        raise InputError([InputProblem(str(out), None, None, None,
-                                       "already exists; choose a new folder (nothing is overwritten)")])
+        raise InputError(
+            [
+                InputProblem(
+                    str(out), None, None, None, "already exists; choose a new folder (nothing is overwritten)"
+                )
+            ]
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".import-", dir=out.parent))
     try:

@@ -73,8 +73,7 @@ def shipped_instances() -> list[str]:
     """Names of the shipped instances (folders with a lines table)."""
     root = Path(str(resources.files("optimizer.instances")))
     return sorted(
-        p.name for p in root.iterdir()
-        if p.is_dir() and any((p / f"lines{s}").exists() for s in _SUFFIXES)
+        p.name for p in root.iterdir() if p.is_dir() and any((p / f"lines{s}").exists() for s in _SUFFIXES)
     )
 
 
@@ -83,8 +82,17 @@ def instance_dir(province: str) -> Path:
     names = shipped_instances()
     key = province.strip().lower()
     if key not in names:
-        raise InputError([InputProblem("--province", None, None, province,
-                                       f"is not a shipped instance (expected one of: {', '.join(names)})")])
+        raise InputError(
+            [
+                InputProblem(
+                    "--province",
+                    None,
+                    None,
+                    province,
+                    f"is not a shipped instance (expected one of: {', '.join(names)})",
+                )
+            ]
+        )
     return Path(str(resources.files("optimizer.instances").joinpath(key)))
 
 
@@ -113,8 +121,9 @@ def load_instance(folder: Path | str, overrides: dict[str, pd.DataFrame] | None 
         if path is None and table in CATALOGUE_TABLES:
             path = _find_table(catalogue_dir(), table)
         if path is None:
-            problems.append(InputProblem(str(folder / f"{table}.csv"), None, None, None,
-                                         "required table is missing"))
+            problems.append(
+                InputProblem(str(folder / f"{table}.csv"), None, None, None, "required table is missing")
+            )
             continue
         files[table] = path
         label = path.name if path.parent == folder else f"catalogue/{path.name}"
@@ -132,8 +141,7 @@ def load_instance(folder: Path | str, overrides: dict[str, pd.DataFrame] | None 
     problems.extend(_duplicate_ids(typed, files, folder))
     if problems:
         raise InputError(problems)
-    indexed = {t: (typed[t].set_index(_INDEX[t], drop=False) if t in _INDEX else typed[t])
-               for t in typed}
+    indexed = {t: (typed[t].set_index(_INDEX[t], drop=False) if t in _INDEX else typed[t]) for t in typed}
     for t in _INDEX:
         indexed[t].index.name = None
     instance = Instance(
@@ -165,15 +173,23 @@ def _duplicate_ids(typed: dict[str, pd.DataFrame], files: dict[str, Path], folde
         for value, row in zip(frame[column], frame["_row"], strict=True):
             if value in seen:
                 label = files[table].name
-                problems.append(InputProblem(label, int(row), column, value,
-                                             f"duplicates the id in row {seen[value]}"))
+                problems.append(
+                    InputProblem(label, int(row), column, value, f"duplicates the id in row {seen[value]}")
+                )
             else:
                 seen[value] = int(row)
     frame = typed["demand"]
     seen_pairs: dict[tuple, int] = {}
     for s, y, r in zip(frame["sector"], frame["year"], frame["_row"], strict=True):
         if (s, y) in seen_pairs:
-            problems.append(InputProblem(files["demand"].name, int(r), "year", y,
-                                         f"duplicates sector {s} year {y} of row {seen_pairs[(s, y)]}"))
+            problems.append(
+                InputProblem(
+                    files["demand"].name,
+                    int(r),
+                    "year",
+                    y,
+                    f"duplicates sector {s} year {y} of row {seen_pairs[(s, y)]}",
+                )
+            )
         seen_pairs[(s, y)] = int(r)
     return problems

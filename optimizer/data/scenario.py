@@ -58,8 +58,13 @@ def parse_scenario(table: pd.DataFrame, file_label: str) -> tuple[Scenario | Non
         r = int(row["_row"])
         if name not in _PARAMETERS:
             problems.append(
-                InputProblem(file_label, r, "parameter", name,
-                             f"is not a known parameter (expected one of: {', '.join(_PARAMETERS)})")
+                InputProblem(
+                    file_label,
+                    r,
+                    "parameter",
+                    name,
+                    f"is not a known parameter (expected one of: {', '.join(_PARAMETERS)})",
+                )
             )
             continue
         if name in values:
@@ -84,9 +89,7 @@ def parse_scenario(table: pd.DataFrame, file_label: str) -> tuple[Scenario | Non
             continue
         bad = [n for n in numbers if not low <= n <= high]
         if bad:
-            problems.append(
-                InputProblem(file_label, r, "value", text, f"is outside {low:g}..{high:g}")
-            )
+            problems.append(InputProblem(file_label, r, "value", text, f"is outside {low:g}..{high:g}"))
             continue
         values[name] = parsed
     required = [f.name for f in fields(Scenario) if f.default is MISSING]
@@ -99,9 +102,19 @@ def parse_scenario(table: pd.DataFrame, file_label: str) -> tuple[Scenario | Non
         return None, problems
     scenario = Scenario(**values)  # type: ignore[arg-type]
     if scenario.horizon_end <= scenario.base_year:
-        problems.append(InputProblem(file_label, None, "value", scenario.horizon_end,
-                                     "horizon_end must be after base_year"))
+        problems.append(
+            InputProblem(
+                file_label, None, "value", scenario.horizon_end, "horizon_end must be after base_year"
+            )
+        )
     if any(y <= scenario.base_year or y > scenario.horizon_end for y in scenario.model_years):
-        problems.append(InputProblem(file_label, None, "value", scenario.model_years,
-                                     "model_years must lie after base_year and up to horizon_end"))
+        problems.append(
+            InputProblem(
+                file_label,
+                None,
+                "value",
+                scenario.model_years,
+                "model_years must lie after base_year and up to horizon_end",
+            )
+        )
     return (None if problems else scenario), problems

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -71,14 +72,17 @@ def table_schema(table: str) -> tuple[ColumnSpec, ...]:
     return tuple(specs)
 
 
+def as_float(value: Any) -> float:
+    """A pandas cell as a float (pandas-stubs types cells as a wide union)."""
+    return float(value)
+
+
 def read_raw_table(path: Path) -> pd.DataFrame:
     """Read a CSV or Excel table with every cell as text, so validation sees what was written."""
     if path.suffix.lower() in {".xlsx", ".xlsm", ".xls"}:
         frame = pd.read_excel(path, dtype=str, keep_default_na=False)
     else:
-        frame = pd.read_csv(
-            path, dtype=str, keep_default_na=False, comment=None, skipinitialspace=True
-        )
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None, skipinitialspace=True)
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame.astype(object)
 
@@ -97,9 +101,7 @@ def _parse(spec: ColumnSpec, text: str) -> tuple[object, str | None]:
     try:
         number = float(text)
     except ValueError:
-        return None, f"is not a number (expected {spec.type}" + (
-            f" in {spec.unit})" if spec.unit else ")"
-        )
+        return None, f"is not a number (expected {spec.type}" + (f" in {spec.unit})" if spec.unit else ")")
     if math.isnan(number) or math.isinf(number):
         return None, "is not a finite number"
     if spec.type == "int":
@@ -130,9 +132,7 @@ def validate_table(raw: pd.DataFrame, table: str, file_label: str) -> tuple[pd.D
             )
     for name, spec in specs.items():
         if spec.required and name not in raw.columns:
-            problems.append(
-                InputProblem(file_label, 1, name, None, "required column is missing")
-            )
+            problems.append(InputProblem(file_label, 1, name, None, "required column is missing"))
     columns: dict[str, list[object]] = {}
     for name, spec in specs.items():
         values: list[object] = []
@@ -142,9 +142,7 @@ def validate_table(raw: pd.DataFrame, table: str, file_label: str) -> tuple[pd.D
             row_number = index + 2
             if text == "":
                 if spec.required and present:
-                    problems.append(
-                        InputProblem(file_label, row_number, name, None, "is empty (required)")
-                    )
+                    problems.append(InputProblem(file_label, row_number, name, None, "is empty (required)"))
                     values.append(None)
                     continue
                 text = spec.default
@@ -183,9 +181,12 @@ def schema_markdown() -> str:
         parts.append("| column | type | unit | required | range / allowed | description |")
         parts.append("|---|---|---|---|---|---|")
         for s in table_schema(table):
-            rng = ";".join(s.allowed) if s.allowed else (
-                f"{s.minimum:g}..{s.maximum:g}" if s.minimum is not None and s.maximum is not None
-                else ""
+            rng = (
+                ";".join(s.allowed)
+                if s.allowed
+                else (
+                    f"{s.minimum:g}..{s.maximum:g}" if s.minimum is not None and s.maximum is not None else ""
+                )
             )
             req = "yes" if s.required else f"no (default {s.default or 'empty'})"
             parts.append(f"| {s.name} | {s.type} | {s.unit} | {req} | {rng} | {s.description} |")

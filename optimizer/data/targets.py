@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from optimizer.data.consistency import target_scope
 from optimizer.data.instance import Instance
+from optimizer.data.schema import as_float
 
 NON_CONSTRAINT_KINDS = {"not_modelled", "replacement_ratio"}
 
@@ -42,16 +43,29 @@ def target_rows(instance: Instance) -> list[TargetRow]:
     rows = []
     for _, t in instance.targets.iterrows():
         scope = tuple(target_scope(instance, t["sectors"]))
-        per_sector = (t["kind"] in {"benchmark_share", "attribute_share", "intensity_cut"}
-                      and not t["pooled"] and len(scope) > 1)
+        per_sector = (
+            t["kind"] in {"benchmark_share", "attribute_share", "intensity_cut"}
+            and not t["pooled"]
+            and len(scope) > 1
+        )
         groups = [(s,) for s in scope] if per_sector else [scope]
         for g in groups:
-            rows.append(TargetRow(
-                target_id=str(t["target_id"]), kind=str(t["kind"]), sectors=g, year=int(t["year"]),
-                value=float(t["value"]), unit=str(t["unit"]), hard=bool(t["hard"]),
-                attribute=str(t["attribute"] or ""), document=str(t["document"]),
-                clause=str(t["clause"]), description=str(t["description"]),
-                group=g[0] if per_sector else "pooled"))
+            rows.append(
+                TargetRow(
+                    target_id=str(t["target_id"]),
+                    kind=str(t["kind"]),
+                    sectors=g,
+                    year=int(t["year"]),
+                    value=float(t["value"]),
+                    unit=str(t["unit"]),
+                    hard=bool(t["hard"]),
+                    attribute=str(t["attribute"] or ""),
+                    document=str(t["document"]),
+                    clause=str(t["clause"]),
+                    description=str(t["description"]),
+                    group=g[0] if per_sector else "pooled",
+                )
+            )
     return rows
 
 
@@ -86,7 +100,7 @@ def share_weight(instance: Instance, product: str, capacity: float, multi_unit: 
     units (t, weight boxes, m²), capacity × benchmark intensity (kgce/yr at level 1)."""
     if not multi_unit:
         return capacity
-    return capacity * float(instance.products.loc[product, "benchmark_kgce_per_unit"])
+    return capacity * as_float(instance.products["benchmark_kgce_per_unit"].at[product])
 
 
 def is_multi_unit(instance: Instance, sectors: tuple[str, ...]) -> bool:

@@ -42,8 +42,11 @@ _FLAG_COLUMNS = ("running", "at_benchmark", "worse_than_baseline")
 
 _OM_PARTS = ("tech_om_cny", "fixed_om_cny", "variable_om_cny")
 
-SUMMED_MEASURES = tuple(m for m in MEASURES if m not in {
-    *_INTENSITY_COLUMNS, "running", "at_benchmark", "worse_than_baseline", "attr_bits"})
+SUMMED_MEASURES = tuple(
+    m
+    for m in MEASURES
+    if m not in {*_INTENSITY_COLUMNS, "running", "at_benchmark", "worse_than_baseline", "attr_bits"}
+)
 """Measures that add up over lines (flows, capacity, money)."""
 
 _COST_ROWS = (
@@ -78,8 +81,7 @@ class Evaluation:
 
     def total_co2_t(self) -> pd.Series:
         """Direct + indirect CO2 of all lines per year (tCO2)."""
-        return pd.Series(self.measure("total_co2_t").sum(axis=0), index=self.years,
-                         name="total_co2_t")
+        return pd.Series(self.measure("total_co2_t").sum(axis=0), index=self.years, name="total_co2_t")
 
     def line_year(self) -> pd.DataFrame:
         """One row per line and year: labels, every measure (units in the names), O&M total
@@ -121,8 +123,7 @@ class Evaluation:
         """Sums per group and year plus capacity-weighted intensity and shares."""
         a = self.arrays
         line_sector = np.asarray(a.sector_names, dtype=object)[a.sector_index]
-        keys = (list(zip(labels, line_sector, strict=True)) if per_sector
-                else list(labels))
+        keys = list(zip(labels, line_sector, strict=True)) if per_sector else list(labels)
         codes, uniques = pd.factorize(pd.Series(keys, dtype=object))
         n_groups = len(uniques)
         member = np.zeros((n_groups, a.n_lines))
@@ -164,10 +165,8 @@ class Evaluation:
                 change = intensity / intensity[:, :1] - 1.0
             data["intensity_change_vs_base_frac"] = change.reshape(-1)
         data["share_at_benchmark"] = share(weighted["capacity_at_benchmark"]).reshape(-1)
-        data["capacity_worse_than_baseline"] = weighted[
-            "capacity_worse_than_baseline"].reshape(-1)
-        data["share_worse_than_baseline"] = share(
-            weighted.pop("capacity_worse_than_baseline")).reshape(-1)
+        data["capacity_worse_than_baseline"] = weighted["capacity_worse_than_baseline"].reshape(-1)
+        data["share_worse_than_baseline"] = share(weighted.pop("capacity_worse_than_baseline")).reshape(-1)
         weighted.pop("capacity_at_benchmark")
         for name, numerator in weighted.items():
             data[name.replace("capacity_attr_", "share_attr_")] = share(numerator).reshape(-1)
@@ -202,8 +201,9 @@ class Evaluation:
             per_year = sign * sum(self.measure(p).sum(axis=0) for p in parts)
             rows.append((name, float(per_year.sum()), float((per_year * df).sum())))
         frame = pd.DataFrame(rows, columns=["component", "nominal_cny", "discounted_cny"])
-        total = pd.DataFrame([("total", frame["nominal_cny"].sum(),
-                               frame["discounted_cny"].sum())], columns=frame.columns)
+        total = pd.DataFrame(
+            [("total", frame["nominal_cny"].sum(), frame["discounted_cny"].sum())], columns=frame.columns
+        )
         return pd.concat([frame, total], ignore_index=True).set_index("component")
 
 
@@ -225,9 +225,11 @@ def evaluate_reference(instance: Instance, plan: Plan) -> Evaluation:
 
 def _stack(arrs: EvalArrays, plans: Sequence[Plan]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     decided = [plan_arrays(arrs, p) for p in plans]
-    return (np.stack([d.retire_year for d in decided]),
-            np.stack([d.adopt_year for d in decided]),
-            np.stack([d.operating_days for d in decided]))
+    return (
+        np.stack([d.retire_year for d in decided]),
+        np.stack([d.adopt_year for d in decided]),
+        np.stack([d.operating_days for d in decided]),
+    )
 
 
 def _shares_lines(plans: Sequence[Plan]) -> bool:
@@ -235,8 +237,7 @@ def _shares_lines(plans: Sequence[Plan]) -> bool:
     return all(new_line_signature(p) == first for p in plans[1:])
 
 
-def evaluate_batch(instance: Instance, plans: Sequence[Plan],
-                   use_numba: bool = True) -> np.ndarray:
+def evaluate_batch(instance: Instance, plans: Sequence[Plan], use_numba: bool = True) -> np.ndarray:
     """Evaluate many plans: (P, M, N, Y) float64, ``values[p]`` as ``evaluate(plans[p])``.
 
     When every plan builds the same new lines (sector, start year, count; operating days may
@@ -251,9 +252,12 @@ def evaluate_batch(instance: Instance, plans: Sequence[Plan],
         retire, adopt, days = _stack(arrs, plans)
         if use_numba:
             return run_batch_kernel(arrs, retire, adopt, days)
-        return np.stack([
-            evaluate_reference_arrays(with_plan(arrs, PlanArrays(r, a, d)))
-            for r, a, d in zip(retire, adopt, days, strict=True)])
+        return np.stack(
+            [
+                evaluate_reference_arrays(with_plan(arrs, PlanArrays(r, a, d)))
+                for r, a, d in zip(retire, adopt, days, strict=True)
+            ]
+        )
     each = [evaluate(instance, p, use_numba=use_numba).values for p in plans]
     n_rows = max(v.shape[1] for v in each)
     out = np.zeros((len(each), N_MEASURES, n_rows, each[0].shape[2]))
@@ -280,10 +284,12 @@ def batch_summary(instance: Instance, plans: Sequence[Plan]) -> pd.DataFrame:
     """One row per plan: ``npv_cny``, ``capex_cny`` and ``total_co2_t_<year>`` for every year."""
     totals = evaluate_batch_totals(instance, plans)
     years = [int(y) for y in instance.scenario.years]
-    frame = pd.DataFrame({
-        "npv_cny": totals[:, MEASURE_INDEX["npv_cny"]].sum(axis=1),
-        "capex_cny": totals[:, MEASURE_INDEX["capex_cny"]].sum(axis=1),
-    })
+    frame = pd.DataFrame(
+        {
+            "npv_cny": totals[:, MEASURE_INDEX["npv_cny"]].sum(axis=1),
+            "capex_cny": totals[:, MEASURE_INDEX["capex_cny"]].sum(axis=1),
+        }
+    )
     co2 = totals[:, MEASURE_INDEX["total_co2_t"]]
     for i, y in enumerate(years):
         frame[f"total_co2_t_{y}"] = co2[:, i]

@@ -16,9 +16,9 @@ gathers them. Conventions fixed here:
 - attributes are bits of an int64 mask (``attribute_names[i]`` is bit ``i``); pollution grade A
   implies ``grade_a``;
 - a technology id in a line's ``attributes`` cell means the line already carries it: its
-  ``adopt_year`` is forced to the base year and it is marked *pre-installed* (no capex, no
-  project, no technology O&M). Its effects still apply from the base year, exactly as if it
-  had been adopted then.
+  ``adopt_year`` is forced to the base year and it is marked *pre-installed*. The line's
+  figures already include it, so the kernels apply no effect, no capex, no project and no O&M;
+  it blocks re-adoption, and the attributes it grants are added to the line's own bits.
 """
 
 from __future__ import annotations
@@ -210,8 +210,9 @@ def new_line_signature(plan: Plan) -> tuple[tuple[str, int, float], ...]:
     return tuple((n.sector, int(n.start_year), float(n.count)) for n in plan.new_lines)
 
 
-def _line_params(instance: Instance, plan: Plan, bits: dict[str, int]) -> tuple[
-        LineParams, dict[str, tuple[str, ...]], np.ndarray]:
+def _line_params(
+    instance: Instance, plan: Plan, bits: dict[str, int]
+) -> tuple[LineParams, dict[str, tuple[str, ...]], np.ndarray]:
     """Line constants for existing then new lines, their text labels, and sector indices."""
     sc = instance.scenario
     lines = instance.lines
@@ -223,13 +224,16 @@ def _line_params(instance: Instance, plan: Plan, bits: dict[str, int]) -> tuple[
     n_tech = len(tech_pos)
     preinstalled = np.zeros((n_old + n_new, n_tech), dtype=np.bool_)
     attr = []
-    for i, (cell, grade) in enumerate(zip(lines["attributes"], lines["pollution_grade"],
-                                          strict=True)):
+    for i, (cell, grade) in enumerate(zip(lines["attributes"], lines["pollution_grade"], strict=True)):
         items = split_list(cell)
         for item in items:
             if item in tech_pos:
                 preinstalled[i, tech_pos[item]] = True
         names = [a for a in items if a not in tech_pos]
+        # a pre-installed technology's grant (e.g. grade A) is part of what the line holds
+        for item in items:
+            if item in tech_pos:
+                names.extend(split_list(instance.technologies["grants_attribute"].iloc[tech_pos[item]]))
         if grade == "A":
             names.append("grade_a")
         attr.append(_mask(names, bits))
@@ -254,8 +258,9 @@ def _line_params(instance: Instance, plan: Plan, bits: dict[str, int]) -> tuple[
         if nl.count < 0:
             raise ValueError(f"new line {nl.new_id}: count {nl.count} is negative")
         if nl.start_year < sc.base_year:
-            raise ValueError(f"new line {nl.new_id}: start_year {nl.start_year} is before the "
-                             f"base year {sc.base_year}")
+            raise ValueError(
+                f"new line {nl.new_id}: start_year {nl.start_year} is before the base year {sc.base_year}"
+            )
         nb: dict[Any, Any] = instance.new_builds.loc[nl.sector].to_dict()
         count = float(nl.count)
         line_sectors.append(nl.sector)
@@ -384,11 +389,11 @@ def plan_arrays(arrs: EvalArrays, plan: Plan) -> PlanArrays:
     retire = _i64(plan.retire_year)
     adopt = _i64(plan.adopt_year)
     days = _f64(plan.operating_days)
-    if retire.shape != (n_old,) or adopt.shape != (n_old, n_tech) or days.shape != (
-            n_old, n_years):
+    if retire.shape != (n_old,) or adopt.shape != (n_old, n_tech) or days.shape != (n_old, n_years):
         raise ValueError(
             f"plan arrays have shapes retire {retire.shape}, adopt {adopt.shape}, days "
-            f"{days.shape}; expected ({n_old},), ({n_old}, {n_tech}), ({n_old}, {n_years})")
+            f"{days.shape}; expected ({n_old},), ({n_old}, {n_tech}), ({n_old}, {n_years})"
+        )
     pre = arrs.lines.preinstalled[:n_old]
     early = (adopt < base_year) & ~pre
     if early.any():
@@ -396,7 +401,8 @@ def plan_arrays(arrs: EvalArrays, plan: Plan) -> PlanArrays:
         raise ValueError(
             f"line {arrs.line_ids[row]} adopts {arrs.tech_ids[col]} in {adopt[row, col]}, "
             f"before the base year {base_year}; list technologies already on a line in its "
-            "attributes cell instead")
+            "attributes cell instead"
+        )
     # a technology already on the line is there from the base year whatever the plan says
     adopt = np.where(pre, base_year, adopt)
     new_retire = np.full(len(plan.new_lines), NEVER, dtype=np.int64)
@@ -405,8 +411,9 @@ def plan_arrays(arrs: EvalArrays, plan: Plan) -> PlanArrays:
     for i, nl in enumerate(plan.new_lines):
         d = np.asarray(nl.operating_days, dtype=np.float64)
         if d.shape != (n_years,):
-            raise ValueError(f"new line {nl.new_id}: operating_days has shape {d.shape}, "
-                             f"expected ({n_years},)")
+            raise ValueError(
+                f"new line {nl.new_id}: operating_days has shape {d.shape}, expected ({n_years},)"
+            )
         new_days[i] = d
     all_days = np.concatenate([days, new_days])
     if not np.isfinite(all_days).all() or (all_days < 0).any():
@@ -502,8 +509,7 @@ def synthetic_arrays(
         attr_bits=_i64(rng.integers(0, 1 << n_attr, n)),
         line_capex_cny=_f64(np.where(is_new, rng.uniform(1e8, 2e9, n), 0.0)),
         line_lifetime_years=_i64(rng.integers(1, 40, n)),
-        preinstalled=np.ascontiguousarray(
-            (rng.random((n, k)) < preinstalled_prob) & ~is_new[:, None]),
+        preinstalled=np.ascontiguousarray((rng.random((n, k)) < preinstalled_prob) & ~is_new[:, None]),
     )
     kind = np.arange(k) % 6  # 0 savings, 1 gas, 2 alt fuel, 3 process, 4 capture, 5 PV
 
@@ -543,18 +549,28 @@ def synthetic_arrays(
     adopt = np.where(adopted, rng.integers(base_year, horizon_end + 2, (n, k)), NEVER)
     adopt = np.where(is_new[:, None], NEVER, adopt)
     adopt = np.where(lines.preinstalled, base_year, adopt)
-    retire = np.where(rng.random(n) < retire_prob,
-                      rng.integers(base_year, horizon_end + 2, n), NEVER)
+    retire = np.where(rng.random(n) < retire_prob, rng.integers(base_year, horizon_end + 2, n), NEVER)
     retire = np.where(is_new, NEVER, retire)
     days = rng.uniform(0.0, 366.0, (n, y))
     days = np.where(rng.random((n, y)) < zero_days_prob, 0.0, days)
     ids = tuple(f"L{i}" for i in range(n))
     return EvalArrays(
-        lines=lines, techs=techs, years_p=years_p, consts=consts,
-        retire_year=_i64(retire), adopt_year=_i64(adopt), operating_days=_f64(days),
-        line_ids=ids, is_new=is_new, sector_index=np.zeros(n, dtype=np.int64),
-        sector_names=("synthetic",), products=("synthetic",) * n,
-        companies=("synthetic",) * n, cities=("",) * n, provinces=("",) * n,
-        tech_ids=tuple(f"T{j}" for j in range(k)), years=years,
+        lines=lines,
+        techs=techs,
+        years_p=years_p,
+        consts=consts,
+        retire_year=_i64(retire),
+        adopt_year=_i64(adopt),
+        operating_days=_f64(days),
+        line_ids=ids,
+        is_new=is_new,
+        sector_index=np.zeros(n, dtype=np.int64),
+        sector_names=("synthetic",),
+        products=("synthetic",) * n,
+        companies=("synthetic",) * n,
+        cities=("",) * n,
+        provinces=("",) * n,
+        tech_ids=tuple(f"T{j}" for j in range(k)),
+        years=years,
         attribute_names=tuple(f"a{i}" for i in range(n_attr + 2)),
     )

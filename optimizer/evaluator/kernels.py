@@ -10,6 +10,10 @@ Running and active
     measure 0 except the capex bookkeeping (capex, annuity, salvage, projects, npv of those).
     active(l, k, y) = adopt_year[l, k] <= y and adopt_year[l, k] < retire_year[l] (a retrofit
     "adopted" at or after retirement never happens). Effects below only apply while running.
+    Pre-installed technologies (ids in a line's attributes cell) are already reflected in the
+    line's measured figures: they are never active (no effect applied again), never charged
+    (no capex item, project or O&M) and only block re-adoption; the attributes they grant are
+    part of the line's own bits.
 
 Production and energy (while running)
     q   = capacity_per_year x operating_days[l, y] / rated_days_per_year            [unit/yr]
@@ -58,7 +62,8 @@ Costs (nominal CNY in year y)
     electricity_cost = grid_kwh x electricity_price
     carbon_cost      = carbon_price x direct_co2 x (1 - free_allocation_frac)
     salvage (in the H column only) = Σ items capex x max(0, a + n - 1 - H) / n / (1 + r)
-                       (valued at H + 1, divided by 1 + r so the H discount factor applies)
+                       (valued at H + 1, divided by 1 + r so the H discount factor applies;
+                       only items on lines still running at H: scrapped equipment has no value)
     npv(l, y) = df[y] x (capex + tech_om + fixed_om + variable_om + fuel_cost
                          + electricity_cost + carbon_cost - salvage),  df[y] = (1+r)^-(y-base)
 Nothing divides by q, so zero operating days are fine.
@@ -66,6 +71,10 @@ Nothing divides by q, so zero operating days are fine.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numba
 import numpy as np
 from numba import njit, prange
 
@@ -181,22 +190,36 @@ def _tech_crf(tp, discount_rate):
 
 
 @njit(cache=True)
-def _add_capex_item(out, row, spent_year, capex_cny, lifetime_years, crf, base_year,
-                    horizon_end, discount_rate, discount_factor):
-    """Book one capex item: spend, annuity over its lifetime, salvage beyond the horizon."""
+def _add_capex_item(
+    out,
+    row,
+    spent_year,
+    capex_cny,
+    lifetime_years,
+    crf,
+    base_year,
+    horizon_end,
+    discount_rate,
+    discount_factor,
+    salvage_ok,
+):
+    """Book one capex item: spend, annuity over its lifetime, salvage beyond the horizon.
+
+    Branch-free (fixed trip counts, 0/1 masks): items start in irregular years.
+    """
     yi = spent_year - base_year
     out[_CAPEX, row, yi] += capex_cny
     out[_NPV, row, yi] += discount_factor[yi] * capex_cny
-    n = lifetime_years
-    last = min(spent_year + n - 1, horizon_end)
-    for y in range(spent_year, last + 1):
-        out[_ANNUITY, row, y - base_year] += capex_cny * crf
-    years_left = spent_year + n - 1 - horizon_end
-    if years_left > 0:
-        hi = horizon_end - base_year
-        salvage = capex_cny * years_left / n / (1.0 + discount_rate)
-        out[_SALVAGE, row, hi] += salvage
-        out[_NPV, row, hi] -= discount_factor[hi] * salvage
+    last_year = spent_year + lifetime_years - 1
+    payment = capex_cny * crf
+    for yj in range(horizon_end - base_year + 1):
+        y = base_year + yj
+        out[_ANNUITY, row, yj] += payment * ((y >= spent_year) & (y <= last_year))
+    years_left = max(last_year - horizon_end, 0)
+    hi = horizon_end - base_year
+    salvage = salvage_ok * capex_cny * years_left / lifetime_years / (1.0 + discount_rate)
+    out[_SALVAGE, row, hi] += salvage
+    out[_NPV, row, hi] -= discount_factor[hi] * salvage
 
 
 # state rows of the per-year scratch filled by the technology pass
@@ -216,8 +239,26 @@ N_STATE = 12
 
 
 @njit(cache=True)
-def _evaluate_lines(out, row0, p, first, last, retire_year, adopt_year, operating_days, lp, tp,
-                    yp, c, tech_crf, live, live_year, live_om, state, bits):
+def _evaluate_lines(
+    out,
+    row0,
+    p,
+    first,
+    last,
+    retire_year,
+    adopt_year,
+    operating_days,
+    lp,
+    tp,
+    yp,
+    c,
+    tech_crf,
+    live,
+    live_year,
+    live_om,
+    state,
+    bits,
+):
     """Fill out[:, row0 + l - first, :] (out is (M, rows, Y)) for lines first..last-1 of plan
     p (formulas in the module docstring).
 
@@ -253,10 +294,16 @@ def _evaluate_lines(out, row0, p, first, last, retire_year, adopt_year, operatin
             a = adopt_year[p, l, k]
             live[n_live] = k
             live_year[n_live] = a
-            live_om[n_live] = (1.0 - lp.preinstalled[l, k]) * tp.om_frac_per_year[k] * (
-                tp.capex_fixed_cny[k] + tp.capex_cny_per_t_per_day[k] * size
-                + tp.capex_cny_per_kwp[k] * roof * tp.pv_kwp_per_m2[k])
-            n_live += (a < retire) & (a <= horizon_end)
+            live_om[n_live] = (
+                (1.0 - lp.preinstalled[l, k])
+                * tp.om_frac_per_year[k]
+                * (
+                    tp.capex_fixed_cny[k]
+                    + tp.capex_cny_per_t_per_day[k] * size
+                    + tp.capex_cny_per_kwp[k] * roof * tp.pv_kwp_per_m2[k]
+                )
+            )
+            n_live += (a < retire) & (a <= horizon_end) & (not lp.preinstalled[l, k])
 
         # Technology pass: technology by technology (catalogue order), over the years it is
         # active. Years are independent, so this inner loop has no branches and vectorises;
@@ -333,8 +380,9 @@ def _evaluate_lines(out, row0, p, first, last, retire_year, adopt_year, operatin
             gas_m3 = fuel_kgce * state[_S_GAS, yi] / c.kgce_per_m3_gas
             alt_tce = fuel_kgce * state[_S_ALT, yi] / 1000.0
             process = proc0 * state[_S_PROC, yi] * q
-            fuel_co2 = (coal_tce * c.coal_tco2_per_tce + gas_m3 * gas_tco2_per_m3
-                        + alt_tce * alt_fossil_tco2_per_tce)
+            fuel_co2 = (
+                coal_tce * c.coal_tco2_per_tce + gas_m3 * gas_tco2_per_m3 + alt_tce * alt_fossil_tco2_per_tce
+            )
             bio_co2 = alt_tce * alt_bio_tco2_per_tce
             raw_co2 = process + fuel_co2
             captured = raw_co2 * (1.0 - state[_S_UNCAPTURED, yi])
@@ -348,11 +396,13 @@ def _evaluate_lines(out, row0, p, first, last, retire_year, adopt_year, operatin
             indirect = grid_kwh * grid_tco2_per_kwh
             tech_om = state[_S_TECH_OM, yi]
             var_om = var_om_rate * q + capture_opex
-            fuel_cost = (coal_tce * yp.coal_cny_per_tce[yi] + gas_m3 * yp.gas_cny_per_m3[yi]
-                         + alt_tce * yp.alt_fuel_cny_per_tce[yi])
+            fuel_cost = (
+                coal_tce * yp.coal_cny_per_tce[yi]
+                + gas_m3 * yp.gas_cny_per_m3[yi]
+                + alt_tce * yp.alt_fuel_cny_per_tce[yi]
+            )
             elec_cost = grid_kwh * yp.electricity_cny_per_kwh[yi]
-            carbon_cost = (yp.carbon_cny_per_tco2[yi] * direct
-                           * (1.0 - yp.free_allocation_frac[yi]))
+            carbon_cost = yp.carbon_cny_per_tco2[yi] * direct * (1.0 - yp.free_allocation_frac[yi])
 
             out[_RUNNING, row, yi] = 1.0
             out[_CAPACITY, row, yi] = cap
@@ -360,8 +410,8 @@ def _evaluate_lines(out, row0, p, first, last, retire_year, adopt_year, operatin
             out[_FUEL_INT, row, yi] = f
             out[_ELEC_INT, row, yi] = e
             out[_INTENSITY, row, yi] = intensity
-            out[_AT_BENCH, row, yi] = 1.0 if intensity <= bench else 0.0
-            out[_WORSE, row, yi] = 1.0 if intensity > baseline else 0.0
+            out[_AT_BENCH, row, yi] = intensity <= bench  # stored as 0.0 / 1.0
+            out[_WORSE, row, yi] = intensity > baseline
             out[_FUEL, row, yi] = fuel_kgce
             out[_COAL, row, yi] = coal_tce
             out[_GAS, row, yi] = gas_m3
@@ -393,7 +443,8 @@ def _evaluate_lines(out, row0, p, first, last, retire_year, adopt_year, operatin
             out[_CARBON_COST, row, yi] = carbon_cost
             out[_SALVAGE, row, yi] = 0.0
             out[_NPV, row, yi] = yp.discount_factor[yi] * (
-                tech_om + fixed_om + var_om + fuel_cost + elec_cost + carbon_cost)
+                tech_om + fixed_om + var_om + fuel_cost + elec_cost + carbon_cost
+            )
 
         # Capex items are booked after the year loop because they land in years the line may
         # not run (annuities and salvage outlive retirement).
@@ -402,16 +453,41 @@ def _evaluate_lines(out, row0, p, first, last, retire_year, adopt_year, operatin
             a = live_year[j]
             if lp.preinstalled[l, k] or a < base_year:
                 continue
-            capex_k = (tp.capex_fixed_cny[k] + tp.capex_cny_per_t_per_day[k] * size
-                       + tp.capex_cny_per_kwp[k] * roof * tp.pv_kwp_per_m2[k])
+            capex_k = (
+                tp.capex_fixed_cny[k]
+                + tp.capex_cny_per_t_per_day[k] * size
+                + tp.capex_cny_per_kwp[k] * roof * tp.pv_kwp_per_m2[k]
+            )
             out[_PROJECTS, row, a - base_year] += 1.0
-            _add_capex_item(out, row, a, capex_k, tp.lifetime_years[k], tech_crf[k],
-                            base_year, horizon_end, c.discount_rate, yp.discount_factor)
+            _add_capex_item(
+                out,
+                row,
+                a,
+                capex_k,
+                tp.lifetime_years[k],
+                tech_crf[k],
+                base_year,
+                horizon_end,
+                c.discount_rate,
+                yp.discount_factor,
+                1.0 if retire > horizon_end else 0.0,
+            )
         if base_year <= start <= horizon_end and start < retire:
             life = lp.line_lifetime_years[l]
-            _add_capex_item(out, row, start, lp.line_capex_cny[l], life,
-                            _crf(c.discount_rate, life), base_year, horizon_end,
-                            c.discount_rate, yp.discount_factor)
+            _add_capex_item(
+                out,
+                row,
+                start,
+                lp.line_capex_cny[l],
+                life,
+                _crf(c.discount_rate, life),
+                base_year,
+                horizon_end,
+                c.discount_rate,
+                yp.discount_factor,
+                1.0 if retire > horizon_end else 0.0,
+            )
+
 
 _CHUNK_LINES = 64
 """Lines per parallel task: amortises the scratch allocation, keeps a block in L2 cache."""
@@ -435,22 +511,26 @@ def evaluate_batch_into(out, retire_year, adopt_year, operating_days, lp, tp, yp
         live_om = np.empty(n_techs)
         state = np.empty((N_STATE, n_years))
         bits = np.empty(n_years, dtype=np.int64)
-        _evaluate_lines(out[p], first, p, first, last, retire_year, adopt_year,
-                        operating_days, lp, tp, yp, c, tech_crf, live, live_year, live_om,
-                        state, bits)
-
-
-@njit(cache=True)
-def evaluate_batch_kernel(retire_year, adopt_year, operating_days, lp, tp, yp, c):
-    """Evaluate P plans sharing their lines: retire (P, N), adopt (P, N, K), days (P, N, Y).
-
-    Returns out (P, M, N, Y) float64, M = len(MEASURES).
-    """
-    n_plans, n_lines = retire_year.shape
-    n_years = operating_days.shape[2]
-    out = np.empty((n_plans, N_MEASURES, n_lines, n_years))
-    evaluate_batch_into(out, retire_year, adopt_year, operating_days, lp, tp, yp, c)
-    return out
+        _evaluate_lines(
+            out[p],
+            first,
+            p,
+            first,
+            last,
+            retire_year,
+            adopt_year,
+            operating_days,
+            lp,
+            tp,
+            yp,
+            c,
+            tech_crf,
+            live,
+            live_year,
+            live_om,
+            state,
+            bits,
+        )
 
 
 @njit(cache=True, parallel=True)
@@ -477,8 +557,26 @@ def evaluate_batch_totals_kernel(retire_year, adopt_year, operating_days, lp, tp
         live_om = np.empty(n_techs)
         state = np.empty((N_STATE, n_years))
         bits = np.empty(n_years, dtype=np.int64)
-        _evaluate_lines(scratch, 0, p, first, last, retire_year, adopt_year, operating_days,
-                        lp, tp, yp, c, tech_crf, live, live_year, live_om, state, bits)
+        _evaluate_lines(
+            scratch,
+            0,
+            p,
+            first,
+            last,
+            retire_year,
+            adopt_year,
+            operating_days,
+            lp,
+            tp,
+            yp,
+            c,
+            tech_crf,
+            live,
+            live_year,
+            live_om,
+            state,
+            bits,
+        )
         for m in range(N_MEASURES):
             for j in range(last - first):
                 for yi in range(n_years):
@@ -492,18 +590,58 @@ def evaluate_batch_totals_kernel(retire_year, adopt_year, operating_days, lp, tp
     return out
 
 
-@njit(cache=True)
-def evaluate_kernel(retire_year, adopt_year, operating_days, lp, tp, yp,
-                    c):
+PARALLEL_MIN_ROWS = 2048
+"""Below this many rows (plans x lines) the kernels run on one thread: waking the thread team
+costs more than it saves, and on a busy machine a parallel region waits for its slowest,
+possibly descheduled, thread."""
+
+
+@contextmanager
+def _threads_for(rows: int) -> Iterator[None]:
+    if rows >= PARALLEL_MIN_ROWS:
+        yield
+        return
+    previous = numba.get_num_threads()
+    numba.set_num_threads(1)  # thread-local setting: safe with concurrent callers
+    try:
+        yield
+    finally:
+        numba.set_num_threads(previous)
+
+
+def evaluate_batch_kernel(
+    retire_year: np.ndarray,
+    adopt_year: np.ndarray,
+    operating_days: np.ndarray,
+    lp: LineParams,
+    tp: TechParams,
+    yp: YearParams,
+    c: Constants,
+) -> np.ndarray:
+    """Evaluate P plans sharing their lines: retire (P, N), adopt (P, N, K), days (P, N, Y).
+
+    Returns out (P, M, N, Y) float64, M = len(MEASURES). The allocation is done here, in
+    Python, so that no jitted function calls the parallel one (nesting a cached parallel
+    function in another cached function is fragile in numba).
+    """
+    n_plans, n_lines = retire_year.shape
+    out = np.empty((n_plans, N_MEASURES, n_lines, operating_days.shape[2]))
+    with _threads_for(n_plans * n_lines):
+        evaluate_batch_into(out, retire_year, adopt_year, operating_days, lp, tp, yp, c)
+    return out
+
+
+def evaluate_kernel(
+    retire_year: np.ndarray,
+    adopt_year: np.ndarray,
+    operating_days: np.ndarray,
+    lp: LineParams,
+    tp: TechParams,
+    yp: YearParams,
+    c: Constants,
+) -> np.ndarray:
     """Evaluate one plan: retire (N,), adopt (N, K), days (N, Y) -> out (M, N, Y) float64."""
-    n_lines, n_techs = adopt_year.shape
-    n_years = operating_days.shape[1]
-    out = evaluate_batch_kernel(
-        retire_year.reshape((1, n_lines)),
-        adopt_year.reshape((1, n_lines, n_techs)),
-        operating_days.reshape((1, n_lines, n_years)),
-        lp, tp, yp, c)
-    return out[0]
+    return evaluate_batch_kernel(retire_year[None], adopt_year[None], operating_days[None], lp, tp, yp, c)[0]
 
 
 def run_kernel(arrs: EvalArrays, out: np.ndarray | None = None) -> np.ndarray:
@@ -513,35 +651,62 @@ def run_kernel(arrs: EvalArrays, out: np.ndarray | None = None) -> np.ndarray:
     array (worth it in loops: a fresh 10 MB result costs as much in page faults as the work).
     """
     if out is None:
-        return evaluate_kernel(arrs.retire_year, arrs.adopt_year, arrs.operating_days,
-                               arrs.lines, arrs.techs, arrs.years_p, arrs.consts)
+        return evaluate_kernel(
+            arrs.retire_year,
+            arrs.adopt_year,
+            arrs.operating_days,
+            arrs.lines,
+            arrs.techs,
+            arrs.years_p,
+            arrs.consts,
+        )
     shape = (N_MEASURES, arrs.n_lines, arrs.n_years)
     if out.shape != shape or out.dtype != np.float64 or not out.flags.c_contiguous:
         raise ValueError(f"out must be a C-contiguous float64 array of shape {shape}")
-    evaluate_batch_into(out.reshape((1, *shape)), arrs.retire_year[None], arrs.adopt_year[None],
-                        arrs.operating_days[None], arrs.lines, arrs.techs, arrs.years_p,
-                        arrs.consts)
+    with _threads_for(arrs.n_lines):
+        evaluate_batch_into(
+            out[None],
+            arrs.retire_year[None],
+            arrs.adopt_year[None],
+            arrs.operating_days[None],
+            arrs.lines,
+            arrs.techs,
+            arrs.years_p,
+            arrs.consts,
+        )
     return out
 
 
-def run_batch_kernel(arrs: EvalArrays, retire_year: np.ndarray, adopt_year: np.ndarray,
-                     operating_days: np.ndarray) -> np.ndarray:
+def run_batch_kernel(
+    arrs: EvalArrays, retire_year: np.ndarray, adopt_year: np.ndarray, operating_days: np.ndarray
+) -> np.ndarray:
     """Evaluate stacked plans on the lines of ``arrs``: (P, M, N, Y) float64."""
     return evaluate_batch_kernel(
         np.ascontiguousarray(retire_year, dtype=np.int64),
         np.ascontiguousarray(adopt_year, dtype=np.int64),
         np.ascontiguousarray(operating_days, dtype=np.float64),
-        arrs.lines, arrs.techs, arrs.years_p, arrs.consts)
+        arrs.lines,
+        arrs.techs,
+        arrs.years_p,
+        arrs.consts,
+    )
 
 
-def run_batch_totals_kernel(arrs: EvalArrays, retire_year: np.ndarray, adopt_year: np.ndarray,
-                            operating_days: np.ndarray) -> np.ndarray:
+def run_batch_totals_kernel(
+    arrs: EvalArrays, retire_year: np.ndarray, adopt_year: np.ndarray, operating_days: np.ndarray
+) -> np.ndarray:
     """Stacked plans on the lines of ``arrs``, summed over lines: (P, M, Y) float64."""
-    return evaluate_batch_totals_kernel(
-        np.ascontiguousarray(retire_year, dtype=np.int64),
-        np.ascontiguousarray(adopt_year, dtype=np.int64),
-        np.ascontiguousarray(operating_days, dtype=np.float64),
-        arrs.lines, arrs.techs, arrs.years_p, arrs.consts)
+    retire = np.ascontiguousarray(retire_year, dtype=np.int64)
+    with _threads_for(retire.size):
+        return evaluate_batch_totals_kernel(
+            retire,
+            np.ascontiguousarray(adopt_year, dtype=np.int64),
+            np.ascontiguousarray(operating_days, dtype=np.float64),
+            arrs.lines,
+            arrs.techs,
+            arrs.years_p,
+            arrs.consts,
+        )
 
 
 def _exclusive_cumprod(factors: np.ndarray) -> np.ndarray:
@@ -569,7 +734,7 @@ def evaluate_numpy(arrs: EvalArrays) -> np.ndarray:
     adopt = arrs.adopt_year
     running = (lp.start_year[:, None] <= years) & (years < retire)  # (N, Y)
     run = running.astype(np.float64)
-    happens = adopt < retire  # (N, K)
+    happens = (adopt < retire) & ~lp.preinstalled  # (N, K); pre-installed: already in figures
     active = (adopt[:, None, :] <= years[None, :, None]) & happens[:, None, :]  # (N, Y, K)
     act = active.astype(np.float64)
 
@@ -596,8 +761,11 @@ def evaluate_numpy(arrs: EvalArrays) -> np.ndarray:
     grants = np.where(active, tp.grant_bits, 0)
     bits = lp.attr_bits[:, None] | np.bitwise_or.reduce(grants, axis=2)
     roof = lp.roof_area_m2
-    capex_k = (tp.capex_fixed_cny + np.outer(lp.size_t_per_day, tp.capex_cny_per_t_per_day)
-               + np.outer(roof, tp.capex_cny_per_kwp * tp.pv_kwp_per_m2))  # (N, K)
+    capex_k = (
+        tp.capex_fixed_cny
+        + np.outer(lp.size_t_per_day, tp.capex_cny_per_t_per_day)
+        + np.outer(roof, tp.capex_cny_per_kwp * tp.pv_kwp_per_m2)
+    )  # (N, K)
     capex_k = np.where(lp.preinstalled, 0.0, capex_k)
     tech_om = (act * (tp.om_frac_per_year * capex_k)[:, None, :]).sum(axis=2) * run
 
@@ -610,8 +778,11 @@ def evaluate_numpy(arrs: EvalArrays) -> np.ndarray:
     gas_m3 = fuel_kgce * gas / c.kgce_per_m3_gas
     alt_tce = fuel_kgce * alt / 1000.0
     process = lp.process_co2_t_per_unit[:, None] * proc_mult * q
-    fuel_co2 = (coal_tce * c.coal_tco2_per_tce + gas_m3 * (c.gas_kgco2_per_m3 / 1000.0)
-                + alt_tce * (c.alt_fuel_tco2_per_tce * (1.0 - c.alt_fuel_biogenic_frac)))
+    fuel_co2 = (
+        coal_tce * c.coal_tco2_per_tce
+        + gas_m3 * (c.gas_kgco2_per_m3 / 1000.0)
+        + alt_tce * (c.alt_fuel_tco2_per_tce * (1.0 - c.alt_fuel_biogenic_frac))
+    )
     raw = process + fuel_co2
     captured = raw * (1.0 - uncaptured)
     capture_kwh = raw * capture_kwh_per_t
@@ -624,34 +795,35 @@ def evaluate_numpy(arrs: EvalArrays) -> np.ndarray:
     indirect = grid * (c.grid_kgco2_per_kwh / 1000.0)
     fixed_om = (lp.fixed_om_cny_per_unit_capacity_year * lp.capacity_per_year)[:, None] * run
     var_om = lp.variable_om_cny_per_unit[:, None] * q + capture_opex
-    fuel_cost = (coal_tce * yp.coal_cny_per_tce + gas_m3 * yp.gas_cny_per_m3
-                 + alt_tce * yp.alt_fuel_cny_per_tce)
+    fuel_cost = (
+        coal_tce * yp.coal_cny_per_tce + gas_m3 * yp.gas_cny_per_m3 + alt_tce * yp.alt_fuel_cny_per_tce
+    )
     elec_cost = grid * yp.electricity_cny_per_kwh
     carbon_cost = yp.carbon_cny_per_tco2 * direct * (1.0 - yp.free_allocation_frac)
 
     # capex items: technologies (N, K) then the line itself (N,)
-    items = (~lp.preinstalled & happens & (adopt >= base) & (adopt <= horizon_end))
-    item_capex = np.concatenate([np.where(items, capex_k, 0.0),
-                                 np.zeros((n_lines, 1))], axis=1)
-    line_item = (lp.start_year >= base) & (lp.start_year <= horizon_end) & (
-        lp.start_year < arrs.retire_year)
+    items = ~lp.preinstalled & happens & (adopt >= base) & (adopt <= horizon_end)
+    item_capex = np.concatenate([np.where(items, capex_k, 0.0), np.zeros((n_lines, 1))], axis=1)
+    line_item = (lp.start_year >= base) & (lp.start_year <= horizon_end) & (lp.start_year < arrs.retire_year)
     item_capex[:, -1] = np.where(line_item, lp.line_capex_cny, 0.0)
     item_year = np.concatenate([adopt, lp.start_year[:, None]], axis=1)
-    item_life = np.concatenate([np.broadcast_to(tp.lifetime_years, (n_lines, n_techs)),
-                                lp.line_lifetime_years[:, None]], axis=1).astype(np.float64)
+    item_life = np.concatenate(
+        [np.broadcast_to(tp.lifetime_years, (n_lines, n_techs)), lp.line_lifetime_years[:, None]], axis=1
+    ).astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         crf = (r / (1.0 - (1.0 + r) ** -item_life)) if r > 0 else 1.0 / item_life
     spent = item_year[:, :, None] == years  # (N, K+1, Y)
     capex = (spent * item_capex[:, :, None]).sum(axis=1)
     projects = (spent[:, :n_techs] & items[:, :, None]).sum(axis=1).astype(np.float64)
-    in_life = (years >= item_year[:, :, None]) & (years <= item_year[:, :, None] + item_life[
-        :, :, None] - 1)
+    in_life = (years >= item_year[:, :, None]) & (years <= item_year[:, :, None] + item_life[:, :, None] - 1)
     annuity = (in_life * (item_capex * crf)[:, :, None]).sum(axis=1)
     left = np.maximum(0.0, item_year + item_life - 1 - horizon_end)
     salvage = np.zeros((n_lines, n_years))
-    salvage[:, -1] = (item_capex * left / item_life).sum(axis=1) / (1.0 + r)
-    npv = yp.discount_factor * (capex + tech_om + fixed_om + var_om + fuel_cost + elec_cost
-                                + carbon_cost - salvage)
+    alive_at_end = (arrs.retire_year > horizon_end)[:, None]
+    salvage[:, -1] = (item_capex * left / item_life * alive_at_end).sum(axis=1) / (1.0 + r)
+    npv = yp.discount_factor * (
+        capex + tech_om + fixed_om + var_om + fuel_cost + elec_cost + carbon_cost - salvage
+    )
     cap = lp.capacity_per_year[:, None] * run
     result = {
         "running": run,
@@ -701,6 +873,7 @@ __all__ = [
     "MEASURES",
     "MEASURE_INDEX",
     "N_MEASURES",
+    "PARALLEL_MIN_ROWS",
     "evaluate_batch_into",
     "evaluate_batch_kernel",
     "evaluate_batch_totals_kernel",

@@ -84,13 +84,17 @@ def candidate_techs(instance: Instance) -> list[list[int]]:
     tech_ids = list(techs.index)
     low = techs["min_size_t_per_day"].to_numpy(float)
     high = techs["max_size_t_per_day"].to_numpy(float)
-    for sector, size, attributes in zip(instance.lines["sector"], instance.lines["size_t_per_day"],
-                                        instance.lines["attributes"], strict=True):
+    for sector, size, attributes in zip(
+        instance.lines["sector"], instance.lines["size_t_per_day"], instance.lines["attributes"], strict=True
+    ):
         pre = set(split_list(attributes))
-        out.append([
-            k for k, tid in enumerate(tech_ids)
-            if sector in sectors[k] and low[k] <= size <= high[k] and tid not in pre
-        ])
+        out.append(
+            [
+                k
+                for k, tid in enumerate(tech_ids)
+                if sector in sectors[k] and low[k] <= size <= high[k] and tid not in pre
+            ]
+        )
     return out
 
 
@@ -126,8 +130,9 @@ def _count(instance: Instance, candidates: list[int]) -> int:
     return math.prod(n + 1 for n in groups.values())
 
 
-def _evaluate_virtual(instance: Instance, line_of: np.ndarray, combos: list[tuple[int, ...]],
-                      days: np.ndarray) -> np.ndarray:
+def _evaluate_virtual(
+    instance: Instance, line_of: np.ndarray, combos: list[tuple[int, ...]], days: np.ndarray
+) -> np.ndarray:
     """Run the kernel on virtual copies of lines carrying whole packages from the base year."""
     sc = instance.scenario
     lines = instance.lines.iloc[line_of].copy()
@@ -139,13 +144,24 @@ def _evaluate_virtual(instance: Instance, line_of: np.ndarray, combos: list[tupl
     adopt = np.full((n, k), NEVER, dtype=np.int64)
     for j, combo in enumerate(combos):
         adopt[j, list(combo)] = sc.base_year
-    plan = Plan(retire_year=np.full(n, NEVER, dtype=np.int64), swapped=np.zeros(n, dtype=bool),
-                adopt_year=adopt, operating_days=np.repeat(days[:, None], n_years, axis=1))
+    plan = Plan(
+        retire_year=np.full(n, NEVER, dtype=np.int64),
+        swapped=np.zeros(n, dtype=bool),
+        adopt_year=adopt,
+        operating_days=np.repeat(days[:, None], n_years, axis=1),
+    )
     return run_kernel(build_arrays(virtual, plan))
 
 
-_COST_MEASURES = ("tech_om_cny", "fixed_om_cny", "variable_om_cny", "capture_opex_cny",
-                  "fuel_cost_cny", "electricity_cost_cny", "carbon_cost_cny")
+_COST_MEASURES = (
+    "tech_om_cny",
+    "fixed_om_cny",
+    "variable_om_cny",
+    "capture_opex_cny",
+    "fuel_cost_cny",
+    "electricity_cost_cny",
+    "carbon_cost_cny",
+)
 
 
 def _flows(out: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -172,20 +188,19 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
     single_line = [l for l, cands in enumerate(candidates) for _ in [None, *cands]]
     single_combo = [c for cands in candidates for c in [(), *((k,) for k in cands)]]
     single_days = rated[single_line]
-    single = _evaluate_virtual(instance, np.array(single_line, dtype=np.int64), single_combo,
-                               single_days)
+    single = _evaluate_virtual(instance, np.array(single_line, dtype=np.int64), single_combo, single_days)
     tech_capex = np.full((len(lines), len(techs)), np.nan)
     b = 0
     screen: dict[int, dict[int, float]] = {}
     for line, cands in enumerate(candidates):
-        base_cost = _flows(single[:, b:b + 1, 0:1])
+        base_cost = _flows(single[:, b : b + 1, 0:1])
         screen[line] = {}
         for offset, k in enumerate(cands, start=1):
             capex = single[MEASURE_INDEX["capex_cny"], b + offset, 0]
             tech_capex[line, k] = capex
             lifetime = int(techs["lifetime_years"].iloc[k])
             annuity = capex * (r / (1 - (1 + r) ** -lifetime) if r > 0 else 1 / lifetime)
-            cost = _flows(single[:, b + offset:b + offset + 1, 0:1])
+            cost = _flows(single[:, b + offset : b + offset + 1, 0:1])
             d_cost = float(cost[0].sum() - base_cost[0].sum()) + annuity
             d_co2 = float(base_cost[1].sum() - cost[1].sum())
             screen[line][k] = d_cost / d_co2 if d_co2 > 1e-9 else math.inf
@@ -205,9 +220,14 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
                 break
             cands.remove(max(droppable, key=lambda k: screen[line][k]))
         combos = enumerate_combinations(instance, line, cands)
-        stats.append({"line_id": lines.index[line], "candidates": len(candidates[line]),
-                      "screened_out": len(candidates[line]) - len(cands),
-                      "enumerated": len(combos)})
+        stats.append(
+            {
+                "line_id": lines.index[line],
+                "candidates": len(candidates[line]),
+                "screened_out": len(candidates[line]) - len(cands),
+                "enumerated": len(combos),
+            }
+        )
         all_line.extend([line] * len(combos))
         all_combos.extend(combos)
 
@@ -236,8 +256,12 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
         idx = np.flatnonzero(capped_lo & feasible)
         if len(idx):
             days_pv = q_pv[idx] / capacity[line_of[idx]] * rated[line_of[idx]]
-            out_pv = _evaluate_virtual(instance, line_of[idx], [all_combos[i] for i in idx],
-                                       np.minimum(days_pv * (1 + 1e-9), hi_days[idx]))
+            out_pv = _evaluate_virtual(
+                instance,
+                line_of[idx],
+                [all_combos[i] for i in idx],
+                np.minimum(days_pv * (1 + 1e-9), hi_days[idx]),
+            )
             c_pv, e_pv, qq = _flows(out_pv)
             dq2 = np.maximum(q_hi[idx] - qq, 1e-12)
             cost_slope[idx] = (cost_hi[idx] - c_pv) / dq2
@@ -253,15 +277,18 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
     pv_mw = out_hi[MEASURE_INDEX["pv_mw"], :, base_col]
     attr = out_hi[MEASURE_INDEX["attr_bits"], :, base_col].astype(np.int64)
     tech_earliest = techs["earliest_year"].to_numpy(int)
-    earliest = np.array([max([int(tech_earliest[k]) for k in c] or [sc.base_year])
-                         for c in all_combos])
-    capex_total = np.array([np.nansum(tech_capex[line_of[j], list(c)]) if c else 0.0
-                            for j, c in enumerate(all_combos)])
+    earliest = np.array([max([int(tech_earliest[k]) for k in c] or [sc.base_year]) for c in all_combos])
     lifetimes = techs["lifetime_years"].to_numpy(int)
-    annuity = np.array([
-        sum(tech_capex[line_of[j], k] * (r / (1 - (1 + r) ** -int(lifetimes[k])) if r > 0
-                                         else 1 / lifetimes[k]) for k in c)
-        for j, c in enumerate(all_combos)])
+    annuity = np.array(
+        [
+            sum(
+                tech_capex[line_of[j], k]
+                * (r / (1 - (1 + r) ** -int(lifetimes[k])) if r > 0 else 1 / lifetimes[k])
+                for k in c
+            )
+            for j, c in enumerate(all_combos)
+        ]
+    )
     ref_cost = cost_hi[:, 0] + annuity
     ref_co2 = co2_hi[:, 0]
     n_techs = np.array([len(c) for c in all_combos])
@@ -270,8 +297,9 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
     keep_index: list[int] = []
     for line in range(len(lines)):
         idx = np.flatnonzero((line_of == line) & feasible)
-        pareto = _pareto(idx, earliest, ref_cost, intensity, ref_co2, pv_mw, attr,
-                         n_techs if counts_projects else None)
+        pareto = _pareto(
+            idx, earliest, ref_cost, intensity, ref_co2, pv_mw, attr, n_techs if counts_projects else None
+        )
         chosen = _bound(idx, pareto, all_combos, ref_cost, ref_co2, at_bench, attr, pv_mw)
         stats[line]["pareto"] = len(pareto)
         stats[line]["kept"] = len(chosen)
@@ -281,19 +309,36 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
     from optimizer.evaluator.arrays import attribute_names
 
     return PackageSet(
-        line_pos=line_of[keep], techs=[all_combos[j] for j in keep], earliest_year=earliest[keep],
-        intensity_kgce_per_unit=intensity[keep], at_benchmark=at_bench[keep],
-        worse_than_baseline=worse[keep], pv_mw=pv_mw[keep], attr_bits=attr[keep],
-        cost_fixed_cny=cost_icpt[keep], cost_per_unit_cny=cost_slope[keep],
-        co2_fixed_t=co2_icpt[keep], co2_per_unit_t=co2_slope[keep], q_min=q_min[keep],
-        q_max=q_hi[keep, -1], tech_capex_cny=tech_capex, stats=pd.DataFrame(stats),
+        line_pos=line_of[keep],
+        techs=[all_combos[j] for j in keep],
+        earliest_year=earliest[keep],
+        intensity_kgce_per_unit=intensity[keep],
+        at_benchmark=at_bench[keep],
+        worse_than_baseline=worse[keep],
+        pv_mw=pv_mw[keep],
+        attr_bits=attr[keep],
+        cost_fixed_cny=cost_icpt[keep],
+        cost_per_unit_cny=cost_slope[keep],
+        co2_fixed_t=co2_icpt[keep],
+        co2_per_unit_t=co2_slope[keep],
+        q_min=q_min[keep],
+        q_max=q_hi[keep, -1],
+        tech_capex_cny=tech_capex,
+        stats=pd.DataFrame(stats),
         attribute_names=attribute_names(instance),
     )
 
 
-def _pareto(idx: np.ndarray, earliest: np.ndarray, cost: np.ndarray, intensity: np.ndarray,
-            co2: np.ndarray, pv: np.ndarray, attr: np.ndarray,
-            n_techs: np.ndarray | None) -> list[int]:
+def _pareto(
+    idx: np.ndarray,
+    earliest: np.ndarray,
+    cost: np.ndarray,
+    intensity: np.ndarray,
+    co2: np.ndarray,
+    pv: np.ndarray,
+    attr: np.ndarray,
+    n_techs: np.ndarray | None,
+) -> list[int]:
     """Indices in ``idx`` not dominated by another (rule 4); ties keep the cheaper package.
 
     Candidates are visited by increasing cost, so a package can only be dominated by one
@@ -302,29 +347,51 @@ def _pareto(idx: np.ndarray, earliest: np.ndarray, cost: np.ndarray, intensity: 
     tol = 1e-9
     order = sorted(idx, key=lambda j: (cost[j], intensity[j], co2[j], len(str(j))))
     kept: list[int] = []
-    k_e = np.empty(len(order)); k_c = np.empty(len(order)); k_i = np.empty(len(order))
-    k_co2 = np.empty(len(order)); k_pv = np.empty(len(order))
-    k_attr = np.empty(len(order), dtype=np.int64); k_n = np.empty(len(order))
+    k_e = np.empty(len(order))
+    k_c = np.empty(len(order))
+    k_i = np.empty(len(order))
+    k_co2 = np.empty(len(order))
+    k_pv = np.empty(len(order))
+    k_attr = np.empty(len(order), dtype=np.int64)
+    k_n = np.empty(len(order))
     for j in order:
         n = len(kept)
         if n:
-            dominated = ((k_e[:n] <= earliest[j]) & (k_c[:n] <= cost[j] + tol * abs(cost[j]))
-                         & (k_i[:n] <= intensity[j] + tol)
-                         & (k_co2[:n] <= co2[j] + tol * abs(co2[j])) & (k_pv[:n] >= pv[j] - tol)
-                         & ((k_attr[:n] & attr[j]) == attr[j]))
+            dominated = (
+                (k_e[:n] <= earliest[j])
+                & (k_c[:n] <= cost[j] + tol * abs(cost[j]))
+                & (k_i[:n] <= intensity[j] + tol)
+                & (k_co2[:n] <= co2[j] + tol * abs(co2[j]))
+                & (k_pv[:n] >= pv[j] - tol)
+                & ((k_attr[:n] & attr[j]) == attr[j])
+            )
             if n_techs is not None:
                 dominated &= k_n[:n] >= n_techs[j]
             if dominated.any():
                 continue
         k_e[n], k_c[n], k_i[n], k_co2[n], k_pv[n], k_attr[n] = (
-            earliest[j], cost[j], intensity[j], co2[j], pv[j], attr[j])
+            earliest[j],
+            cost[j],
+            intensity[j],
+            co2[j],
+            pv[j],
+            attr[j],
+        )
         k_n[n] = n_techs[j] if n_techs is not None else 0
         kept.append(int(j))
     return kept
 
 
-def _bound(idx: np.ndarray, pareto: list[int], combos: list[tuple[int, ...]], cost: np.ndarray,
-           co2: np.ndarray, at_bench: np.ndarray, attr: np.ndarray, pv: np.ndarray) -> set[int]:
+def _bound(
+    idx: np.ndarray,
+    pareto: list[int],
+    combos: list[tuple[int, ...]],
+    cost: np.ndarray,
+    co2: np.ndarray,
+    at_bench: np.ndarray,
+    attr: np.ndarray,
+    pv: np.ndarray,
+) -> set[int]:
     """Apply rule 5 to a line's Pareto set."""
     empty = [int(j) for j in idx if len(combos[j]) == 0]
     if len(pareto) + len(empty) <= MAX_KEPT:

@@ -66,6 +66,8 @@ class Plan:
             swapped=self.swapped.copy(),
             adopt_year=self.adopt_year.copy(),
             operating_days=self.operating_days.copy(),
-            new_lines=[NewLine(n.new_id, n.sector, n.start_year, n.count, n.operating_days.copy())
-                       for n in self.new_lines],
+            new_lines=[
+                NewLine(n.new_id, n.sector, n.start_year, n.count, n.operating_days.copy())
+                for n in self.new_lines
+            ],
         )

@@ -52,15 +52,21 @@ def evaluate_reference_arrays(arrs: EvalArrays) -> np.ndarray:
         cap = lp["capacity_per_year"][l]
 
         def tech_capex(k: int, size: float = size, roof: float = roof) -> float:
-            return (tp["capex_fixed_cny"][k] + tp["capex_cny_per_t_per_day"][k] * size
-                    + tp["capex_cny_per_kwp"][k] * roof * tp["pv_kwp_per_m2"][k])
+            return (
+                tp["capex_fixed_cny"][k]
+                + tp["capex_cny_per_t_per_day"][k] * size
+                + tp["capex_cny_per_kwp"][k] * roof * tp["pv_kwp_per_m2"][k]
+            )
 
         for yi in range(n_years):
             y = base + yi
             if not start <= y < retire:
                 continue  # everything stays 0; capex bookkeeping comes below
-            active = [k for k in range(n_techs)
-                      if adopt_years[l][k] <= y and adopt_years[l][k] < retire]
+            active = [
+                k
+                for k in range(n_techs)
+                if adopt_years[l][k] <= y and adopt_years[l][k] < retire and not lp["preinstalled"][l][k]
+            ]
             q = cap * days[l][yi] / lp["rated_days_per_year"][l]
             f = lp["fuel_kgce_per_unit"][l]
             e = lp["electricity_kwh_per_unit"][l]
@@ -87,8 +93,11 @@ def evaluate_reference_arrays(arrs: EvalArrays) -> np.ndarray:
             alt_tce = fuel_kgce * alt / 1000.0
             process_t = proc * q
             alt_t = alt_tce * c.alt_fuel_tco2_per_tce
-            fuel_t = (coal_tce * c.coal_tco2_per_tce + gas_m3 * c.gas_kgco2_per_m3 / 1000.0
-                      + alt_t * (1.0 - c.alt_fuel_biogenic_frac))
+            fuel_t = (
+                coal_tce * c.coal_tco2_per_tce
+                + gas_m3 * c.gas_kgco2_per_m3 / 1000.0
+                + alt_t * (1.0 - c.alt_fuel_biogenic_frac)
+            )
             biogenic_t = alt_t * c.alt_fuel_biogenic_frac
 
             remaining = process_t + fuel_t
@@ -116,15 +125,18 @@ def evaluate_reference_arrays(arrs: EvalArrays) -> np.ndarray:
             bits = lp["attr_bits"][l]
             for k in active:
                 bits |= tp["grant_bits"][k]
-            tech_om = sum(tp["om_frac_per_year"][k] * tech_capex(k) for k in active
-                          if not lp["preinstalled"][l][k])
+            tech_om = sum(
+                tp["om_frac_per_year"][k] * tech_capex(k) for k in active if not lp["preinstalled"][l][k]
+            )
             fixed_om = lp["fixed_om_cny_per_unit_capacity_year"][l] * cap
             variable_om = lp["variable_om_cny_per_unit"][l] * q + capture_cny
-            fuel_cost = (coal_tce * yp["coal_cny_per_tce"][yi] + gas_m3 * yp["gas_cny_per_m3"][yi]
-                         + alt_tce * yp["alt_fuel_cny_per_tce"][yi])
+            fuel_cost = (
+                coal_tce * yp["coal_cny_per_tce"][yi]
+                + gas_m3 * yp["gas_cny_per_m3"][yi]
+                + alt_tce * yp["alt_fuel_cny_per_tce"][yi]
+            )
             elec_cost = grid_kwh * yp["electricity_cny_per_kwh"][yi]
-            carbon_cost = (yp["carbon_cny_per_tco2"][yi] * direct
-                           * (1.0 - yp["free_allocation_frac"][yi]))
+            carbon_cost = yp["carbon_cny_per_tco2"][yi] * direct * (1.0 - yp["free_allocation_frac"][yi])
 
             values = {
                 "running": 1.0,
@@ -179,14 +191,20 @@ def evaluate_reference_arrays(arrs: EvalArrays) -> np.ndarray:
             rows["capex_cny"][a - base] += capex
             for y in range(a, min(a + life - 1, last_year) + 1):
                 rows["capex_annuity_cny"][y - base] += capex * _crf(rate, life)
-            rows["salvage_cny"][-1] += (capex * max(0, a + life - 1 - last_year) / life
-                                        / (1.0 + rate))
+            if retire > last_year:  # scrapped equipment earns no salvage
+                rows["salvage_cny"][-1] += capex * max(0, a + life - 1 - last_year) / life / (1.0 + rate)
 
         for yi in range(n_years):
-            cash = (rows["capex_cny"][yi] + rows["tech_om_cny"][yi] + rows["fixed_om_cny"][yi]
-                    + rows["variable_om_cny"][yi] + rows["fuel_cost_cny"][yi]
-                    + rows["electricity_cost_cny"][yi] + rows["carbon_cost_cny"][yi]
-                    - rows["salvage_cny"][yi])
+            cash = (
+                rows["capex_cny"][yi]
+                + rows["tech_om_cny"][yi]
+                + rows["fixed_om_cny"][yi]
+                + rows["variable_om_cny"][yi]
+                + rows["fuel_cost_cny"][yi]
+                + rows["electricity_cost_cny"][yi]
+                + rows["carbon_cost_cny"][yi]
+                - rows["salvage_cny"][yi]
+            )
             rows["npv_cny"][yi] = discount[yi] * cash
         per_line.append([rows[m] for m in MEASURES])
 

@@ -27,8 +27,20 @@ from optimizer.evaluator.plan import NEVER
 REL_TOL = 1e-6
 """Relative tolerance for 'met': solver feasibility tolerances are ~1e-9 of row activity."""
 
-TARGET_COLUMNS = ["target_id", "group", "year", "kind", "scope", "required", "achieved", "unit",
-                  "met", "hard", "source", "description"]
+TARGET_COLUMNS = [
+    "target_id",
+    "group",
+    "year",
+    "kind",
+    "scope",
+    "required",
+    "achieved",
+    "unit",
+    "met",
+    "hard",
+    "source",
+    "description",
+]
 
 
 def check_targets(instance: Instance, arrs: EvalArrays, out: np.ndarray) -> pd.DataFrame:
@@ -51,7 +63,9 @@ def check_targets(instance: Instance, arrs: EvalArrays, out: np.ndarray) -> pd.D
         weights = np.array([share_weight(instance, products[i], 1.0, multi) for i in range(len(products))])
         base = col[instance.scenario.base_year]
         base_cap = float(cap[in_scope, base].sum())
-        base_int = float((cap[in_scope, base] * intensity[in_scope, base]).sum() / base_cap) if base_cap else 0.0
+        base_int = (
+            float((cap[in_scope, base] * intensity[in_scope, base]).sum() / base_cap) if base_cap else 0.0
+        )
         base_co2 = float(co2[in_scope, base].sum())
         check_years = [t for t in model_years if applies(row, t)] or [row.year]
         for t in check_years:
@@ -88,7 +102,11 @@ def check_targets(instance: Instance, arrs: EvalArrays, out: np.ndarray) -> pd.D
                 required, achieved = row.value, float(out[MEASURE_INDEX["pv_mw"], sel, y].sum())
                 met = achieved >= required * (1 - REL_TOL)
             elif row.kind == "attribute_share":
-                bit = 1 << arrs.attribute_names.index(row.attribute) if row.attribute in arrs.attribute_names else 0
+                bit = (
+                    1 << arrs.attribute_names.index(row.attribute)
+                    if row.attribute in arrs.attribute_names
+                    else 0
+                )
                 bits = out[MEASURE_INDEX["attr_bits"], sel, y].astype(np.int64)
                 holders = int(((bits & bit) > 0).sum()) if bit else 0
                 required, achieved = row.value, holders / max(int(sel.sum()), 1)
@@ -107,30 +125,43 @@ def check_targets(instance: Instance, arrs: EvalArrays, out: np.ndarray) -> pd.D
                 met = achieved <= REL_TOL * max(base_cap, 1.0)
             elif row.kind == "replacement_ratio":
                 new_cap = float(cap[in_scope & arrs.is_new, y].sum()) if y is not None else 0.0
-                retired = float(arrs.lines.capacity_per_year[in_scope & ~arrs.is_new
-                                                             & (arrs.retire_year <= t)].sum())
+                retired = float(
+                    arrs.lines.capacity_per_year[in_scope & ~arrs.is_new & (arrs.retire_year <= t)].sum()
+                )
                 required = row.value
                 achieved = retired / new_cap if new_cap > 0 else math.inf
                 met = new_cap == 0 or achieved >= required - REL_TOL
             elif row.kind == "projects_min":
                 span = periods.get(t, (t,))
-                started = out[MEASURE_INDEX["projects_started"]][np.ix_(in_scope, [col[s] for s in span])]
+                started = out[MEASURE_INDEX["projects_started"]][
+                    np.ix_(in_scope, np.array([col[s] for s in span]))
+                ]
                 required, achieved = row.value, float(started.sum()) / len(span)
                 met = achieved >= required - REL_TOL
             elif row.kind == "operating_days_max":
-                span_cols = [col[s] for s in years if s >= t]
+                span_cols = np.array([col[s] for s in years if s >= t])
                 days = arrs.operating_days[np.ix_(in_scope, span_cols)]
                 run = running[np.ix_(in_scope, span_cols)]
                 required, achieved = row.value, float(days[run].max()) if run.any() else 0.0
                 met = achieved <= required + 1e-6
             else:  # pragma: no cover - kinds are validated on load
                 raise ValueError(f"unknown target kind {row.kind}")
-            rows.append({
-                "target_id": row.target_id, "group": row.group, "year": t, "kind": row.kind,
-                "scope": ";".join(row.sectors), "required": required, "achieved": achieved,
-                "unit": row.unit, "met": met, "hard": row.hard,
-                "source": f"{row.document} {row.clause}", "description": row.description,
-            })
+            rows.append(
+                {
+                    "target_id": row.target_id,
+                    "group": row.group,
+                    "year": t,
+                    "kind": row.kind,
+                    "scope": ";".join(row.sectors),
+                    "required": required,
+                    "achieved": achieved,
+                    "unit": row.unit,
+                    "met": met,
+                    "hard": row.hard,
+                    "source": f"{row.document} {row.clause}",
+                    "description": row.description,
+                }
+            )
     return pd.DataFrame(rows, columns=TARGET_COLUMNS)
 
 
