@@ -21,9 +21,10 @@ from optimizer.models.build import build_model
 from optimizer.models.data import ModelData, build_model_data
 from optimizer.models.extract import decisions_to_plan, read_decisions
 from optimizer.overrides import apply_overrides
-from optimizer.solvers.base import SolveResult, SolverOptions, Status
+from optimizer.solvers.base import SolveResult, SolverOptions, StandardForm, Status
 from optimizer.solvers.highs import HighsSolver
 from optimizer.solvers.standard_form import compile_model
+from optimizer.warm_start import relax_and_round
 
 VERIFY_REL_TOL = 1e-6
 """Model objective and evaluator NPV must agree to this relative tolerance."""
@@ -76,24 +77,15 @@ def solve_instance(instance: Instance, options: RunOptions) -> PlanResult:
     t_start = time.perf_counter()
     timings: dict[str, float] = {}
     instance = apply_overrides(instance, options.carbon_price, options.overrides)
-    t0 = time.perf_counter()
-    packages = build_packages(instance)
-    timings["packages_s"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    data = build_model_data(instance, packages)
-    data.base_constant_npv = _base_constant(instance, data)
-    model = build_model(data)
-    timings["build_s"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    form, columns = compile_model(model)
-    timings["handover_s"] = time.perf_counter() - t0
-    counts = {
-        "lines": len(instance.lines),
-        "packages": len(packages.techs),
-        "variables": form.shape[1],
-        "constraints": form.shape[0],
-        "integer_variables": int(form.integer.sum()),
-    }
+    built = build_instance_model(instance, timings)
+    packages, data, model, form, columns, counts = (
+        built.packages,
+        built.data,
+        built.model,
+        built.form,
+        built.columns,
+        built.counts,
+    )
     solver = HighsSolver()
     solver_options = SolverOptions(
         time_limit_s=options.time_limit_s,
@@ -102,9 +94,18 @@ def solve_instance(instance: Instance, options: RunOptions) -> PlanResult:
         seed=options.seed,
         verbose=options.verbose,
     )
-    result = solver.solve(form, solver_options)
-    timings["solve_s"] = result.wall_seconds
+    start = None
     messages: list[str] = []
+    if options.warm_start:
+        warm = relax_and_round(model, data, form, columns, solver, solver_options)
+        timings["warm_start_s"] = warm.seconds
+        start = warm.x
+        messages.append(
+            f"warm start: {warm.note}"
+            + (f", NPV {warm.objective:,.0f} CNY" if warm.objective is not None else "")
+        )
+    result = solver.solve(form, solver_options, start=start)
+    timings["solve_s"] = result.wall_seconds
     if result.status is Status.INFEASIBLE:
         relaxation = explain_infeasibility(instance, packages, solver, solver_options)
         timings["total_s"] = time.perf_counter() - t_start
@@ -138,7 +139,7 @@ def solve_instance(instance: Instance, options: RunOptions) -> PlanResult:
             None,
             timings,
             counts,
-            messages=[result.termination],
+            messages=[*messages, result.termination],
         )
     _load_solution(columns, result.x)
     decisions = read_decisions(model, data)
@@ -186,6 +187,40 @@ def solve_instance(instance: Instance, options: RunOptions) -> PlanResult:
         shadow_prices=shadow,
         messages=messages,
     )
+
+
+@dataclass
+class BuiltModel:
+    packages: PackageSet
+    data: ModelData
+    model: pyo.ConcreteModel
+    form: StandardForm
+    columns: list
+    counts: dict[str, int]
+
+
+def build_instance_model(instance: Instance, timings: dict[str, float] | None = None) -> BuiltModel:
+    """Packages, model data, Pyomo model and its matrix, timing each stage into ``timings``."""
+    timings = {} if timings is None else timings
+    t0 = time.perf_counter()
+    packages = build_packages(instance)
+    timings["packages_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    data = build_model_data(instance, packages)
+    data.base_constant_npv = _base_constant(instance, data)
+    model = build_model(data)
+    timings["build_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    form, columns = compile_model(model)
+    timings["handover_s"] = time.perf_counter() - t0
+    counts = {
+        "lines": len(instance.lines),
+        "packages": len(packages.techs),
+        "variables": form.shape[1],
+        "constraints": form.shape[0],
+        "integer_variables": int(form.integer.sum()),
+    }
+    return BuiltModel(packages, data, model, form, columns, counts)
 
 
 def _base_constant(instance: Instance, data: ModelData) -> float:
@@ -348,31 +383,12 @@ def _print_summary(instance: Instance, result: PlanResult, console: Console, ver
             f"{result.counts['constraints']} constraints, {result.counts['packages']} packages"
         )
     for message in result.messages:
-        console.print(f"[red]{message}[/]")
+        console.print(f"[red]{message}[/]" if "failed" in message else message)
     if result.evaluation is not None:
         co2 = result.evaluation.total_co2_t()
         console.print("emissions (Mt CO2): " + ", ".join(f"{y} {v / 1e6:.2f}" for y, v in co2.items()))
     if result.targets is not None:
-        table = Table(title="Targets")
-        for column in ("target", "year", "kind", "required", "achieved", "unit", "met"):
-            table.add_column(column)
-        for r in result.targets.itertuples():
-            met = (
-                "n/a"
-                if r.met is None or (isinstance(r.met, float) and np.isnan(r.met))
-                else ("[green]met[/]" if r.met else "[red]MISSED[/]")
-            )
-            label = r.target_id if r.group == "pooled" else f"{r.target_id} ({r.group})"
-            table.add_row(
-                str(label),
-                str(r.year),
-                str(r.kind),
-                _fmt(r.required),
-                _fmt(r.achieved),
-                str(r.unit),
-                met + ("" if r.hard else " (soft)"),
-            )
-        console.print(table)
+        print_targets(result.targets, console)
     if result.relaxation is not None:
         table = Table(title="Targets cannot all be met: least relaxation")
         for column in result.relaxation.columns:
@@ -380,6 +396,31 @@ def _print_summary(instance: Instance, result: PlanResult, console: Console, ver
         for r in result.relaxation.itertuples(index=False):
             table.add_row(*[_fmt(v) for v in r])
         console.print(table)
+
+
+def print_targets(targets: pd.DataFrame, console: Console) -> None:
+    """The target table planners check first: required, achieved, met."""
+    table = Table(title="Targets")
+    for column in ("target", "year", "kind", "required", "achieved", "unit", "met", "source"):
+        table.add_column(column)
+    for r in targets.itertuples():
+        met = (
+            "n/a"
+            if r.met is None or (isinstance(r.met, float) and np.isnan(r.met))
+            else ("[green]met[/]" if r.met else "[red]MISSED[/]")
+        )
+        label = r.target_id if r.group == "pooled" else f"{r.target_id} ({r.group})"
+        table.add_row(
+            str(label),
+            str(r.year),
+            str(r.kind),
+            _fmt(r.required),
+            _fmt(r.achieved),
+            str(r.unit),
+            met + ("" if r.hard else " (soft)"),
+            str(r.source),
+        )
+    console.print(table)
 
 
 def _fmt(value: object) -> str:

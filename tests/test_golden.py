@@ -1,0 +1,37 @@
+"""Golden figures per shipped province: model size and LP-relaxation bound.
+
+Formulation drift cannot pass silently: any change to these numbers must be deliberate, and the
+commit that changes them says why in the comment next to the figure.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from optimizer.data.instance import instance_dir, load_instance
+from optimizer.run import build_instance_model
+from optimizer.solvers.base import SolverOptions, Status
+from optimizer.solvers.highs import HighsSolver
+
+# name: (packages, variables, constraints, integer variables, LP relaxation bound in CNY)
+GOLDEN = {
+    # first recorded with the salvage-only-if-running rule (z variables) and pre-installed
+    # technologies no longer applied on top of measured figures
+    "zhejiang": (1306, 13095, 18350, 3767, 107757168307.96889),
+    "guizhou": (1268, 12071, 16783, 3499, 90231400482.15002),
+    "xinjiang": (1078, 10246, 14303, 2945, 70759591374.70844),
+    "chongqing": (985, 13280, 19183, 3747, 149779614835.98352),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN))
+def test_golden_counts_and_lp_bound(name: str) -> None:
+    built = build_instance_model(load_instance(instance_dir(name)))
+    lp = HighsSolver().solve_lp_duals(built.form, SolverOptions(time_limit_s=120))
+    assert lp.status is Status.OPTIMAL
+    found = (built.counts["packages"], built.counts["variables"], built.counts["constraints"],
+             built.counts["integer_variables"], lp.objective)
+    expected = GOLDEN[name]
+    assert expected is not None, f"record the golden figures for {name}: {found}"
+    assert found[:4] == expected[:4]
+    assert found[4] == pytest.approx(expected[4], rel=1e-6)
