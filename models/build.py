@@ -56,6 +56,8 @@ def build_model(d: ModelData) -> pyo.ConcreteModel:
             m.n[s, t].setub(int(nl["sector_lines"] * 10) + 1)
     for l, t in d.forced_retire:
         m.r[l, t].fix(1)
+    for l, t in d.forced_keep - d.forced_retire:
+        m.r[l, t].fix(0)
     m.slack_index = pyo.Set(initialize=target_keys(d) if d.relax_targets else [], dimen=2, ordered=True)
     m.slack = pyo.Var(m.slack_index, domain=pyo.NonNegativeReals)
     define_one_state_per_line(m, d)

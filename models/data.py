@@ -43,6 +43,7 @@ class ModelData:
     base_constant_npv: float = 0.0
     forced_retire: set[tuple[int, int]] = field(default_factory=set)
     forbidden_tech: set[tuple[int, int]] = field(default_factory=set)
+    forced_keep: set[tuple[int, int]] = field(default_factory=set)  # (line, year) kept open
     base_frame: pd.DataFrame | None = None  # base-year per-line figures (BAU, evaluator)
     relax_targets: bool = False  # add priced slacks to explain infeasible targets
 
@@ -76,8 +77,24 @@ def build_model_data(
     periods = period_map(model_years, sc.horizon_end)
     year_pos = {y: i for i, y in enumerate(sc.years)}
     df = {y: (1 + sc.discount_rate) ** -(y - sc.base_year) for y in range(sc.base_year, sc.horizon_end + 2)}
-    forbidden_tech = forbidden_tech or set()
+    forbidden_tech = set(forbidden_tech or set())
     n_lines = len(lines_df)
+    line_pos = {lid: i for i, lid in enumerate(lines_df.index)}
+    tech_pos = {tid: k for k, tid in enumerate(instance.technologies.index)}
+    forced = set(forced_retire or set())
+    forced_keep: set[tuple[int, int]] = set()
+    adopt_from: dict[tuple[int, int], int] = {}
+    for _, dec in instance.decisions.iterrows():
+        l = line_pos[dec["line_id"]]
+        if dec["action"] == "retire":  # closes exactly then: open before, closed from
+            forced |= {(l, t) for t in model_years if t >= dec["year"]}
+            forced_keep |= {(l, t) for t in model_years if t < dec["year"]}
+        elif dec["action"] == "keep":
+            forced_keep |= {(l, t) for t in model_years}
+        elif dec["action"] == "forbid":
+            forbidden_tech.add((l, tech_pos[dec["technology"]]))
+        else:
+            adopt_from[(l, tech_pos[dec["technology"]])] = int(dec["year"])
     pkgs_of_line: dict[int, list[int]] = {l: [] for l in range(n_lines)}
     for j, l in enumerate(packages.line_pos):
         if any((int(l), k) in forbidden_tech for k in packages.techs[j]):
@@ -89,6 +106,7 @@ def build_model_data(
         for j in pkgs_of_line[l]
         for t in model_years
         if packages.earliest_year[j] <= t
+        and all(k in packages.techs[j] for (ll, k), year in adopt_from.items() if ll == l and t >= year)
     ]
     pkgs_with_tech: dict[tuple[int, int], list[int]] = {}
     for l in range(n_lines):
@@ -105,7 +123,6 @@ def build_model_data(
                     for t in model_years:
                         if t >= row.year:
                             q_cap_days[(l, t)] = min(q_cap_days[(l, t)], row.value)
-    forced = set(forced_retire or set())
     for row in targets:
         if row.kind == "size_exit" and row.hard:
             for l in range(n_lines):
@@ -142,6 +159,7 @@ def build_model_data(
         q_cap_days=q_cap_days,
         replacement_ratio=replacement_ratios(instance),
         forced_retire=forced,
+        forced_keep=forced_keep,
         forbidden_tech=forbidden_tech,
         base_frame=base_year_sector_frame(instance),
     )

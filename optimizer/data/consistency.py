@@ -41,6 +41,7 @@ def check_consistency(inst: Instance) -> list[InputProblem]:
         _check_targets,
         _check_prices,
         _check_demand,
+        _check_decisions,
     ):
         problems.extend(check(inst))
     return problems
@@ -280,4 +281,40 @@ def _check_demand(inst: Instance) -> list[InputProblem]:
     for _, d in inst.demand.iterrows():
         if d["sector"] not in inst.sectors.index:
             out.append(InputProblem(f, d["_row"], "sector", d["sector"], "is not a sector in sectors.csv"))
+    return out
+
+
+def _check_decisions(inst: Instance) -> list[InputProblem]:
+    if inst.decisions.empty:
+        return []
+    out = []
+    f = _label(inst, "decisions")
+    for _, d in inst.decisions.iterrows():
+        r = d["_row"]
+        if d["line_id"] not in inst.lines.index:
+            out.append(InputProblem(f, r, "line_id", d["line_id"], "is not a line of the instance"))
+            continue
+        if d["action"] in {"adopt", "forbid"}:
+            if d["technology"] not in inst.technologies.index:
+                out.append(
+                    InputProblem(
+                        f,
+                        r,
+                        "technology",
+                        d["technology"],
+                        f"is not a technology (required for {d['action']})",
+                    )
+                )
+                continue
+            sectors = split_list(inst.technologies.loc[d["technology"], "sectors"])
+            if inst.lines.loc[d["line_id"], "sector"] not in sectors:
+                out.append(
+                    InputProblem(
+                        f, r, "technology", d["technology"], f"does not fit line {d['line_id']}'s sector"
+                    )
+                )
+        if d["action"] in {"retire", "adopt"} and not (
+            inst.scenario.base_year < d["year"] <= inst.scenario.horizon_end
+        ):
+            out.append(InputProblem(f, r, "year", d["year"], "must lie inside the planning horizon"))
     return out

@@ -17,7 +17,7 @@ import pandas as pd
 
 from optimizer.data.consistency import check_consistency
 from optimizer.data.scenario import Scenario, parse_scenario
-from optimizer.data.schema import TABLES, read_raw_table, validate_table
+from optimizer.data.schema import OPTIONAL_TABLES, TABLES, read_raw_table, table_schema, validate_table
 from optimizer.errors import InputError, InputProblem
 
 CATALOGUE_TABLES = ("sectors", "products", "technologies", "new_builds")
@@ -49,6 +49,7 @@ class Instance:
     prices: pd.DataFrame
     demand: pd.DataFrame
     files: dict[str, Path] = field(default_factory=dict)
+    decisions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def line_sectors(self) -> list[str]:
@@ -120,6 +121,10 @@ def load_instance(folder: Path | str, overrides: dict[str, pd.DataFrame] | None 
         path = _find_table(folder, table)
         if path is None and table in CATALOGUE_TABLES:
             path = _find_table(catalogue_dir(), table)
+        if path is None and table in OPTIONAL_TABLES:
+            columns = [s.name for s in table_schema(table)]
+            typed[table], _ = validate_table(pd.DataFrame(columns=columns, dtype=object), table, table)
+            continue
         if path is None:
             problems.append(
                 InputProblem(str(folder / f"{table}.csv"), None, None, None, "required table is missing")
@@ -157,6 +162,7 @@ def load_instance(folder: Path | str, overrides: dict[str, pd.DataFrame] | None 
         prices=indexed["prices"].set_index("year", drop=False).rename_axis(None),
         demand=indexed["demand"],
         files=files,
+        decisions=indexed["decisions"],
     )
     problems.extend(check_consistency(instance))
     if problems:

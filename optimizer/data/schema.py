@@ -29,7 +29,9 @@ TABLES = (
     "scenario",
     "prices",
     "demand",
+    "decisions",
 )
+OPTIONAL_TABLES = ("decisions",)
 
 _TRUE = {"true", "yes", "1", "y", "t"}
 _FALSE = {"false", "no", "0", "n", "f"}

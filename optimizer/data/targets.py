@@ -70,9 +70,12 @@ def target_rows(instance: Instance) -> list[TargetRow]:
 
 
 def model_years_of(instance: Instance) -> tuple[int, ...]:
-    """Scenario model years plus every target year inside the horizon."""
+    """Scenario model years plus every target year and planner decision year in the horizon."""
     sc = instance.scenario
     years = set(sc.model_years)
+    if not instance.decisions.empty:
+        decided = instance.decisions[instance.decisions["action"].isin(["retire", "adopt"])]
+        years |= {int(y) for y in decided["year"] if sc.base_year < y <= sc.horizon_end}
     for _, t in instance.targets.iterrows():
         if t["kind"] not in NON_CONSTRAINT_KINDS and sc.base_year < t["year"] <= sc.horizon_end:
             years.add(int(t["year"]))

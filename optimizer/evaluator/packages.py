@@ -76,6 +76,21 @@ class PackageSet:
         return np.flatnonzero(self.line_pos == line)
 
 
+def planner_decisions(instance: Instance) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """Technologies a planner has decided a line must carry (adopt) or must not (forbid)."""
+    must: dict[int, set[int]] = {}
+    forbid: dict[int, set[int]] = {}
+    if instance.decisions.empty:
+        return must, forbid
+    line_pos = {lid: i for i, lid in enumerate(instance.lines.index)}
+    tech_pos = {t: k for k, t in enumerate(instance.technologies.index)}
+    for _, d in instance.decisions.iterrows():
+        if d["action"] in {"adopt", "forbid"}:
+            target = must if d["action"] == "adopt" else forbid
+            target.setdefault(line_pos[d["line_id"]], set()).add(tech_pos[d["technology"]])
+    return must, forbid
+
+
 def candidate_techs(instance: Instance) -> list[list[int]]:
     """Technology positions applicable to each line (rule 1)."""
     techs = instance.technologies
@@ -176,7 +191,11 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
     techs = instance.technologies
     if counts_projects is None:
         counts_projects = bool((instance.targets["kind"] == "projects_min").any())
-    candidates = candidate_techs(instance)
+    must_have, forbidden = planner_decisions(instance)
+    candidates = [
+        [k for k in cands if k not in forbidden.get(l, set())]
+        for l, cands in enumerate(candidate_techs(instance))
+    ]
     rated = lines["sector"].map(instance.sectors["rated_days_per_year"]).to_numpy(float)
     min_days = lines["sector"].map(instance.sectors["min_operating_days"]).to_numpy(float)
     capacity = lines["capacity_per_year"].to_numpy(float)
@@ -213,7 +232,7 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
     all_combos: list[tuple[int, ...]] = []
     for line, cands in enumerate(candidates):
         cands = list(cands)
-        protected = {k for k in cands if grants[k] or pv_techs[k] > 0}
+        protected = {k for k in cands if grants[k] or pv_techs[k] > 0} | must_have.get(line, set())
         while _count(instance, cands) > MAX_ENUMERATED:
             droppable = [k for k in cands if k not in protected]
             if not droppable:
@@ -301,6 +320,12 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
             idx, earliest, ref_cost, intensity, ref_co2, pv_mw, attr, n_techs if counts_projects else None
         )
         chosen = _bound(idx, pareto, all_combos, ref_cost, ref_co2, at_bench, attr, pv_mw)
+        if line in must_have:
+            # a planner's decision: keep the best packages that carry the decided technologies
+            holders = np.array([j for j in idx if must_have[line] <= set(all_combos[j])], dtype=np.int64)
+            if len(holders):
+                sub_pareto = _pareto(holders, earliest, ref_cost, intensity, ref_co2, pv_mw, attr, None)
+                chosen |= _bound(holders, sub_pareto, all_combos, ref_cost, ref_co2, at_bench, attr, pv_mw)
         stats[line]["pareto"] = len(pareto)
         stats[line]["kept"] = len(chosen)
         keep_index.extend(sorted(chosen, key=lambda j: (len(all_combos[j]), all_combos[j])))
