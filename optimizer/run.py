@@ -348,6 +348,9 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
         tables["shadow_prices"] = result.shadow_prices
     summary = {
         "instance": instance.name,
+        "instance_path": str(Path(instance.path).resolve()),
+        "carbon_price": options.carbon_price,
+        "overrides": list(options.overrides),
         "status": result.status,
         "exit_code": result.exit_code,
         "objective_cny": result.objective_cny,
