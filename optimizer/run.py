@@ -68,8 +68,19 @@ class PlanResult:
     messages: list[str] = field(default_factory=list)
 
 
-def solve_instance(instance: Instance, options: RunOptions) -> PlanResult:
-    """Build the model, solve it, re-evaluate the plan and check every target."""
+def solve_instance(
+    instance: Instance,
+    options: RunOptions,
+    packages: PackageSet | None = None,
+    start: np.ndarray | None = None,
+) -> PlanResult:
+    """Build the model, solve it, re-evaluate the plan and check every target.
+
+    ``packages`` reuses a package set (e.g. :func:`recost_packages` of a base scenario, so the
+    model keeps its structure) and ``start`` gives HiGHS a starting point for that structure
+    (e.g. the previous scenario's ``result.solve.x``); without ``start`` the relax-and-round
+    start is used when ``options.warm_start``.
+    """
     from optimizer.cli import EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_OK, EXIT_VERIFY
 
     if options.mode != "perfect":
@@ -77,7 +88,7 @@ def solve_instance(instance: Instance, options: RunOptions) -> PlanResult:
     t_start = time.perf_counter()
     timings: dict[str, float] = {}
     instance = apply_overrides(instance, options.carbon_price, options.overrides)
-    built = build_instance_model(instance, timings)
+    built = build_instance_model(instance, timings, packages)
     packages, data, model, form, columns, counts = (
         built.packages,
         built.data,
@@ -94,9 +105,10 @@ def solve_instance(instance: Instance, options: RunOptions) -> PlanResult:
         seed=options.seed,
         verbose=options.verbose,
     )
-    start = None
     messages: list[str] = []
-    if options.warm_start:
+    if start is not None:
+        messages.append("warm start: given by the caller")
+    elif options.warm_start:
         warm = relax_and_round(model, data, form, columns, solver, solver_options)
         timings["warm_start_s"] = warm.seconds
         start = warm.x
@@ -199,11 +211,13 @@ class BuiltModel:
     counts: dict[str, int]
 
 
-def build_instance_model(instance: Instance, timings: dict[str, float] | None = None) -> BuiltModel:
+def build_instance_model(
+    instance: Instance, timings: dict[str, float] | None = None, packages: PackageSet | None = None
+) -> BuiltModel:
     """Packages, model data, Pyomo model and its matrix, timing each stage into ``timings``."""
     timings = {} if timings is None else timings
     t0 = time.perf_counter()
-    packages = build_packages(instance)
+    packages = build_packages(instance) if packages is None else packages
     timings["packages_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     data = build_model_data(instance, packages)

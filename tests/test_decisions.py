@@ -39,7 +39,8 @@ def test_decision_on_unknown_line_is_rejected(tiny: Path) -> None:
     with pytest.raises(InputError) as info:
         load_instance(tiny)
     assert [str(p) for p in info.value.problems] == [
-        "decisions.csv row 3, line_id: 'L7' is not a line of the instance"]
+        "decisions.csv row 3, line_id: 'L7' is not a line of the instance"
+    ]
 
 
 def test_adopting_a_technology_of_another_sector_is_rejected(tiny: Path) -> None:
@@ -48,4 +49,5 @@ def test_adopting_a_technology_of_another_sector_is_rejected(tiny: Path) -> None
     with pytest.raises(InputError) as info:
         load_instance(tiny)
     assert [str(p) for p in info.value.problems] == [
-        "decisions.csv row 3, technology: 'one_kiln_multi_line' does not fit line L1's sector"]
+        "decisions.csv row 3, technology: 'one_kiln_multi_line' does not fit line L1's sector"
+    ]

@@ -29,8 +29,10 @@ def solved(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_round_trip_reproduces_the_optimiser(solved: Path, tmp_path: Path) -> None:
     out = tmp_path / "eval"
-    result = runner.invoke(app, ["evaluate", "--instance", str(DATA / "tiny"), "--plan",
-                                 str(solved / "plan.csv"), "--out", str(out)])
+    result = runner.invoke(
+        app,
+        ["evaluate", "--instance", str(DATA / "tiny"), "--plan", str(solved / "plan.csv"), "--out", str(out)],
+    )
     assert result.exit_code == 0, result.output
     first = json.loads((solved / "summary.json").read_text())
     again = json.loads((out / "summary.json").read_text())
@@ -83,12 +85,16 @@ def test_a_plan_that_misses_a_target_exits_6(tmp_path: Path) -> None:
     # business as usual on tiny: L1 runs at 102 + 60 x 0.1229 = 109.4 kgce/t and L2 at
     # 96 + 52 x 0.1229 = 102.4 kgce/t, neither at the 100 kgce/t benchmark, so TT-2 (half of
     # the clinker capacity at the benchmark from 2027) is missed
-    rows = [{"line_id": lid, "year": y, "action": "keep", "technologies": "", "operating_days": d}
-            for lid, d in (("L1", 280), ("L2", 300), ("G1", 365)) for y in range(2024, 2031)]
+    rows = [
+        {"line_id": lid, "year": y, "action": "keep", "technologies": "", "operating_days": d}
+        for lid, d in (("L1", 280), ("L2", 300), ("G1", 365))
+        for y in range(2024, 2031)
+    ]
     path = tmp_path / "bau.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
-    result = runner.invoke(app, ["evaluate", "--instance", str(DATA / "tiny"), "--plan", str(path),
-                                 "--out", str(tmp_path / "o")])
+    result = runner.invoke(
+        app, ["evaluate", "--instance", str(DATA / "tiny"), "--plan", str(path), "--out", str(tmp_path / "o")]
+    )
     assert result.exit_code == EXIT_TARGETS_MISSED
     targets = pd.read_csv(tmp_path / "o" / "targets.csv")
     assert not targets[targets["target_id"] == "TT-2"]["met"].any()

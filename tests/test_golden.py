@@ -7,11 +7,11 @@ commit that changes them says why in the comment next to the figure.
 from __future__ import annotations
 
 import pytest
+from optimizer.solvers.base import SolverOptions, Status
+from optimizer.solvers.highs import HighsSolver
 
 from optimizer.data.instance import instance_dir, load_instance
 from optimizer.run import build_instance_model
-from optimizer.solvers.base import SolverOptions, Status
-from optimizer.solvers.highs import HighsSolver
 
 # name: (packages, variables, constraints, integer variables, LP relaxation bound in CNY)
 GOLDEN = {
@@ -29,8 +29,13 @@ def test_golden_counts_and_lp_bound(name: str) -> None:
     built = build_instance_model(load_instance(instance_dir(name)))
     lp = HighsSolver().solve_lp_duals(built.form, SolverOptions(time_limit_s=120))
     assert lp.status is Status.OPTIMAL
-    found = (built.counts["packages"], built.counts["variables"], built.counts["constraints"],
-             built.counts["integer_variables"], lp.objective)
+    found = (
+        built.counts["packages"],
+        built.counts["variables"],
+        built.counts["constraints"],
+        built.counts["integer_variables"],
+        lp.objective,
+    )
     expected = GOLDEN[name]
     assert expected is not None, f"record the golden figures for {name}: {found}"
     assert found[:4] == expected[:4]

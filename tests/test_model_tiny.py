@@ -213,3 +213,26 @@ def test_cli_writes_every_output_and_never_overwrites(tmp_path: Path) -> None:
     assert np.isclose(
         float(__import__("json").loads((out / "summary.json").read_text())["objective_cny"]), 0.2e6
     )
+
+
+def test_recosted_packages_keep_the_structure_and_stay_exact(tmp_path: Path) -> None:
+    # Re-costing the same packages under a different carbon price changes only coefficients:
+    # the model has the same columns, the previous plan is a valid start, and the evaluator
+    # still confirms the objective (exactness does not depend on how packages were costed).
+    from conftest import DATA
+
+    from optimizer.evaluator.packages import build_packages, recost_packages
+    from optimizer.overrides import apply_overrides
+
+    base = load_instance(DATA / "tiny")
+    packages = build_packages(base)
+    same = recost_packages(packages, base)
+    np.testing.assert_allclose(same.cost_per_unit_cny, packages.cost_per_unit_cny, rtol=1e-12)
+    np.testing.assert_allclose(same.tech_capex_cny, packages.tech_capex_cny, rtol=1e-12)
+    first = solve_instance(base, OPTIONS, packages=packages)
+    dear = apply_overrides(base, 300.0, [])
+    again = solve_instance(dear, OPTIONS, packages=recost_packages(packages, dear), start=first.solve.x)
+    assert again.exit_code == 0
+    assert again.counts == first.counts
+    assert again.objective_cny == pytest.approx(again.npv_cny, rel=1e-9)
+    assert again.npv_cny > first.npv_cny  # a dearer carbon price cannot make the plan cheaper

@@ -197,11 +197,7 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
         for l, cands in enumerate(candidate_techs(instance))
     ]
     rated = lines["sector"].map(instance.sectors["rated_days_per_year"]).to_numpy(float)
-    min_days = lines["sector"].map(instance.sectors["min_operating_days"]).to_numpy(float)
-    capacity = lines["capacity_per_year"].to_numpy(float)
     r = sc.discount_rate
-    base_prices = instance.prices.loc[sc.base_year]
-    grid_factor = sc.grid_kgco2_per_kwh / 1000.0
 
     # Standalone single-technology evaluation: capex per (line, tech) and a screening score.
     single_line = [l for l, cands in enumerate(candidates) for _ in [None, *cands]]
@@ -251,50 +247,10 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
         all_combos.extend(combos)
 
     line_of = np.array(all_line, dtype=np.int64)
-    lo_days = np.maximum(min_days[line_of], 1.0)
-    hi_days = rated[line_of]
-    out_lo = _evaluate_virtual(instance, line_of, all_combos, lo_days)
-    out_hi = _evaluate_virtual(instance, line_of, all_combos, hi_days)
-    cost_lo, co2_lo, q_lo = _flows(out_lo)
-    cost_hi, co2_hi, q_hi = _flows(out_hi)
-    dq = np.maximum(q_hi - q_lo, 1e-12)
-    cost_slope = (cost_hi - cost_lo) / dq
-    cost_icpt = cost_lo - cost_slope * q_lo
-    co2_slope = (co2_hi - co2_lo) / dq
-    co2_icpt = co2_lo - co2_slope * q_lo
-    # PV credit is linear in output only while PV does not exceed the line's own power use;
-    # such packages must run at least at the output where use equals generation.
-    pv_kwh = out_hi[MEASURE_INDEX["pv_kwh"], :, -1]
-    elec_hi = out_hi[MEASURE_INDEX["electricity_kwh"], :, -1]
-    q_pv = np.where(pv_kwh > 0, pv_kwh * q_hi[:, -1] / np.maximum(elec_hi, 1e-12), 0.0)
-    capped_lo = out_lo[MEASURE_INDEX["pv_self_kwh"], :, -1] < pv_kwh - 1e-6
-    q_min = np.maximum(q_lo[:, -1], q_pv)
-    feasible = q_min <= q_hi[:, -1] * (1 + 1e-9)
-    if capped_lo.any():
-        # recompute the linear fit between q_pv and rated output where PV was capped at q_lo
-        idx = np.flatnonzero(capped_lo & feasible)
-        if len(idx):
-            days_pv = q_pv[idx] / capacity[line_of[idx]] * rated[line_of[idx]]
-            out_pv = _evaluate_virtual(
-                instance,
-                line_of[idx],
-                [all_combos[i] for i in idx],
-                np.minimum(days_pv * (1 + 1e-9), hi_days[idx]),
-            )
-            c_pv, e_pv, qq = _flows(out_pv)
-            dq2 = np.maximum(q_hi[idx] - qq, 1e-12)
-            cost_slope[idx] = (cost_hi[idx] - c_pv) / dq2
-            cost_icpt[idx] = c_pv - cost_slope[idx] * qq
-            co2_slope[idx] = (co2_hi[idx] - e_pv) / dq2
-            co2_icpt[idx] = e_pv - co2_slope[idx] * qq
-            q_min[idx] = qq[:, -1]
-
-    base_col = 0
-    intensity = out_hi[MEASURE_INDEX["intensity_kgce_per_unit"], :, base_col]
-    at_bench = out_hi[MEASURE_INDEX["at_benchmark"], :, base_col] > 0.5
-    worse = out_hi[MEASURE_INDEX["worse_than_baseline"], :, base_col] > 0.5
-    pv_mw = out_hi[MEASURE_INDEX["pv_mw"], :, base_col]
-    attr = out_hi[MEASURE_INDEX["attr_bits"], :, base_col].astype(np.int64)
+    coef = package_coefficients(instance, line_of, all_combos)
+    cost_hi = coef.cost_at_rated_cny
+    intensity, at_bench, pv_mw, attr = coef.intensity, coef.at_benchmark, coef.pv_mw, coef.attr_bits
+    feasible = coef.feasible
     tech_earliest = techs["earliest_year"].to_numpy(int)
     earliest = np.array([max([int(tech_earliest[k]) for k in c] or [sc.base_year]) for c in all_combos])
     lifetimes = techs["lifetime_years"].to_numpy(int)
@@ -309,9 +265,8 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
         ]
     )
     ref_cost = cost_hi[:, 0] + annuity
-    ref_co2 = co2_hi[:, 0]
+    ref_co2 = coef.co2_at_rated_t[:, 0]
     n_techs = np.array([len(c) for c in all_combos])
-    del base_prices, grid_factor
 
     keep_index: list[int] = []
     for line in range(len(lines)):
@@ -339,18 +294,145 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
         earliest_year=earliest[keep],
         intensity_kgce_per_unit=intensity[keep],
         at_benchmark=at_bench[keep],
-        worse_than_baseline=worse[keep],
+        worse_than_baseline=coef.worse_than_baseline[keep],
         pv_mw=pv_mw[keep],
         attr_bits=attr[keep],
-        cost_fixed_cny=cost_icpt[keep],
-        cost_per_unit_cny=cost_slope[keep],
-        co2_fixed_t=co2_icpt[keep],
-        co2_per_unit_t=co2_slope[keep],
-        q_min=q_min[keep],
-        q_max=q_hi[keep, -1],
+        cost_fixed_cny=coef.cost_fixed_cny[keep],
+        cost_per_unit_cny=coef.cost_per_unit_cny[keep],
+        co2_fixed_t=coef.co2_fixed_t[keep],
+        co2_per_unit_t=coef.co2_per_unit_t[keep],
+        q_min=coef.q_min[keep],
+        q_max=coef.q_max[keep],
         tech_capex_cny=tech_capex,
         stats=pd.DataFrame(stats),
         attribute_names=attribute_names(instance),
+    )
+
+
+@dataclass
+class Coefficients:
+    """Exact figures of (line, package) pairs from two kernel runs (fewest and rated days)."""
+
+    cost_fixed_cny: np.ndarray  # (P, Y)
+    cost_per_unit_cny: np.ndarray  # (P, Y)
+    co2_fixed_t: np.ndarray  # (P, Y)
+    co2_per_unit_t: np.ndarray  # (P, Y)
+    cost_at_rated_cny: np.ndarray  # (P, Y) yearly cost at rated days
+    co2_at_rated_t: np.ndarray  # (P, Y)
+    q_min: np.ndarray  # (P,)
+    q_max: np.ndarray  # (P,)
+    feasible: np.ndarray  # (P,) bool: the PV floor on output does not exceed rated output
+    intensity: np.ndarray  # (P,) kgce/unit
+    at_benchmark: np.ndarray  # (P,) bool
+    worse_than_baseline: np.ndarray  # (P,) bool
+    pv_mw: np.ndarray  # (P,)
+    attr_bits: np.ndarray  # (P,) int64
+
+
+def package_coefficients(
+    instance: Instance, line_of: np.ndarray, combos: list[tuple[int, ...]]
+) -> Coefficients:
+    """Evaluate every (line, package) pair at the fewest and at rated operating days.
+
+    Yearly flows are linear in output q between those two levels, so two kernel runs give the
+    exact intercept and slope of cost and CO2 for every year (prices vary by year).
+    """
+    lines = instance.lines
+    rated = lines["sector"].map(instance.sectors["rated_days_per_year"]).to_numpy(float)
+    min_days = lines["sector"].map(instance.sectors["min_operating_days"]).to_numpy(float)
+    capacity = lines["capacity_per_year"].to_numpy(float)
+    lo_days = np.maximum(min_days[line_of], 1.0)
+    hi_days = rated[line_of]
+    out_lo = _evaluate_virtual(instance, line_of, combos, lo_days)
+    out_hi = _evaluate_virtual(instance, line_of, combos, hi_days)
+    cost_lo, co2_lo, q_lo = _flows(out_lo)
+    cost_hi, co2_hi, q_hi = _flows(out_hi)
+    dq = np.maximum(q_hi - q_lo, 1e-12)
+    cost_slope = (cost_hi - cost_lo) / dq
+    cost_icpt = cost_lo - cost_slope * q_lo
+    co2_slope = (co2_hi - co2_lo) / dq
+    co2_icpt = co2_lo - co2_slope * q_lo
+    # PV credit is linear in output only while PV does not exceed the line's own power use;
+    # such packages must run at least at the output where use equals generation.
+    pv_kwh = out_hi[MEASURE_INDEX["pv_kwh"], :, -1]
+    elec_hi = out_hi[MEASURE_INDEX["electricity_kwh"], :, -1]
+    q_pv = np.where(pv_kwh > 0, pv_kwh * q_hi[:, -1] / np.maximum(elec_hi, 1e-12), 0.0)
+    capped_lo = out_lo[MEASURE_INDEX["pv_self_kwh"], :, -1] < pv_kwh - 1e-6
+    q_min = np.maximum(q_lo[:, -1], q_pv)
+    feasible = q_min <= q_hi[:, -1] * (1 + 1e-9)
+    if capped_lo.any():
+        # recompute the linear fit between q_pv and rated output where PV was capped at q_lo
+        idx = np.flatnonzero(capped_lo & feasible)
+        if len(idx):
+            days_pv = q_pv[idx] / capacity[line_of[idx]] * rated[line_of[idx]]
+            out_pv = _evaluate_virtual(
+                instance,
+                line_of[idx],
+                [combos[i] for i in idx],
+                np.minimum(days_pv * (1 + 1e-9), hi_days[idx]),
+            )
+            c_pv, e_pv, qq = _flows(out_pv)
+            dq2 = np.maximum(q_hi[idx] - qq, 1e-12)
+            cost_slope[idx] = (cost_hi[idx] - c_pv) / dq2
+            cost_icpt[idx] = c_pv - cost_slope[idx] * qq
+            co2_slope[idx] = (co2_hi[idx] - e_pv) / dq2
+            co2_icpt[idx] = e_pv - co2_slope[idx] * qq
+            q_min[idx] = qq[:, -1]
+
+    base_col = 0
+    return Coefficients(
+        cost_fixed_cny=cost_icpt,
+        cost_per_unit_cny=cost_slope,
+        co2_fixed_t=co2_icpt,
+        co2_per_unit_t=co2_slope,
+        cost_at_rated_cny=cost_hi,
+        co2_at_rated_t=co2_hi,
+        q_min=q_min,
+        q_max=q_hi[:, -1],
+        feasible=feasible,
+        intensity=out_hi[MEASURE_INDEX["intensity_kgce_per_unit"], :, base_col],
+        at_benchmark=out_hi[MEASURE_INDEX["at_benchmark"], :, base_col] > 0.5,
+        worse_than_baseline=out_hi[MEASURE_INDEX["worse_than_baseline"], :, base_col] > 0.5,
+        pv_mw=out_hi[MEASURE_INDEX["pv_mw"], :, base_col],
+        attr_bits=out_hi[MEASURE_INDEX["attr_bits"], :, base_col].astype(np.int64),
+    )
+
+
+def recost_packages(packages: PackageSet, instance: Instance) -> PackageSet:
+    """The same packages with every coefficient re-evaluated for ``instance``'s figures.
+
+    For sweeps over prices, costs and emission factors: the model's structure (which packages
+    exist) stays, so a solved model can be re-solved from its previous plan. Technology and
+    line data may change, but not the lines or the catalogue's ids.
+    """
+    coef = package_coefficients(instance, packages.line_pos, packages.techs)
+    singles = [
+        (int(l), int(k)) for l, k in zip(*np.nonzero(np.isfinite(packages.tech_capex_cny)), strict=True)
+    ]
+    tech_capex = np.full_like(packages.tech_capex_cny, np.nan)
+    if singles:
+        out = _evaluate_virtual(
+            instance,
+            np.array([l for l, _ in singles], dtype=np.int64),
+            [(k,) for _, k in singles],
+            np.zeros(len(singles)),
+        )
+        for i, (l, k) in enumerate(singles):
+            tech_capex[l, k] = out[MEASURE_INDEX["capex_cny"], i, 0]
+    return replace(
+        packages,
+        intensity_kgce_per_unit=coef.intensity,
+        at_benchmark=coef.at_benchmark,
+        worse_than_baseline=coef.worse_than_baseline,
+        pv_mw=coef.pv_mw,
+        attr_bits=coef.attr_bits,
+        cost_fixed_cny=coef.cost_fixed_cny,
+        cost_per_unit_cny=coef.cost_per_unit_cny,
+        co2_fixed_t=coef.co2_fixed_t,
+        co2_per_unit_t=coef.co2_per_unit_t,
+        q_min=coef.q_min,
+        q_max=coef.q_max,
+        tech_capex_cny=tech_capex,
     )
 
 
