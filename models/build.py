@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyomo.environ as pyo
+
 from optimizer.models.constraints.core import (
     define_demand,
     define_one_state_per_line,

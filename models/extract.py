@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyomo.environ as pyo
-from optimizer.models.data import ModelData
 
 from optimizer.evaluator.plan import NEVER, NewLine, Plan
+from optimizer.models.data import ModelData
 
 
 @dataclass

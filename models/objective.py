@@ -19,6 +19,7 @@ infeasibility.
 from __future__ import annotations
 
 import pyomo.environ as pyo
+
 from optimizer.models.data import ModelData
 
 SLACK_PRICE_CNY = 1e13

@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 import numpy as np
+
 from optimizer.solvers.base import (
     Feature,
     SolveResult,

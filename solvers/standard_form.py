@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyomo.environ as pyo
-from optimizer.solvers.base import StandardForm
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+from optimizer.solvers.base import StandardForm
 
 
 def compile_model(model: pyo.ConcreteModel) -> tuple[StandardForm, list]:

@@ -7,11 +7,11 @@ commit that changes them says why in the comment next to the figure.
 from __future__ import annotations
 
 import pytest
-from optimizer.solvers.base import SolverOptions, Status
-from optimizer.solvers.highs import HighsSolver
 
 from optimizer.data.instance import instance_dir, load_instance
 from optimizer.run import build_instance_model
+from optimizer.solvers.base import SolverOptions, Status
+from optimizer.solvers.highs import HighsSolver
 
 # name: (packages, variables, constraints, integer variables, LP relaxation bound in CNY)
 GOLDEN = {

@@ -8,6 +8,7 @@ technology k; a[l,k,t] ≥ 0 adoption of k at t; t⁻ is the model year before t
 from __future__ import annotations
 
 import pyomo.environ as pyo
+
 from optimizer.models.data import ModelData
 
 

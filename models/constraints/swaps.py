@@ -7,6 +7,7 @@ q^{new}[s,t] is their output.
 from __future__ import annotations
 
 import pyomo.environ as pyo
+
 from optimizer.models.data import ModelData
 
 

@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 import numpy as np
 import pyomo.environ as pyo
-from optimizer.models.data import ModelData
 
 from optimizer.data.targets import TargetRow, applies, is_multi_unit, share_weight
+from optimizer.models.data import ModelData
 
 GE, LE = ">=", "<="
 
