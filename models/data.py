@@ -69,11 +69,15 @@ def build_model_data(
     packages: PackageSet,
     forced_retire: set[tuple[int, int]] | None = None,
     forbidden_tech: set[tuple[int, int]] | None = None,
+    model_years: tuple[int, ...] | None = None,
 ) -> ModelData:
-    """Precompute index sets and coefficients for :func:`models.build.build_model`."""
+    """Precompute index sets and coefficients for :func:`models.build.build_model`.
+
+    ``model_years`` overrides the instance's own (myopic runs keep one set of years while the
+    targets they see grow step by step)."""
     sc = instance.scenario
     lines_df = instance.lines
-    model_years = model_years_of(instance)
+    model_years = model_years or model_years_of(instance)
     periods = period_map(model_years, sc.horizon_end)
     year_pos = {y: i for i, y in enumerate(sc.years)}
     df = {y: (1 + sc.discount_rate) ** -(y - sc.base_year) for y in range(sc.base_year, sc.horizon_end + 2)}

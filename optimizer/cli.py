@@ -9,6 +9,7 @@ model (a bug: the plan is not trusted); 6 (``evaluate``) a hard target is missed
 
 from __future__ import annotations
 
+import enum
 import json
 import sys
 from pathlib import Path
@@ -27,6 +28,13 @@ EXIT_INFEASIBLE = 3
 EXIT_NO_PLAN = 4
 EXIT_VERIFY = 5
 EXIT_TARGETS_MISSED = 6
+
+class Mode(str, enum.Enum):
+    """Foresight of the planner (see optimizer/myopic.py)."""
+
+    perfect = "perfect"
+    myopic = "myopic"
+
 
 app = typer.Typer(
     add_completion=False,
@@ -73,9 +81,10 @@ def main_callback(
         typer.Option("--set", help="Override table.column=value (e.g. prices.coal_cny_per_tce=1400)"),
     ] = None,
     mode: Annotated[
-        str, typer.Option(help="perfect (one model over the horizon) or myopic (period by period)")
-    ] = "perfect",
-    no_warm_start: Annotated[bool, typer.Option(help="Do not give HiGHS the greedy starting plan")] = False,
+        Mode,
+        typer.Option(help="perfect: one model over the horizon; myopic: milestones see only their targets"),
+    ] = Mode.perfect,
+    no_warm_start: Annotated[bool, typer.Option(help="Do not give HiGHS the relax-and-round starting plan")] = False,
     verbose: Annotated[
         bool, typer.Option("-v", "--verbose", help="Print build, hand-over and solve times")
     ] = False,
@@ -99,7 +108,7 @@ def main_callback(
                 seed=seed,
                 carbon_price=carbon_price,
                 overrides=list(set_ or []),
-                mode=mode,
+                mode=mode.value,
                 warm_start=not no_warm_start,
                 verbose=verbose,
             ),

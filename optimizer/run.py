@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from optimizer.evaluator.targets import all_hard_met, check_targets
 from optimizer.models.build import build_model
 from optimizer.models.data import ModelData, build_model_data
 from optimizer.models.extract import decisions_to_plan, read_decisions
+from optimizer.models.objective import SLACK_PRICE_CNY
 from optimizer.overrides import apply_overrides
 from optimizer.solvers.base import SolveResult, SolverOptions, StandardForm, Status
 from optimizer.solvers.highs import HighsSolver
@@ -81,14 +83,41 @@ def solve_instance(
     (e.g. the previous scenario's ``result.solve.x``); without ``start`` the relax-and-round
     start is used when ``options.warm_start``.
     """
-    from optimizer.cli import EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_OK, EXIT_VERIFY
-
-    if options.mode != "perfect":
-        raise NotImplementedError("only --mode perfect is implemented (myopic is planned)")
     t_start = time.perf_counter()
     timings: dict[str, float] = {}
     instance = apply_overrides(instance, options.carbon_price, options.overrides)
+    if options.mode == "myopic":
+        from optimizer.myopic import solve_myopic
+
+        return solve_myopic(instance, options, packages, timings, t_start)
+    if options.mode != "perfect":
+        raise ValueError(f"unknown mode {options.mode!r} (expected perfect or myopic)")
     built = build_instance_model(instance, timings, packages)
+    return solve_built(instance, built, options, start, timings, t_start)
+
+
+def solver_options_of(options: RunOptions) -> SolverOptions:
+    return SolverOptions(
+        time_limit_s=options.time_limit_s,
+        mip_rel_gap=options.gap,
+        threads=options.threads,
+        seed=options.seed,
+        verbose=options.verbose,
+    )
+
+
+def solve_built(
+    instance: Instance,
+    built: BuiltModel,
+    options: RunOptions,
+    start: np.ndarray | None,
+    timings: dict[str, float],
+    t_start: float,
+    messages: list[str] | None = None,
+) -> PlanResult:
+    """Solve a built model, re-evaluate its plan and check every target of ``instance``."""
+    from optimizer.cli import EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_OK, EXIT_VERIFY
+
     packages, data, model, form, columns, counts = (
         built.packages,
         built.data,
@@ -98,14 +127,8 @@ def solve_instance(
         built.counts,
     )
     solver = HighsSolver()
-    solver_options = SolverOptions(
-        time_limit_s=options.time_limit_s,
-        mip_rel_gap=options.gap,
-        threads=options.threads,
-        seed=options.seed,
-        verbose=options.verbose,
-    )
-    messages: list[str] = []
+    solver_options = solver_options_of(options)
+    messages = list(messages or [])
     if start is not None:
         messages.append("warm start: given by the caller")
     elif options.warm_start:
@@ -119,7 +142,9 @@ def solve_instance(
     result = solver.solve(form, solver_options, start=start)
     timings["solve_s"] = result.wall_seconds
     if result.status is Status.INFEASIBLE:
-        relaxation = explain_infeasibility(instance, packages, solver, solver_options)
+        relaxation = explain_infeasibility(
+            instance, packages, solver, solver_options, model_years=data.model_years, fix=built.fix
+        )
         timings["total_s"] = time.perf_counter() - t_start
         return PlanResult(
             "infeasible",
@@ -209,24 +234,31 @@ class BuiltModel:
     form: StandardForm
     columns: list
     counts: dict[str, int]
+    fix: Callable[[pyo.ConcreteModel, ModelData], None] | None = None
 
 
 def build_instance_model(
-    instance: Instance, timings: dict[str, float] | None = None, packages: PackageSet | None = None
+    instance: Instance,
+    timings: dict[str, float] | None = None,
+    packages: PackageSet | None = None,
+    model_years: tuple[int, ...] | None = None,
+    fix: Callable[[pyo.ConcreteModel, ModelData], None] | None = None,
 ) -> BuiltModel:
     """Packages, model data, Pyomo model and its matrix, timing each stage into ``timings``."""
     timings = {} if timings is None else timings
     t0 = time.perf_counter()
     packages = build_packages(instance) if packages is None else packages
-    timings["packages_s"] = time.perf_counter() - t0
+    timings["packages_s"] = timings.get("packages_s", 0.0) + time.perf_counter() - t0
     t0 = time.perf_counter()
-    data = build_model_data(instance, packages)
+    data = build_model_data(instance, packages, model_years=model_years)
     data.base_constant_npv = _base_constant(instance, data)
     model = build_model(data)
-    timings["build_s"] = time.perf_counter() - t0
+    if fix is not None:
+        fix(model, data)
+    timings["build_s"] = timings.get("build_s", 0.0) + time.perf_counter() - t0
     t0 = time.perf_counter()
     form, columns = compile_model(model)
-    timings["handover_s"] = time.perf_counter() - t0
+    timings["handover_s"] = timings.get("handover_s", 0.0) + time.perf_counter() - t0
     counts = {
         "lines": len(instance.lines),
         "packages": len(packages.techs),
@@ -234,7 +266,7 @@ def build_instance_model(
         "constraints": form.shape[0],
         "integer_variables": int(form.integer.sum()),
     }
-    return BuiltModel(packages, data, model, form, columns, counts)
+    return BuiltModel(packages, data, model, form, columns, counts, fix)
 
 
 def _base_constant(instance: Instance, data: ModelData) -> float:
@@ -298,7 +330,12 @@ def shadow_prices(form, result: SolveResult, solver: HighsSolver, options: Solve
 
 
 def explain_infeasibility(
-    instance: Instance, packages: PackageSet, solver: HighsSolver, options: SolverOptions
+    instance: Instance,
+    packages: PackageSet,
+    solver: HighsSolver,
+    options: SolverOptions,
+    model_years: tuple[int, ...] | None = None,
+    fix: Callable[[pyo.ConcreteModel, ModelData], None] | None = None,
 ) -> pd.DataFrame:
     """Solve again with a priced slack on every hard target row and report the relaxation.
 
@@ -306,10 +343,12 @@ def explain_infeasibility(
     priced far above any plan cost, so the solver finds the least total relaxation and, among
     those, the cheapest plan.
     """
-    data = build_model_data(instance, packages)
+    data = build_model_data(instance, packages, model_years=model_years)
     data.relax_targets = True
     data.base_constant_npv = _base_constant(instance, data)
     model = build_model(data)
+    if fix is not None:
+        fix(model, data)
     form, columns = compile_model(model)
     result = solver.solve(form, options)
     if not result.has_solution:
@@ -337,7 +376,7 @@ def explain_infeasibility(
                     "note": "relative relaxation needed (share points or fraction of the base-year value)",
                 }
             )
-    objective = float(pyo.value(model.npv)) - 1e13 * sum(r["relaxation"] for r in rows)
+    objective = float(pyo.value(model.npv)) - SLACK_PRICE_CNY * sum(r["relaxation"] for r in rows)
     for r in rows:
         r["plan_npv_cny_with_relaxation"] = objective
     return pd.DataFrame(rows)

@@ -3,6 +3,7 @@ the evaluator must confirm it (every figure below is worked out in the comments)
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -236,3 +237,64 @@ def test_recosted_packages_keep_the_structure_and_stay_exact(tmp_path: Path) -> 
     assert again.counts == first.counts
     assert again.objective_cny == pytest.approx(again.npv_cny, rel=1e-9)
     assert again.npv_cny > first.npv_cny  # a dearer carbon price cannot make the plan cheaper
+
+
+def _lock_in(folder: Path) -> Path:
+    # Lines A (110 kgce/t) and B (94 kgce/t), 300 kt/yr each; demand 450 kt/yr needs both.
+    # 2025 (T25): every line at the benchmark (<= 100 kgce/t). 2027 (T27): capacity-weighted
+    # intensity <= 95 kgce/t, i.e. a cut of 1 - 95/102 from the base (110 + 94) / 2 = 102.
+    # Two exclusive upgrades fit A only (2000 t/d; they need >= 1500 t/d, B has 1000 t/d):
+    # light (-10 %: 99 kgce/t, 6 M CNY) or deep (-15 %: 93.5 kgce/t, 10 M CNY).
+    #  light + B: (99 + 94) / 2 = 96.5 > 95 (misses T27); deep + B: 93.75 (meets both).
+    return make_instance(
+        folder,
+        lines=[
+            {"line_id": "A", "fuel_kgce_per_unit": 110, "size_t_per_day": 2000},
+            {"line_id": "B", "fuel_kgce_per_unit": 94},
+        ],
+        techs=[
+            {
+                "tech_id": "light",
+                "min_size_t_per_day": 1500,
+                "fuel_saving_frac": 0.10,
+                "capex_fixed_cny": 6e6,
+                "lifetime_years": 30,
+                "exclusive_group": "burner",
+            },
+            {
+                "tech_id": "deep",
+                "min_size_t_per_day": 1500,
+                "fuel_saving_frac": 0.15,
+                "capex_fixed_cny": 10e6,
+                "lifetime_years": 30,
+                "exclusive_group": "burner",
+            },
+        ],
+        targets=[
+            {"target_id": "T25", "kind": "benchmark_share", "year": 2025, "value": 1.0},
+            {"target_id": "T27", "kind": "intensity_cut", "year": 2027, "value": 1 - 95 / 102},
+        ],
+        demand={2025: 450e3, 2026: 450e3, 2027: 450e3},
+        model_years="2025;2027",
+        horizon_end=2027,
+    )
+
+
+def test_perfect_foresight_avoids_the_lock_in(tmp_path: Path) -> None:
+    # Deep in 2025: 10 M less salvage (2025 + 30 - 1 - 2027 = 27 of 30 years left) = 1 M.
+    result = solve_instance(load_instance(_lock_in(tmp_path / "i")), OPTIONS)
+    assert result.exit_code == 0
+    assert result.npv_cny == pytest.approx(1e6, rel=1e-9)
+    assert tech_year(result, 0, "deep") == 2025
+
+
+def test_myopic_planning_locks_in_and_is_explained(tmp_path: Path) -> None:
+    # Seeing only T25 in 2025, light is cheapest (0.6 M net of salvage < 1 M). In 2027 A holds
+    # light, deep is exclusive with it and A cannot close (demand needs both lines): T27 is out
+    # of reach, and the explanation says by how much: 96.5 vs 95 kgce/t is a relaxation of
+    # (96.5 - 95) / 102 = 1.47 % of the base intensity.
+    result = solve_instance(load_instance(_lock_in(tmp_path / "i")), replace(OPTIONS, mode="myopic"))
+    assert result.exit_code == EXIT_INFEASIBLE
+    relax = result.relaxation.set_index("target")
+    assert list(relax.index) == ["T27"]
+    assert relax.loc["T27", "relaxation"] == pytest.approx((96.5 - 95) / 102, rel=1e-6)

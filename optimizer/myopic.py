@@ -1,0 +1,116 @@
+"""Myopic planning: each milestone is planned seeing only the targets due by then.
+
+Perfect foresight (the default) plans every milestone at once. A myopic run mirrors how plans
+are often made: at milestone t the planner meets the targets due by t at least cost, with every
+earlier decision already taken, and learns of later targets only when their milestone comes.
+Costs are always counted over the whole horizon (prices are known), so the gap between the two
+NPVs is the cost of not anticipating later targets.
+
+Step t solves the full model with the targets of years ≤ t and with the states, outputs and
+replacement lines of model years before t fixed to the previous step's plan. The last step
+sees every target; its plan is verified like any other.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+import pyomo.environ as pyo
+
+from optimizer.data.instance import Instance
+from optimizer.data.targets import NON_CONSTRAINT_KINDS, model_years_of
+from optimizer.evaluator.packages import PackageSet, build_packages
+from optimizer.models.data import ModelData
+from optimizer.models.extract import ModelDecisions, read_decisions
+from optimizer.run import (
+    PlanResult,
+    RunOptions,
+    _load_solution,
+    build_instance_model,
+    solve_built,
+    solver_options_of,
+)
+from optimizer.solvers.highs import HighsSolver
+
+
+def fix_earlier(previous: ModelDecisions, before: int) -> Callable[[pyo.ConcreteModel, ModelData], None]:
+    """A hook fixing every decision of model years before ``before`` to ``previous``."""
+
+    def fix(m: pyo.ConcreteModel, d: ModelData) -> None:
+        for l, j, t in d.x_index:
+            if t < before:
+                chosen = previous.package.get((l, t)) == j
+                m.x[l, j, t].fix(1 if chosen else 0)
+                m.q[l, j, t].fix(previous.output[(l, t)] if chosen else 0.0)
+        for l, t in m.LT:
+            if t < before:
+                m.r[l, t].fix(1 if previous.retired[(l, t)] else 0)
+        for s, t in m.ST_new:
+            if t < before:
+                m.n[s, t].fix(previous.new_count[(s, t)])
+                m.qn[s, t].fix(previous.new_output[(s, t)])
+
+    return fix
+
+
+def targets_due_by(instance: Instance, year: int) -> Instance:
+    t = instance.targets
+    keep = (t["year"] <= year) | t["kind"].isin(NON_CONSTRAINT_KINDS)
+    return replace(instance, targets=t[keep])
+
+
+def solve_myopic(
+    instance: Instance,
+    options: RunOptions,
+    packages: PackageSet | None,
+    timings: dict[str, float],
+    t_start: float,
+) -> PlanResult:
+    from optimizer.cli import EXIT_INFEASIBLE, EXIT_NO_PLAN
+
+    years = model_years_of(instance)
+    t0 = time.perf_counter()
+    packages = build_packages(instance) if packages is None else packages
+    timings["packages_s"] = time.perf_counter() - t0
+    solver = HighsSolver()
+    previous: ModelDecisions | None = None
+    messages: list[str] = []
+    for step, year in enumerate(years):
+        fix = fix_earlier(previous, year) if previous is not None else None
+        if step == len(years) - 1:
+            built = build_instance_model(instance, timings, packages, model_years=years, fix=fix)
+            messages.append(f"myopic: {len(years)} steps ({', '.join(map(str, years))})")
+            return solve_built(
+                instance, built, replace(options, shadow_prices=False), None, timings, t_start, messages
+            )
+        seen = targets_due_by(instance, year)
+        built = build_instance_model(seen, timings, packages, model_years=years, fix=fix)
+        result = solver.solve(built.form, solver_options_of(options))
+        timings[f"solve_{year}_s"] = result.wall_seconds
+        if not result.has_solution:
+            code = EXIT_INFEASIBLE if result.status.value == "infeasible" else EXIT_NO_PLAN
+            note = (
+                f"myopic step {year}: no plan meets the targets due by {year} given the "
+                f"decisions already taken ({result.termination})"
+            )
+            return PlanResult(
+                result.status.value,
+                code,
+                None,
+                None,
+                None,
+                None,
+                result,
+                None,
+                None,
+                None,
+                timings,
+                built.counts,
+                messages=[*messages, note],
+            )
+        assert result.x is not None
+        _load_solution(built.columns, result.x)
+        previous = read_decisions(built.model, built.data)
+    raise AssertionError("unreachable: the last step returns")
