@@ -84,7 +84,7 @@ def main_callback(
         Mode,
         typer.Option(help="perfect: one model over the horizon; myopic: milestones see only their targets"),
     ] = Mode.perfect,
-    no_warm_start: Annotated[bool, typer.Option(help="Do not give HiGHS the relax-and-round starting plan")] = False,
+    no_warm_start: Annotated[bool, typer.Option(help="No relax-and-round starting plan for HiGHS")] = False,
     verbose: Annotated[
         bool, typer.Option("-v", "--verbose", help="Print build, hand-over and solve times")
     ] = False,
