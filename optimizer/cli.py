@@ -17,6 +17,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from optimizer.data.instance import Instance, instance_dir, load_instance, shipped_instances
@@ -28,6 +29,7 @@ EXIT_INFEASIBLE = 3
 EXIT_NO_PLAN = 4
 EXIT_VERIFY = 5
 EXIT_TARGETS_MISSED = 6
+
 
 class Mode(str, enum.Enum):
     """Foresight of the planner (see optimizer/myopic.py)."""
@@ -57,7 +59,7 @@ def _load(province: str | None, instance: Path | None) -> Instance:
 
 
 def _fail_input(error: InputError) -> None:
-    err_console.print(f"[bold red]Input error[/] — {error}")
+    err_console.print(f"[bold red]Input error[/] — {escape(str(error))}")
     raise typer.Exit(EXIT_INPUT)
 
 
@@ -272,6 +274,67 @@ def evaluate_command(
     )
     console.print(f"results written to [bold]{folder}[/]")
     raise typer.Exit(EXIT_OK if met else EXIT_TARGETS_MISSED)
+
+
+@app.command()
+def portfolio(
+    company: Annotated[str, typer.Option(help="Company whose lines are planned (lines.csv company)")],
+    province: ProvinceOpt = None,
+    instance: InstanceOpt = None,
+    plan: Annotated[
+        Path | None, typer.Option(help="Your own portfolio (plan.csv columns) to compare")
+    ] = None,
+    goal: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Company goal kind=value[@year], e.g. benchmark_share=1@2025, emissions_cut=0.2@2030, "
+            "capex_budget=5e8"
+        ),
+    ] = None,
+    goals: Annotated[Path | None, typer.Option(help="Goals file with the columns of targets.csv")] = None,
+    fix: Annotated[list[str] | None, typer.Option(help="LINE:TECH@YEAR adopted as decided")] = None,
+    forbid: Annotated[list[str] | None, typer.Option(help="LINE:TECH never adopted")] = None,
+    keep: Annotated[list[str] | None, typer.Option(help="LINE kept open")] = None,
+    decisions: Annotated[Path | None, typer.Option(help="Decisions file (decisions.csv columns)")] = None,
+    k_best: Annotated[int, typer.Option("--k-best", help="Also find the K best distinct portfolios")] = 1,
+    carbon_price: Annotated[float | None, typer.Option(help="Carbon price, CNY/tCO2, every year")] = None,
+    time_limit: Annotated[float, typer.Option(help="Solver wall-clock limit, s")] = 120.0,
+    gap: Annotated[float, typer.Option(help="Relative MIP gap")] = 1e-4,
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: new folder under runs/)")] = None,
+) -> None:
+    """Test a company's retrofit portfolio against the cheapest one meeting the same goals."""
+    import pandas as pd
+
+    from optimizer.data.schema import read_raw_table
+    from optimizer.overrides import apply_overrides
+    from optimizer.portfolio.company import parse_decisions, parse_goals
+    from optimizer.portfolio.run import run_portfolio
+    from optimizer.run import RunOptions
+
+    try:
+        inst = apply_overrides(_load(province, instance), carbon_price, [])
+        goal_rows = parse_goals(list(goal or []), inst.scenario.horizon_end)
+        if goals is not None:
+            goal_rows = pd.concat([goal_rows, read_raw_table(goals)], ignore_index=True)
+        if goal_rows.empty:
+            raise typer.BadParameter("give at least one --goal or a --goals file")
+        decided = parse_decisions(list(fix or []), list(forbid or []), list(keep or []))
+        if decisions is not None:
+            decided = pd.concat([decided, read_raw_table(decisions)], ignore_index=True)
+        code = run_portfolio(
+            inst,
+            company,
+            goal_rows,
+            decided,
+            plan,
+            RunOptions(time_limit_s=time_limit, gap=gap, write=False),
+            k_best,
+            out,
+            console,
+        )
+    except InputError as error:
+        _fail_input(error)
+    raise typer.Exit(code)
 
 
 @app.command()

@@ -255,10 +255,11 @@ def define_attribute_share(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 
 def define_emissions(m: pyo.ConcreteModel, d: ModelData) -> None:
-    r"""Emissions cap per year, and peak by a year (ZJ-T6, GZ-T3, XJ-T3, CQ-T3).
+    r"""Emissions cap or cut per year, and peak by a year (ZJ-T6, GZ-T3, XJ-T3, CQ-T3).
 
-    Cap: :math:`E_t \le v` for t ≥ year. Peak by Y: emissions in Y are no higher than in the
-    model year before Y and in the base year, :math:`E_Y \le E_{Y^-}` and :math:`E_Y \le E_0`
+    Cap: :math:`E_t \le v` for t ≥ year; cut: :math:`E_t \le (1 - v) E_0`. Peak by Y: emissions
+    in Y are no higher than in the model year before Y and in the base year,
+    :math:`E_Y \le E_{Y^-}` and :math:`E_Y \le E_0`
     (E = direct + indirect CO2 of the scope, tCO2/yr).
     """
     prev = dict(zip(d.model_years[1:], d.model_years[:-1], strict=True))
@@ -266,9 +267,12 @@ def define_emissions(m: pyo.ConcreteModel, d: ModelData) -> None:
     def body(row: TargetRow, scope: Scope, t: int):
         if row.kind == "emissions_cap":
             return emissions(m, d, scope, t), LE, row.value, max(row.value, 1.0)
+        if row.kind == "emissions_cut":
+            limit = (1 - row.value) * scope.base_emissions
+            return emissions(m, d, scope, t), LE, limit, max(scope.base_emissions, 1.0)
         return emissions(m, d, scope, t), LE, scope.base_emissions, max(scope.base_emissions, 1.0)
 
-    rows = [r for r in d.targets if r.hard and r.kind in {"emissions_cap", "emissions_peak"}]
+    rows = [r for r in d.targets if r.hard and r.kind in {"emissions_cap", "emissions_cut", "emissions_peak"}]
     _add(m, d, "emissions_target", rows, body)
 
     peak_rows = [r for r in rows if r.kind == "emissions_peak" and r.year in prev]
@@ -311,6 +315,32 @@ def define_projects_min(m: pyo.ConcreteModel, d: ModelData) -> None:
     _add(m, d, "projects_min", [r for r in d.targets if r.hard and r.kind == "projects_min"], body)
 
 
+def define_capex_budget(m: pyo.ConcreteModel, d: ModelData) -> None:
+    r"""Total capex spent over the horizon stays within a budget (company portfolios), CNY.
+
+    .. math:: \sum_{l,k,t} \kappa_{l,k} a_{l,k,t} + \sum_{s,t} \kappa^{std}_s (n_{s,t} - n_{s,t^-}) \le v
+
+    Nominal CNY, not discounted: the budget a board approves.
+    """
+    last = d.model_years[-1]
+
+    def body(row: TargetRow, scope: Scope, t: int):
+        lines = set(scope.lines)
+        expr = sum(
+            float(d.packages.tech_capex_cny[l, k]) * m.a[l, k, tt]
+            for (l, k) in d.tech_index
+            if l in lines
+            for tt in d.model_years
+        )
+        # n is cumulative and never falls, so n at the last model year counts every line built
+        for s in scope.new:
+            expr += d.new_line[s]["capex"] * m.n[s, last] if (s, last) in m.ST_new else 0
+        return expr, LE, row.value, max(row.value, 1.0)
+
+    rows = [r for r in d.targets if r.hard and r.kind == "capex_budget"]
+    _add(m, d, "capex_budget", rows, body)
+
+
 ALL_TARGET_BUILDERS = (
     define_capacity_targets,
     define_intensity_cut,
@@ -320,6 +350,7 @@ ALL_TARGET_BUILDERS = (
     define_attribute_share,
     define_emissions,
     define_projects_min,
+    define_capex_budget,
 )
 
 __all__ = ["ALL_TARGET_BUILDERS", "np"]

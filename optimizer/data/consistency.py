@@ -48,6 +48,8 @@ def check_consistency(inst: Instance) -> list[InputProblem]:
 
 
 def _label(inst: Instance, table: str) -> str:
+    if table not in inst.files:  # built in memory (command-line decisions, company goals)
+        return table
     path = inst.files[table]
     return path.name if path.parent == inst.path else f"catalogue/{path.name}"
 
@@ -235,9 +237,13 @@ def _check_targets(inst: Instance) -> list[InputProblem]:
                     f"must lie after the base year {sc.base_year} and up to {sc.horizon_end}",
                 )
             )
-        if kind in {"capacity_cut", "intensity_cut", "benchmark_share", "attribute_share"} and not (
-            0 <= t["value"] <= 1
-        ):
+        if kind in {
+            "capacity_cut",
+            "intensity_cut",
+            "benchmark_share",
+            "attribute_share",
+            "emissions_cut",
+        } and not (0 <= t["value"] <= 1):
             out.append(InputProblem(f, r, "value", t["value"], f"must be a fraction 0..1 for {kind}"))
         if kind == "attribute_share" and not t["attribute"]:
             out.append(InputProblem(f, r, "attribute", "", "is required for attribute_share"))
@@ -247,6 +253,7 @@ def _check_targets(inst: Instance) -> list[InputProblem]:
                 "capacity_cap",
                 "clean_energy_mw",
                 "emissions_cap",
+                "capex_budget",
                 "size_exit",
                 "projects_min",
                 "operating_days_max",

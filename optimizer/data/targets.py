@@ -95,6 +95,8 @@ def applies(row: TargetRow, t: int) -> bool:
         return t <= row.year
     if row.kind == "emissions_peak":
         return t == row.year
+    if row.kind == "capex_budget":  # one budget for the whole horizon, checked once
+        return t == row.year
     return t >= row.year
 
 

@@ -111,14 +111,20 @@ def check_targets(instance: Instance, arrs: EvalArrays, out: np.ndarray) -> pd.D
                 holders = int(((bits & bit) > 0).sum()) if bit else 0
                 required, achieved = row.value, holders / max(int(sel.sum()), 1)
                 met = achieved >= required - REL_TOL
-            elif row.kind in {"emissions_cap", "emissions_peak"}:
+            elif row.kind in {"emissions_cap", "emissions_cut", "emissions_peak"}:
                 achieved = float(co2[in_scope, y].sum())
                 if row.kind == "emissions_cap":
                     required = row.value
+                elif row.kind == "emissions_cut":
+                    required = (1 - row.value) * base_co2
                 else:
                     earlier = [base_co2] + ([float(co2[in_scope, col[prev[t]]].sum())] if t in prev else [])
                     required = min(earlier)
                 met = achieved <= required * (1 + REL_TOL) + 1e-6
+            elif row.kind == "capex_budget":
+                spent = out[MEASURE_INDEX["capex_cny"]][in_scope].sum()
+                required, achieved = row.value, float(spent)
+                met = achieved <= required * (1 + REL_TOL)
             elif row.kind == "size_exit":
                 small = sel & (arrs.lines.size_t_per_day <= row.value) & ~arrs.is_new
                 required, achieved = 0.0, float(cap[small, y].sum())

@@ -1,0 +1,1 @@
+"""Company portfolios: a company's own lines, its own goals, its retrofits' financials."""

@@ -1,0 +1,135 @@
+"""Restrict an instance to one company's lines with company-level goals and decisions.
+
+Goals are target rows (the kinds of targets.csv, plus ``emissions_cut`` and ``capex_budget``)
+scoped to the company's lines. The company's demand is its share of the province's demand:
+each sector's demand scaled by the company's share of the sector's base-year output.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pandas as pd
+
+from optimizer.data.consistency import check_consistency
+from optimizer.data.instance import Instance
+from optimizer.data.schema import table_schema, validate_table
+from optimizer.errors import InputError, InputProblem
+
+GOAL = re.compile(r"^(?P<kind>[a-z_]+)=(?P<value>[^@]+)(@(?P<year>\d{4}))?$")
+
+
+def parse_goals(goals: list[str], horizon_end: int) -> pd.DataFrame:
+    """``kind=value[@year]`` strings as raw target rows (validated later like targets.csv)."""
+    rows = []
+    problems = []
+    for i, text in enumerate(goals, start=1):
+        match = GOAL.match(text.strip())
+        if not match:
+            problems.append(
+                InputProblem(
+                    "--goal", i, None, text, "expected kind=value[@year], e.g. benchmark_share=1@2025"
+                )
+            )
+            continue
+        kind = match["kind"]
+        rows.append(
+            {
+                "target_id": f"CO-G{i}",
+                "kind": kind,
+                "sectors": "*",
+                "year": match["year"] or str(horizon_end),
+                "value": match["value"],
+                "unit": {"capex_budget": "CNY", "clean_energy_mw": "MW"}.get(kind, "fraction"),
+                "pooled": "false",
+                "attribute": "grade_a" if kind == "attribute_share" else "",
+                "hard": "true",
+                "document": "company goal",
+                "clause": "--goal",
+                "description": f"company goal {text}",
+            }
+        )
+    if problems:
+        raise InputError(problems)
+    return pd.DataFrame(rows, columns=[s.name for s in table_schema("targets")], dtype=object)
+
+
+def parse_decisions(fix: list[str], forbid: list[str], keep: list[str]) -> pd.DataFrame:
+    """``--fix LINE:TECH@YEAR``, ``--forbid LINE:TECH`` and ``--keep LINE`` as decision rows."""
+    rows = []
+    problems = []
+    for option, items in (("--fix", fix), ("--forbid", forbid), ("--keep", keep)):
+        for i, text in enumerate(items, start=1):
+            if option == "--keep":
+                rows.append({"line_id": text, "action": "keep", "note": option})
+                continue
+            pattern = r"^(?P<line>[^:]+):(?P<tech>[^@]+)(@(?P<year>\d{4}))?$"
+            match = re.match(pattern, text.strip())
+            if not match or (option == "--fix" and not match["year"]):
+                expected = "LINE:TECH@YEAR" if option == "--fix" else "LINE:TECH"
+                problems.append(InputProblem(option, i, None, text, f"expected {expected}"))
+                continue
+            rows.append(
+                {
+                    "line_id": match["line"],
+                    "action": "adopt" if option == "--fix" else "forbid",
+                    "technology": match["tech"],
+                    "year": match["year"] or "",
+                    "note": option,
+                }
+            )
+    if problems:
+        raise InputError(problems)
+    return pd.DataFrame(rows, columns=[s.name for s in table_schema("decisions")], dtype=object).fillna("")
+
+
+def company_instance(
+    instance: Instance, company: str, goals: pd.DataFrame, decisions: pd.DataFrame | None = None
+) -> Instance:
+    """The company's lines, its goals as targets and its share of demand, validated."""
+    lines = instance.lines[instance.lines["company"] == company]
+    if lines.empty:
+        companies = sorted(instance.lines["company"].unique())
+        raise InputError(
+            [
+                InputProblem(
+                    "--company", None, None, company, f"owns no line here (companies: {', '.join(companies)})"
+                )
+            ]
+        )
+    typed, problems = validate_table(goals.astype(object), "targets", "goals")
+    if problems:
+        raise InputError(problems)
+    typed = typed.set_index("target_id", drop=False).rename_axis(None)
+    all_decisions = instance.decisions
+    if decisions is not None and not decisions.empty:
+        extra, problems = validate_table(decisions.astype(object), "decisions", "decisions")
+        if problems:
+            raise InputError(problems)
+        all_decisions = (
+            pd.concat([all_decisions, extra], ignore_index=True) if not all_decisions.empty else extra
+        )
+    if not all_decisions.empty:
+        all_decisions = all_decisions[
+            all_decisions["line_id"].isin(lines.index) | ~all_decisions["line_id"].isin(instance.lines.index)
+        ]
+    rated = instance.lines["sector"].map(instance.sectors["rated_days_per_year"])
+    output = instance.lines["capacity_per_year"] * instance.lines["operating_days"] / rated
+    share = (
+        output[lines.index].groupby(lines["sector"]).sum() / output.groupby(instance.lines["sector"]).sum()
+    )
+    demand = instance.demand[instance.demand["sector"].isin(share.index)].copy()
+    demand["demand_per_year"] = demand["demand_per_year"] * demand["sector"].map(share)
+    company_inst = replace(
+        instance,
+        name=f"{instance.name}:{company}",
+        lines=lines,
+        targets=typed,
+        demand=demand,
+        decisions=all_decisions,
+    )
+    problems = check_consistency(company_inst)
+    if problems:
+        raise InputError(problems)
+    return company_inst

@@ -1,0 +1,164 @@
+"""``optimize portfolio``: a company's optimal retrofit portfolio next to its own."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from optimizer.data.instance import Instance
+from optimizer.data.targets import model_years_of
+from optimizer.evaluator.api import evaluate
+from optimizer.evaluator.packages import candidate_techs
+from optimizer.evaluator.plan import Plan
+from optimizer.evaluator.targets import all_hard_met, check_targets
+from optimizer.models.extract import decisions_to_plan, read_decisions
+from optimizer.outputs import default_out_dir, plan_table, write_outputs
+from optimizer.plan_io import read_plan
+from optimizer.portfolio.company import company_instance
+from optimizer.portfolio.finance import measure_table, portfolio_summary
+from optimizer.portfolio.kbest import k_best
+from optimizer.run import (
+    RunOptions,
+    _load_solution,
+    build_instance_model,
+    print_targets,
+    solve_built,
+    solve_instance,
+    solver_options_of,
+)
+
+
+def available_measures(instance: Instance) -> pd.DataFrame:
+    """Every technology that fits each line, alone on business as usual: the company's
+    marginal-abatement-cost curve (sorted by CNY/tCO2, cumulative tCO2 per year)."""
+    first_year = model_years_of(instance)[0]
+    earliest = instance.technologies["earliest_year"].to_numpy(int)
+    frames = []
+    for l, cands in enumerate(candidate_techs(instance)):
+        for k in cands:
+            plan = Plan.business_as_usual(instance)
+            plan.adopt_year[l, k] = max(first_year, int(earliest[k]))
+            frames.append(measure_table(instance, plan, [instance.lines.index[l]]))
+    if not frames:
+        return pd.DataFrame()
+    table = pd.concat(frames, ignore_index=True).sort_values("abatement_cost_cny_per_tco2")
+    table["cumulative_co2_avoided_t_per_year"] = table["co2_avoided_t_per_year"].cumsum()
+    return table.reset_index(drop=True)
+
+
+def _summary_row(label: str, inst: Instance, plan: Plan) -> dict:
+    evaluation = evaluate(inst, plan)
+    targets = check_targets(inst, evaluation.arrays, evaluation.values)
+    figures = portfolio_summary(inst, plan, Plan.business_as_usual(inst))
+    co2 = evaluation.total_co2_t()
+    return {
+        "portfolio": label,
+        **figures,
+        "co2_last_year_t": float(co2.iloc[-1]),
+        "goals_met": all_hard_met(targets),
+    }
+
+
+def run_portfolio(
+    instance: Instance,
+    company: str,
+    goals: pd.DataFrame,
+    decisions: pd.DataFrame,
+    user_plan: Path | None,
+    options: RunOptions,
+    k: int,
+    out: Path | None,
+    console: Console,
+) -> int:
+    t0 = time.perf_counter()
+    inst = company_instance(instance, company, goals, decisions)
+    user = read_plan(inst, user_plan) if user_plan is not None else None
+    built = build_instance_model(inst)
+    result = solve_built(inst, built, replace(options, shadow_prices=False), None, {}, t0)
+    console.print(
+        f"[bold]{company}[/] ({len(inst.lines)} lines): status {result.status}"
+        + (f", NPV {result.npv_cny:,.0f} CNY" if result.npv_cny is not None else "")
+    )
+    tables: dict[str, pd.DataFrame] = {}
+    if result.plan is None or result.targets is None or result.evaluation is None:
+        if result.relaxation is not None:
+            tables["infeasibility"] = result.relaxation
+            console.print(result.relaxation.to_string(index=False))
+        folder = write_outputs(
+            out or default_out_dir(f"{instance.name}-portfolio"),
+            tables,
+            {"company": company, "status": result.status, "messages": result.messages},
+        )
+        console.print(f"results written to [bold]{folder}[/]")
+        return result.exit_code
+    print_targets(result.targets, console)
+    rows = [_summary_row("optimal", inst, result.plan)]
+    tables["measures_optimal"] = measure_table(inst, result.plan)
+    if user is not None:
+        rows.append(_summary_row("yours", inst, user))
+        tables["measures_yours"] = measure_table(inst, user)
+        user_ev = evaluate(inst, user)
+        tables["targets_yours"] = check_targets(inst, user_ev.arrays, user_ev.values)
+    comparison = pd.DataFrame(rows)
+    if not decisions.empty:
+        free = solve_instance(
+            company_instance(instance, company, goals), replace(options, shadow_prices=False)
+        )
+        if free.npv_cny is not None and result.npv_cny is not None:
+            comparison["fixed_choices_cost_cny"] = result.npv_cny - free.npv_cny
+            console.print(
+                f"your fixed and forbidden choices cost {result.npv_cny - free.npv_cny:,.0f} CNY "
+                "against the free optimum"
+            )
+    tables["comparison"] = comparison
+    tables["targets"] = result.targets
+    tables["plan"] = plan_table(result.evaluation, result.plan)
+    tables["macc"] = available_measures(inst)
+    if k > 1:
+        ranked = k_best(built.form, k, solver_options_of(options), first=result.solve)
+        kb = []
+        for item in ranked:
+            assert item.result.x is not None
+            _load_solution(built.columns, item.result.x)
+            plan = decisions_to_plan(built.data, read_decisions(built.model, built.data))
+            ev = evaluate(inst, plan)
+            kb.append(
+                {
+                    "rank": item.rank,
+                    "npv_cny": ev.npv_cny,
+                    "mip_gap": item.result.gap,
+                    "retired": ";".join(inst.lines.index[plan.retire_year < 9999]),
+                    "retrofits": int(
+                        ((plan.adopt_year < 9999) & ~ev.arrays.lines.preinstalled[: len(inst.lines)]).sum()
+                    ),
+                }
+            )
+        tables["kbest"] = pd.DataFrame(kb)
+    _print_comparison(comparison, console)
+    folder = write_outputs(
+        out or default_out_dir(f"{instance.name}-portfolio"),
+        tables,
+        {
+            "company": company,
+            "status": result.status,
+            "npv_cny": result.npv_cny,
+            "instance_path": str(Path(instance.path).resolve()),
+        },
+    )
+    console.print(f"results written to [bold]{folder}[/]")
+    return result.exit_code
+
+
+def _print_comparison(frame: pd.DataFrame, console: Console) -> None:
+    table = Table(title="Portfolios side by side")
+    columns = ["portfolio", "capex_cny", "npv_cny", "payback_years", "irr", "co2_last_year_t", "goals_met"]
+    for c in columns:
+        table.add_column(c)
+    for _, r in frame.iterrows():
+        table.add_row(*[f"{r[c]:,.4g}" if isinstance(r[c], float) else str(r[c]) for c in columns])
+    console.print(table)

@@ -1,0 +1,120 @@
+"""`optimize portfolio` on a company of the tiny instance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from conftest import DATA
+from typer.testing import CliRunner
+
+from optimizer.cli import app
+
+runner = CliRunner()
+
+
+def test_company_portfolio_with_k_best_and_own_plan(tmp_path: Path) -> None:
+    # Acme Cement owns L1 only. Its own portfolio: the 4th-generation cooler in 2025 and nothing
+    # else; the goal is every line at the benchmark from 2025, so that plan misses it.
+    own = tmp_path / "mine.csv"
+    rows = [
+        {
+            "line_id": "L1",
+            "year": y,
+            "action": "keep",
+            "technologies": "cooler_4th_gen" if y >= 2025 else "",
+            "operating_days": 280,
+        }
+        for y in range(2024, 2031)
+    ]
+    pd.DataFrame(rows).to_csv(own, index=False)
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        [
+            "portfolio",
+            "--instance",
+            str(DATA / "tiny"),
+            "--company",
+            "Acme Cement",
+            "--goal",
+            "benchmark_share=1@2025",
+            "--plan",
+            str(own),
+            "--k-best",
+            "3",
+            "--time-limit",
+            "60",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    comparison = pd.read_csv(out / "comparison.csv").set_index("portfolio")
+    assert bool(comparison.loc["optimal", "goals_met"])
+    assert not bool(comparison.loc["yours", "goals_met"])
+    mine = pd.read_csv(out / "measures_yours.csv")
+    assert list(mine["technology"]) == ["cooler_4th_gen"]
+    kbest = pd.read_csv(out / "kbest.csv")
+    assert list(kbest["rank"]) == [1, 2, 3]
+    assert kbest["npv_cny"].is_monotonic_increasing
+    assert kbest["npv_cny"].iloc[0] == comparison.loc["optimal", "npv_cny"]
+    macc = pd.read_csv(out / "macc.csv")
+    assert macc["abatement_cost_cny_per_tco2"].dropna().is_monotonic_increasing  # NaN: no CO2 avoided
+    assert set(macc["line_id"]) == {"L1"}
+
+
+def test_forbidden_choice_is_honoured_and_priced(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        [
+            "portfolio",
+            "--instance",
+            str(DATA / "tiny"),
+            "--company",
+            "Acme Cement",
+            "--goal",
+            "benchmark_share=1@2025",
+            "--forbid",
+            "L1:preheater_low_resistance",
+            "--time-limit",
+            "60",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    plan = pd.read_csv(out / "plan.csv", keep_default_na=False)
+    assert not plan["technologies"].str.contains("preheater_low_resistance").any()
+    comparison = pd.read_csv(out / "comparison.csv")
+    assert comparison["fixed_choices_cost_cny"].iloc[0] >= 0
+
+
+def test_bad_goal_and_unknown_company() -> None:
+    bad = runner.invoke(
+        app,
+        [
+            "portfolio",
+            "--instance",
+            str(DATA / "tiny"),
+            "--company",
+            "Acme Cement",
+            "--goal",
+            "benchmark_share",
+        ],
+    )
+    assert bad.exit_code == 1 and "expected kind=value[@year]" in bad.output
+    unknown = runner.invoke(
+        app,
+        [
+            "portfolio",
+            "--instance",
+            str(DATA / "tiny"),
+            "--company",
+            "Nobody",
+            "--goal",
+            "benchmark_share=1@2025",
+        ],
+    )
+    assert unknown.exit_code == 1 and "owns no line here" in unknown.output
