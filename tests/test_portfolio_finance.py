@@ -36,7 +36,9 @@ def test_one_retrofit_by_hand(tmp_path: Path) -> None:
     folder = make_instance(
         tmp_path / "i",
         lines=[{"line_id": "A", "fuel_kgce_per_unit": 100}],
-        techs=[{"tech_id": "burner", "fuel_saving_frac": 0.10, "capex_fixed_cny": 10e6, "lifetime_years": 10}],
+        techs=[
+            {"tech_id": "burner", "fuel_saving_frac": 0.10, "capex_fixed_cny": 10e6, "lifetime_years": 10}
+        ],
         targets=[{"target_id": "T0", "kind": "capacity_cap", "year": 2025, "value": 1e9}],
         demand={2025: 150e3, 2026: 150e3},
         coal_cny_per_tce=1000,
