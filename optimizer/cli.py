@@ -87,6 +87,14 @@ def main_callback(
         typer.Option(help="perfect: one model over the horizon; myopic: milestones see only their targets"),
     ] = Mode.perfect,
     no_warm_start: Annotated[bool, typer.Option(help="No relax-and-round starting plan for HiGHS")] = False,
+    workers: Annotated[int, typer.Option(help="Dask workers when solving by province")] = 2,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Existing dask scheduler address (tcp://host:port)")
+    ] = None,
+    decompose: Annotated[
+        bool | None,
+        typer.Option("--decompose/--no-decompose", help="Solve by province (default: above 1500 lines)"),
+    ] = None,
     verbose: Annotated[
         bool, typer.Option("-v", "--verbose", help="Print build, hand-over and solve times")
     ] = False,
@@ -97,11 +105,19 @@ def main_callback(
     if province is None and instance is None:
         console.print(ctx.get_help())
         raise typer.Exit(EXIT_OK)
+    from optimizer.decompose import DECOMPOSE_LINES, run_decomposed
     from optimizer.run import RunOptions, run_plan
 
     try:
+        inst = _load(province, instance)
+        if decompose or (decompose is None and len(inst.lines) > DECOMPOSE_LINES):
+            if carbon_price is not None or set_ or mode is not Mode.perfect:
+                raise typer.BadParameter(
+                    "--carbon-price, --set and --mode myopic are not yet available by province"
+                )
+            raise typer.Exit(run_decomposed(inst, time_limit, gap, workers, scheduler, out, console))
         code = run_plan(
-            _load(province, instance),
+            inst,
             RunOptions(
                 out=out,
                 time_limit_s=time_limit,

@@ -329,14 +329,33 @@ class Coefficients:
     attr_bits: np.ndarray  # (P,) int64
 
 
+CHUNK_PAIRS = 20_000
+"""(line, package) pairs evaluated per kernel call: bounds memory (39 measures x years x pairs
+x 8 bytes, about 45 MB a run) however large the fleet."""
+
+
 def package_coefficients(
     instance: Instance, line_of: np.ndarray, combos: list[tuple[int, ...]]
 ) -> Coefficients:
     """Evaluate every (line, package) pair at the fewest and at rated operating days.
 
     Yearly flows are linear in output q between those two levels, so two kernel runs give the
-    exact intercept and slope of cost and CO2 for every year (prices vary by year).
+    exact intercept and slope of cost and CO2 for every year (prices vary by year). Pairs are
+    evaluated in chunks of :data:`CHUNK_PAIRS`.
     """
+    parts = [
+        _coefficients_chunk(instance, line_of[i : i + CHUNK_PAIRS], combos[i : i + CHUNK_PAIRS])
+        for i in range(0, len(combos), CHUNK_PAIRS)
+    ]
+    if len(parts) <= 1:
+        return parts[0] if parts else _coefficients_chunk(instance, line_of, combos)
+    fields = Coefficients.__dataclass_fields__
+    return Coefficients(**{f: np.concatenate([getattr(p, f) for p in parts]) for f in fields})
+
+
+def _coefficients_chunk(
+    instance: Instance, line_of: np.ndarray, combos: list[tuple[int, ...]]
+) -> Coefficients:
     lines = instance.lines
     rated = lines["sector"].map(instance.sectors["rated_days_per_year"]).to_numpy(float)
     min_days = lines["sector"].map(instance.sectors["min_operating_days"]).to_numpy(float)

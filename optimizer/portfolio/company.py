@@ -114,6 +114,18 @@ def company_instance(
         all_decisions = all_decisions[
             all_decisions["line_id"].isin(lines.index) | ~all_decisions["line_id"].isin(instance.lines.index)
         ]
+    company_inst = subset_instance(instance, lines, typed, f"{instance.name}:{company}", all_decisions)
+    problems = check_consistency(company_inst)
+    if problems:
+        raise InputError(problems)
+    return company_inst
+
+
+def subset_instance(
+    instance: Instance, lines: pd.DataFrame, targets: pd.DataFrame, name: str, decisions: pd.DataFrame
+) -> Instance:
+    """Some of an instance's lines with their share of demand: each sector's demand scaled by
+    the lines' share of the sector's base-year output (they keep their market share)."""
     rated = instance.lines["sector"].map(instance.sectors["rated_days_per_year"])
     output = instance.lines["capacity_per_year"] * instance.lines["operating_days"] / rated
     share = (
@@ -121,15 +133,4 @@ def company_instance(
     )
     demand = instance.demand[instance.demand["sector"].isin(share.index)].copy()
     demand["demand_per_year"] = demand["demand_per_year"] * demand["sector"].map(share)
-    company_inst = replace(
-        instance,
-        name=f"{instance.name}:{company}",
-        lines=lines,
-        targets=typed,
-        demand=demand,
-        decisions=all_decisions,
-    )
-    problems = check_consistency(company_inst)
-    if problems:
-        raise InputError(problems)
-    return company_inst
+    return replace(instance, name=name, lines=lines, targets=targets, demand=demand, decisions=decisions)
