@@ -64,9 +64,8 @@ def main() -> None:
         )
     speedup = runs[1].seconds / runs[2].seconds
     rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6, children_rss_gb())
-    print(
-        f"provinces={len(names) if names else 2} lines={len(inst.lines) if not names else int(inst.lines['province'].isin(names).sum())}"
-    )
+    n_lines = int(inst.lines["province"].isin(names).sum()) if names else len(inst.lines)
+    print(f"provinces={len(names) if names else 2} lines={n_lines}")
     print(f"national_gap={runs[2].gap:.5f} speedup_2_workers={speedup:.2f} peak_rss_gb={rss:.2f}")
 
 
