@@ -68,6 +68,7 @@ class PlanResult:
     shadow_prices: pd.DataFrame | None = None
     out_dir: Path | None = None
     messages: list[str] = field(default_factory=list)
+    package_stats: pd.DataFrame | None = None  # per line: candidates, enumerated, pareto, kept
 
 
 def solve_instance(
@@ -107,6 +108,21 @@ def solver_options_of(options: RunOptions) -> SolverOptions:
 
 
 def solve_built(
+    instance: Instance,
+    built: BuiltModel,
+    options: RunOptions,
+    start: np.ndarray | None,
+    timings: dict[str, float],
+    t_start: float,
+    messages: list[str] | None = None,
+) -> PlanResult:
+    """Solve a built model, re-evaluate its plan and check every target of ``instance``."""
+    result = _solve_built(instance, built, options, start, timings, t_start, messages)
+    result.package_stats = built.packages.stats
+    return result
+
+
+def _solve_built(
     instance: Instance,
     built: BuiltModel,
     options: RunOptions,
@@ -399,6 +415,8 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
         tables["infeasibility"] = result.relaxation
     if result.shadow_prices is not None:
         tables["shadow_prices"] = result.shadow_prices
+    if result.package_stats is not None:
+        tables["packages"] = result.package_stats
     summary = {
         "instance": instance.name,
         "instance_path": str(Path(instance.path).resolve()),
@@ -438,6 +456,12 @@ def _print_summary(instance: Instance, result: PlanResult, console: Console, ver
             + f" | {result.counts['variables']} variables, "
             f"{result.counts['constraints']} constraints, {result.counts['packages']} packages"
         )
+        if result.package_stats is not None and not result.package_stats.empty:
+            st = result.package_stats
+            console.print(
+                f"packages: {int(st['enumerated'].sum())} combinations enumerated, {int(st['pareto'].sum())} "
+                f"not dominated, {int(st['kept'].sum())} kept (at most {int(st['kept'].max())} per line)"
+            )
     for message in result.messages:
         console.print(f"[red]{message}[/]" if "failed" in message else message)
     if result.evaluation is not None:
