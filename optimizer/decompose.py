@@ -107,7 +107,7 @@ def solve_province(task: ProvinceTask) -> dict:
     result = solve_instance(
         sub,
         RunOptions(
-            time_limit_s=task.time_limit_s, gap=task.gap, shadow_prices=False, write=False, warm_start=False
+            time_limit_s=task.time_limit_s, gap=task.gap, shadow_prices=False, write=False, warm_start=True
         ),
     )
     out: dict[str, object] = {
@@ -214,12 +214,25 @@ def solve_national(
     lowers = [p for p in parts if p["bound_kind"] == "lower"]
     plan = evaluation = targets = None
     upper = lower = gap_all = None
-    if all("plan" in p for p in uppers):
-        plan = assemble(instance, uppers)
+    # A province whose allocated share is out of its reach (or not solved in time) takes its
+    # plan without the coupling targets; the national check below then says whether the other
+    # provinces carried the national targets anyway.
+    by_province = {p["province"]: p for p in lowers}
+    chosen = []
+    for part in uppers:
+        if "plan" in part:
+            chosen.append(part)
+        elif "plan" in by_province.get(part["province"], {}):
+            chosen.append(by_province[part["province"]])
+            table.loc[
+                (table["province"] == part["province"]) & (table["bound_kind"] == "upper"), "status"
+            ] = f"{part['status']} (lower-bound plan used)"
+    if len(chosen) == len(uppers):
+        plan = assemble(instance, chosen)
         evaluation = evaluate(instance, plan)
         targets = check_targets(instance, evaluation.arrays, evaluation.values)
         upper = evaluation.npv_cny
-    if all(p["bound_cny"] is not None for p in lowers):
+    if all(p["bound_cny"] is not None and np.isfinite(p["bound_cny"]) for p in lowers):
         lower = float(sum(p["bound_cny"] for p in lowers))
     if upper is not None and lower is not None:
         gap_all = (upper - lower) / abs(upper)

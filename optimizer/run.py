@@ -185,7 +185,7 @@ def _solve_built(
             None,
             None,
             None,
-            None,
+            result.bound,  # a valid bound even without a plan (decomposition uses it)
             result,
             None,
             None,
