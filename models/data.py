@@ -172,7 +172,7 @@ def build_model_data(
 def _new_line_data(instance: Instance) -> dict[str, dict[str, float]]:
     """Coefficients of one standard replacement line per sector, from the exact evaluator."""
     from optimizer.evaluator.arrays import build_arrays
-    from optimizer.evaluator.kernels import MEASURE_INDEX, run_kernel
+    from optimizer.evaluator.kernels import MEASURE_INDEX, YEARLY_COST_MEASURES, run_kernel
     from optimizer.evaluator.plan import NewLine, Plan
 
     sc = instance.scenario
@@ -192,15 +192,7 @@ def _new_line_data(instance: Instance) -> dict[str, dict[str, float]]:
             plan.new_lines = [NewLine("probe", str(sector), sc.base_year, 1.0, np.full(n_years, days))]
             values.append(run_kernel(build_arrays(instance, plan))[:, -1, :])
         lo, hi = values
-        cost_names = (
-            "fixed_om_cny",
-            "variable_om_cny",
-            "fuel_cost_cny",
-            "electricity_cost_cny",
-            "carbon_cost_cny",
-            "tech_om_cny",
-            "capture_opex_cny",
-        )
+        cost_names = YEARLY_COST_MEASURES
         cost_lo = sum(lo[MEASURE_INDEX[m]] for m in cost_names)
         cost_hi = sum(hi[MEASURE_INDEX[m]] for m in cost_names)
         q_lo, q_hi = lo[MEASURE_INDEX["output_units"]], hi[MEASURE_INDEX["output_units"]]

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.evaluator.api import Evaluation
+from optimizer.evaluator.kernels import YEARLY_COST_MEASURES
 from optimizer.evaluator.plan import NEVER, Plan
 
 PLAN_COLUMNS = [
@@ -62,13 +63,7 @@ def plan_table(evaluation: Evaluation, plan: Plan) -> pd.DataFrame:
             v(m)
             for m in (
                 "capex_cny",
-                "tech_om_cny",
-                "fixed_om_cny",
-                "variable_om_cny",
-                "capture_opex_cny",
-                "fuel_cost_cny",
-                "electricity_cost_cny",
-                "carbon_cost_cny",
+                *YEARLY_COST_MEASURES,
             )
         ],
         axis=0,

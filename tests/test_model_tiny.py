@@ -298,3 +298,15 @@ def test_myopic_planning_locks_in_and_is_explained(tmp_path: Path) -> None:
     relax = result.relaxation.set_index("target")
     assert list(relax.index) == ["T27"]
     assert relax.loc["T27", "relaxation"] == pytest.approx((96.5 - 95) / 102, rel=1e-6)
+
+
+def test_capture_costs_are_counted_once(tmp_path: Path) -> None:
+    # At 800 CNY/tCO2 the tiny instance adopts oxy-fuel capture (capture opex 120 CNY/t). The
+    # capture opex is part of variable O&M in the evaluator; the model once added it a second
+    # time and the verification caught it (objective != evaluator NPV). Keep it caught.
+    from conftest import DATA
+
+    result = solve_instance(load_instance(DATA / "tiny"), replace(OPTIONS, carbon_price=800.0))
+    assert result.exit_code == 0, result.messages
+    assert result.evaluation.measure("captured_co2_t").sum() > 0
+    assert result.objective_cny == pytest.approx(result.npv_cny, rel=1e-9)

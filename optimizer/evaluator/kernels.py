@@ -126,6 +126,17 @@ MEASURES: tuple[str, ...] = (
 N_MEASURES = len(MEASURES)
 MEASURE_INDEX: dict[str, int] = {name: i for i, name in enumerate(MEASURES)}
 
+YEARLY_COST_MEASURES: tuple[str, ...] = (
+    "tech_om_cny",
+    "fixed_om_cny",
+    "variable_om_cny",
+    "fuel_cost_cny",
+    "electricity_cost_cny",
+    "carbon_cost_cny",
+)
+"""The yearly costs that enter the NPV besides capex and salvage. capture_opex_cny is part of
+variable_om_cny (reported apart only): adding it again counts capture twice."""
+
 # Compile-time constants for the kernel (numba freezes module-level ints).
 _RUNNING = MEASURE_INDEX["running"]
 _CAPACITY = MEASURE_INDEX["capacity_per_year"]

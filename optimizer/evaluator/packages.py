@@ -38,7 +38,7 @@ import pandas as pd
 from optimizer.data.consistency import split_list
 from optimizer.data.instance import Instance
 from optimizer.evaluator.arrays import build_arrays
-from optimizer.evaluator.kernels import MEASURE_INDEX, run_kernel
+from optimizer.evaluator.kernels import MEASURE_INDEX, YEARLY_COST_MEASURES, run_kernel
 from optimizer.evaluator.plan import NEVER, Plan
 
 MAX_ENUMERATED = 4096
@@ -168,15 +168,7 @@ def _evaluate_virtual(
     return run_kernel(build_arrays(virtual, plan))
 
 
-_COST_MEASURES = (
-    "tech_om_cny",
-    "fixed_om_cny",
-    "variable_om_cny",
-    "capture_opex_cny",
-    "fuel_cost_cny",
-    "electricity_cost_cny",
-    "carbon_cost_cny",
-)
+_COST_MEASURES = YEARLY_COST_MEASURES
 
 
 def _flows(out: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

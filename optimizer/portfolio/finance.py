@@ -24,16 +24,10 @@ import pandas as pd
 
 from optimizer.data.instance import Instance
 from optimizer.evaluator.api import evaluate
+from optimizer.evaluator.kernels import YEARLY_COST_MEASURES
 from optimizer.evaluator.plan import NEVER, Plan
 
-COST_MEASURES = (
-    "tech_om_cny",
-    "fixed_om_cny",
-    "variable_om_cny",
-    "fuel_cost_cny",
-    "electricity_cost_cny",
-    "carbon_cost_cny",
-)
+COST_MEASURES = YEARLY_COST_MEASURES
 
 
 def irr(cash_flows: list[float]) -> float | None:
