@@ -22,6 +22,7 @@ from rich.table import Table
 
 from optimizer.data.instance import Instance, instance_dir, load_instance, shipped_instances
 from optimizer.errors import InputError
+from optimizer.sweep.cli import sweep_command
 
 EXIT_OK = 0
 EXIT_INPUT = 1
@@ -87,6 +88,10 @@ def main_callback(
         typer.Option(help="perfect: one model over the horizon; myopic: milestones see only their targets"),
     ] = Mode.perfect,
     no_warm_start: Annotated[bool, typer.Option(help="No relax-and-round starting plan for HiGHS")] = False,
+    no_report: Annotated[
+        bool, typer.Option("--no-report", help="Do not write the HTML/Excel report")
+    ] = False,
+    lang: Annotated[str, typer.Option("--lang", help="Report language: zh or en")] = "zh",
     workers: Annotated[int, typer.Option(help="Dask workers when solving by province")] = 2,
     scheduler: Annotated[
         str | None, typer.Option(help="Existing dask scheduler address (tcp://host:port)")
@@ -129,6 +134,8 @@ def main_callback(
                 mode=mode.value,
                 warm_start=not no_warm_start,
                 verbose=verbose,
+                report=not no_report,
+                report_lang=lang,
             ),
             console,
         )
@@ -279,7 +286,7 @@ def evaluate_command(
             "targets": targets,
             "plan": plan_table(evaluation, parsed),
             "kpis": evaluation.by_sector(),
-            "costs": evaluation.cost_breakdown(),
+            "costs": evaluation.cost_breakdown().reset_index(),
         },
         {
             "instance": inst.name,
@@ -353,12 +360,26 @@ def portfolio(
     raise typer.Exit(code)
 
 
+@app.command("report")
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="Run folder written by optimize")],
+    lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh",
+) -> None:
+    """Write report_<lang>.html (offline charts) and report_<lang>.xlsx into a run folder."""
+    from optimizer.report import report_command
+
+    report_command(run_dir, lang)
+
+
 @app.command()
 def schema() -> None:
     """Print every table schema (columns, types, units, ranges) as Markdown."""
     from optimizer.data.schema import schema_markdown
 
     sys.stdout.write(schema_markdown())
+
+
+app.command("sweep")(sweep_command)
 
 
 def main() -> None:

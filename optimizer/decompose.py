@@ -286,7 +286,7 @@ def run_decomposed(
             targets=result.targets,
             plan=plan_table(result.evaluation, result.plan),
             kpis=result.evaluation.by_sector(),
-            costs=result.evaluation.cost_breakdown(),
+            costs=result.evaluation.cost_breakdown().reset_index(),
         )
         code = EXIT_OK if all_hard_met(result.targets) else EXIT_VERIFY
     nan = float("nan")

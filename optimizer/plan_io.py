@@ -41,9 +41,10 @@ def read_plan(instance: Instance, path: Path) -> Plan:
     plan = Plan.business_as_usual(instance)
     new_rows: dict[str, list[tuple[int, int, dict]]] = {}
     seen: dict[tuple[str, int], int] = {}
-    for index in range(len(raw)):
+    records = raw.to_dict("records")  # row access by iloc is ~100x slower on national plans
+    for index, record in enumerate(records):
         row_number = index + 2
-        row = {c: str(raw[c].iloc[index]).strip() for c in raw.columns}
+        row = {str(c): str(v).strip() for c, v in record.items()}
         line_id, action = row["line_id"], row["action"]
         try:
             year = int(float(row["year"]))

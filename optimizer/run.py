@@ -46,6 +46,8 @@ class RunOptions:
     verbose: bool = False
     write: bool = True
     shadow_prices: bool = True
+    report: bool = False  # the CLI turns it on unless --no-report
+    report_lang: str = "zh"
 
 
 @dataclass
@@ -410,7 +412,7 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
         tables["targets"] = result.targets
         tables["plan"] = plan_table(result.evaluation, result.plan)
         tables["kpis"] = result.evaluation.by_sector()
-        tables["costs"] = result.evaluation.cost_breakdown()
+        tables["costs"] = result.evaluation.cost_breakdown().reset_index()
     if result.relaxation is not None:
         tables["infeasibility"] = result.relaxation
     if result.shadow_prices is not None:
@@ -435,6 +437,14 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
     if options.write:
         result.out_dir = write_outputs(out, tables, summary)
         console.print(f"results written to [bold]{result.out_dir}[/]")
+        if options.report:
+            from optimizer.report import write_report
+
+            try:
+                for path in write_report(result.out_dir, options.report_lang, evaluation=result.evaluation):
+                    console.print(f"report written: [bold]{path}[/]")
+            except Exception as error:  # a report problem must not hide a verified plan
+                console.print(f"[yellow]report not written: {error}[/]")
     return result.exit_code
 
 

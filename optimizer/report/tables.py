@@ -1,0 +1,381 @@
+"""The report's tables in display form: localised headers with units, converted numbers.
+
+One :class:`Table` feeds both the Excel sheet and the HTML table, so the workbook and the
+page can never disagree. Numbers are divided by the display unit's factor and otherwise kept
+at full precision (rounding is only the cell's or the page's number format).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from optimizer.report.data import RunData
+from optimizer.report.labels import (
+    ACTIONS,
+    COST_COMPONENTS,
+    TARGET_KINDS,
+    intensity_unit,
+    output_unit,
+    status_text,
+    target_unit,
+    unit,
+    with_unit,
+)
+
+
+@dataclass
+class Column:
+    """One column: header text (unit included), values, and how to show them.
+
+    ``fmt`` is an Excel number format; ``kind`` is text, int, num or pct (pct values are
+    fractions shown as percent, as Excel's percent format does). ``percent_rows`` marks rows
+    of a mixed column (targets: fractions next to MW and tCO2) to show as percent.
+    """
+
+    header: str
+    values: list[object]
+    kind: str = "num"
+    fmt: str = "#,##0.00"
+    width: float | None = None
+    percent_rows: list[bool] | None = None
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[Column] = field(default_factory=list)
+    # per-row style hint for the HTML page (e.g. "met", "missed", "soft", "na")
+    row_class: list[str] = field(default_factory=list)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.columns[0].values) if self.columns else 0
+
+    def add(
+        self,
+        header: str,
+        values: Iterable[object],
+        kind: str = "num",
+        fmt: str = "#,##0.00",
+        width: float | None = None,
+    ) -> Column:
+        column = Column(header, _clean(list(values)), kind, fmt, width)
+        self.columns.append(column)
+        return column
+
+
+def _clean(values: list[object]) -> list[object]:
+    """NaN becomes an empty cell; numpy scalars become Python numbers (openpyxl, json)."""
+    out: list[object] = []
+    for v in values:
+        if isinstance(v, np.generic):
+            v = v.item()
+        if isinstance(v, float) and math.isnan(v):
+            v = None
+        out.append(v)
+    return out
+
+
+INF_TEXT = "∞"
+
+
+def _target_value(value: float, factor: float) -> object:
+    """Required/achieved of one target row; ∞ (a ratio with nothing built) as text."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if math.isinf(value):
+        return INF_TEXT if value > 0 else "-" + INF_TEXT
+    return float(value) / factor
+
+
+def targets_table(data: RunData) -> Table:
+    """The table planners check first: every target, clause, required, achieved, met."""
+    t = data.t
+    frame = data.targets
+    table = Table("targets", t("sheet_targets"))
+    if frame is None:
+        return table
+    lang = data.lang
+    units = [target_unit(lang, u) for u in frame["unit"]]
+    scope = []
+    for g, s in zip(frame["group"], frame["scope"], strict=True):
+        sectors = [x for x in s.split(";") if x]
+        if g and g != "pooled":
+            scope.append(data.sector(g))
+        elif len(sectors) == 1:
+            scope.append(data.sector(sectors[0]))
+        else:
+            scope.append(f"{t('pooled')}: " + ", ".join(data.sector(x) for x in sectors))
+    met_text, row_class = [], []
+    for met, hard in zip(frame["met"], frame["hard"], strict=True):
+        hard = bool(hard) if not isinstance(hard, str) else hard.lower() == "true"
+        if met is None:
+            met_text.append(t("met_na"))
+            row_class.append("na")
+        elif met:
+            met_text.append(t("met_yes"))
+            row_class.append("met")
+        else:
+            met_text.append(t("met_no") + ("" if hard else f" ({t('soft')})"))
+            row_class.append("missed" if hard else "soft")
+    table.add(t("target_id"), frame["target_id"], "text", width=12)
+    table.add(t("group"), scope, "text", width=24)
+    table.add(t("year"), frame["year"], "int", "0", width=7)
+    table.add(t("kind"), [TARGET_KINDS[lang].get(k, k) for k in frame["kind"]], "text", width=22)
+    table.add(t("clause"), frame["source"], "text", width=30)
+    for key in ("required", "achieved"):
+        values = [_target_value(v, u.factor) for v, u in zip(frame[key], units, strict=True)]
+        column = table.add(t(key), values, "num", "#,##0.00", width=13)
+        # fractions stay fractions (equal to targets.csv) and are shown as percent
+        column.percent_rows = [u.percent for u in units]
+    table.add(t("unit"), [u.label for u in units], "text", width=14)
+    table.add(t("met"), met_text, "text", width=14)
+    table.add(
+        t("hard"), [t("yes") if str(h).lower() == "true" else t("no") for h in frame["hard"]], "text", width=8
+    )
+    table.add(t("description"), frame["description"], "text", width=60)
+    table.row_class = row_class
+    return table
+
+
+def plan_table(data: RunData) -> Table:
+    """plan.csv with names, localised actions and display units (one row per line-year)."""
+    t = data.t
+    lang = data.lang
+    plan = data.plan
+    table = Table("plan", t("sheet_plan"))
+    if plan is None:
+        return table
+    money, co2 = unit(lang, "money"), unit(lang, "co2")
+    scale = unit(lang, "capacity_scale")
+    per_year = "/年" if lang == "zh" else "/yr"
+    out_units = [output_unit(lang, data.sector_unit(s)).label for s in plan["sector"]]
+    table.add(t("line"), plan["line_id"], "text", width=14)
+    table.add(t("company"), plan["company"], "text", width=28)
+    table.add(t("city"), plan["city"], "text", width=12)
+    table.add(t("sector"), [data.sector(s) for s in plan["sector"]], "text", width=16)
+    table.add(t("year"), plan["year"], "int", "0", width=7)
+    table.add(t("action"), [ACTIONS[lang].get(a, a) for a in plan["action"]], "text", width=12)
+    table.add(t("technologies"), [data.techs(c) for c in plan["technologies"]], "text", width=50)
+    table.add(t("new_technologies"), [data.techs(c) for c in plan["new_technologies"]], "text", width=40)
+    table.add(
+        with_unit(t("operating_days"), unit(lang, "days").label), plan["operating_days"], "num", "#,##0.0", 10
+    )
+    generic = "万单位" if lang == "zh" else "M units"
+    table.add(
+        with_unit(t("capacity"), generic + per_year),
+        plan["capacity_per_year"] / scale.factor,
+        "num",
+        "#,##0.0000",
+        14,
+    )
+    table.add(
+        with_unit(t("output"), generic + per_year),
+        plan["output_units"] / scale.factor,
+        "num",
+        "#,##0.0000",
+        14,
+    )
+    table.add(t("capacity_unit"), out_units, "text", width=12)
+    table.add(
+        with_unit(t("intensity"), "kgce/" + t("per_unit")),
+        plan["intensity_kgce_per_unit"],
+        "num",
+        "#,##0.00",
+        14,
+    )
+    table.add(with_unit(t("co2"), co2.label), plan["total_co2_t"] / co2.factor, "num", "#,##0.0000", 14)
+    table.add(with_unit(t("capex"), money.label), plan["capex_cny"] / money.factor, "num", "#,##0.0000", 14)
+    table.add(with_unit(t("cost"), money.label), plan["cost_cny"] / money.factor, "num", "#,##0.0000", 14)
+    return table
+
+
+def kpis_table(data: RunData) -> Table:
+    """Sector x year aggregates from the evaluator (kpis.csv)."""
+    t = data.t
+    lang = data.lang
+    kpis = data.kpis
+    table = Table("kpis", t("sheet_kpis"))
+    if kpis is None:
+        return table
+    money, co2, energy = unit(lang, "money"), unit(lang, "co2"), unit(lang, "energy")
+    scale = unit(lang, "capacity_scale")
+    per_year = "/年" if lang == "zh" else "/yr"
+    generic = "万单位" if lang == "zh" else "M units"
+    table.add(t("sector"), [data.sector(s) for s in kpis["sector"]], "text", width=16)
+    table.add(t("year"), kpis["year"], "int", "0", width=7)
+    table.add(t("running_lines"), kpis["running_lines"], "num", "#,##0", width=10)
+    table.add(
+        with_unit(t("capacity"), generic + per_year),
+        kpis["capacity_per_year"] / scale.factor,
+        "num",
+        "#,##0.00",
+        14,
+    )
+    table.add(
+        with_unit(t("output"), generic + per_year), kpis["output_units"] / scale.factor, "num", "#,##0.00", 14
+    )
+    table.add(
+        t("capacity_unit"),
+        [output_unit(lang, data.sector_unit(s)).label for s in kpis["sector"]],
+        "text",
+        width=12,
+    )
+    table.add(
+        with_unit(t("intensity"), "kgce/" + t("per_unit")),
+        kpis["intensity_kgce_per_unit"],
+        "num",
+        "#,##0.00",
+        14,
+    )
+    table.add(
+        t("intensity_unit"),
+        [intensity_unit(lang, data.sector_unit(s)) for s in kpis["sector"]],
+        "text",
+        width=14,
+    )
+    table.add(
+        with_unit(t("intensity_change"), "%"), kpis["intensity_change_vs_base_frac"], "pct", "0.00%", 14
+    )
+    table.add(with_unit(t("share_benchmark"), "%"), kpis["share_at_benchmark"], "pct", "0.0%", 12)
+    table.add(with_unit(t("share_worse"), "%"), kpis["share_worse_than_baseline"], "pct", "0.0%", 12)
+    # energy_kgce / 1000 is tce; the display factor then scales tce
+    table.add(
+        with_unit(t("energy"), energy.label),
+        kpis["energy_kgce"] / 1000 / energy.factor,
+        "num",
+        "#,##0.00",
+        12,
+    )
+    table.add(with_unit(t("co2"), co2.label), kpis["total_co2_t"] / co2.factor, "num", "#,##0.00", 12)
+    table.add(with_unit(t("direct_co2"), co2.label), kpis["direct_co2_t"] / co2.factor, "num", "#,##0.00", 12)
+    table.add(
+        with_unit(t("indirect_co2"), co2.label), kpis["indirect_co2_t"] / co2.factor, "num", "#,##0.00", 12
+    )
+    table.add(with_unit(t("pv"), "MW"), kpis["pv_mw"], "num", "#,##0.0", 10)
+    table.add(with_unit(t("capex"), money.label), kpis["capex_cny"] / money.factor, "num", "#,##0.00", 12)
+    for column, key in (
+        ("om_cny", "om"),
+        ("fuel_cost_cny", "fuel"),
+        ("electricity_cost_cny", "electricity"),
+        ("carbon_cost_cny", "carbon"),
+    ):
+        table.add(
+            with_unit(COST_COMPONENTS[lang][key], money.label),
+            kpis[column] / money.factor,
+            "num",
+            "#,##0.00",
+            12,
+        )
+    table.add(with_unit(t("npv_year"), money.label), kpis["npv_cny"] / money.factor, "num", "#,##0.00", 14)
+    return table
+
+
+def costs_table(data: RunData) -> Table:
+    t = data.t
+    money = unit(data.lang, "money")
+    table = Table("costs", t("sheet_costs"))
+    if data.costs is None:
+        return table
+    costs = data.costs
+    table.add(
+        t("component"), [COST_COMPONENTS[data.lang].get(c, c) for c in costs["component"]], "text", width=18
+    )
+    table.add(
+        with_unit(t("nominal"), money.label), costs["nominal_cny"] / money.factor, "num", "#,##0.00", 16
+    )
+    table.add(
+        with_unit(t("discounted"), money.label), costs["discounted_cny"] / money.factor, "num", "#,##0.00", 16
+    )
+    return table
+
+
+def mac_table_display(data: RunData, mac: pd.DataFrame) -> Table:
+    t = data.t
+    money, co2, mac_unit = unit(data.lang, "money"), unit(data.lang, "co2"), unit(data.lang, "mac")
+    table = Table("mac", t("sheet_mac"))
+    table.add(t("technology"), [data.tech(k) for k in mac["tech_id"]], "text", width=40)
+    table.add(t("lines_adopting"), mac["lines"], "int", "0", width=10)
+    table.add(with_unit(t("abated"), co2.label), mac["abated_t"] / co2.factor, "num", "#,##0.0000", 16)
+    table.add(
+        with_unit(t("delta_npv"), money.label), mac["delta_npv_cny"] / money.factor, "num", "#,##0.00", 16
+    )
+    table.add(with_unit(t("mac"), mac_unit.label), mac["mac_cny_per_t"], "num", "#,##0", 16)
+    return table
+
+
+def shadow_table(data: RunData) -> Table:
+    t = data.t
+    table = Table("shadow", t("sheet_shadow"))
+    frame = data.shadow
+    if frame is None or not len(frame):
+        return table
+    table.add(t("constraint"), frame["constraint"], "text", width=46)
+    table.add(t("dual"), frame["dual_cny_per_unit"], "num", "#,##0.00", 22)
+    table.add(
+        t("binding"),
+        [t("yes") if str(b).lower() == "true" else t("no") for b in frame["binding"]],
+        "text",
+        width=8,
+    )
+    return table
+
+
+def infeasibility_table(data: RunData) -> Table:
+    """The least relaxation of the targets when they cannot all be met (infeasibility.csv)."""
+    t = data.t
+    table = Table("infeasibility", t("sheet_infeasibility"))
+    frame = data.infeasibility
+    if frame is None or not len(frame):
+        return table
+    money = unit(data.lang, "money")
+    known = {
+        "target": (t("target_id"), "text", "@", 1.0, 14),
+        "year": (t("year"), "int", "0", 1.0, 7),
+        "relaxation": (t("relaxation"), "num", "#,##0.0000", 1.0, 12),
+        "note": (t("note"), "text", "@", 1.0, 60),
+        "plan_npv_cny_with_relaxation": (
+            with_unit(t("npv"), money.label),
+            "num",
+            "#,##0.00",
+            money.factor,
+            18,
+        ),
+    }
+    for column in frame.columns:
+        header, kind, fmt, factor, width = known.get(str(column), (str(column), "text", "@", 1.0, 30))
+        values = frame[column]
+        if factor != 1.0 or kind == "int":
+            values = pd.to_numeric(values, errors="coerce") / factor
+        table.add(header, values, kind, fmt, width)
+    return table
+
+
+def summary_table(data: RunData) -> Table:
+    """Run facts as item/value rows (instance, status, NPV in display units, overrides)."""
+    t = data.t
+    s = data.summary
+    money = unit(data.lang, "money")
+    items: list[tuple[str, object]] = [
+        (t("instance"), s.get("instance")),
+        (t("status"), status_text(data.lang, s)),
+    ]
+    npv = s.get("evaluator_npv_cny")
+    if npv is not None:
+        items.append((with_unit(t("npv"), money.label), float(npv) / money.factor))
+    if s.get("mip_gap") is not None:
+        items.append((t("gap"), float(s["mip_gap"])))
+    items.append(
+        (with_unit(t("carbon_price"), unit(data.lang, "mac").label), s.get("carbon_price") or t("none"))
+    )
+    items.append((t("overrides"), "; ".join(s.get("overrides") or []) or t("none")))
+    table = Table("summary", t("sheet_summary"))
+    table.add(t("item"), [k for k, _ in items], "text", width=34)
+    table.add(t("value"), [v for _, v in items], "num", "#,##0.00##", width=40)
+    return table

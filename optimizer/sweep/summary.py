@@ -1,0 +1,399 @@
+"""Summaries of a finished sweep in ``DIR/summary/``: CSV tables, PNG charts and an index.html.
+
+* ``scenarios.csv``: one row per scenario (inputs, status, NPV, report-year emissions, decisions);
+* ``status.csv``: scenarios per base and status (failures are results, not omissions);
+* ``plans.csv``: the distinct sets of decisions and how many scenarios took each;
+* ``target_probability.csv/.png``: share of solved scenarios in which each target is met;
+* OAT: ``tornado_<base>.csv/.png`` for NPV and report-year emissions;
+* Monte Carlo (and Morris/Sobol samples): ``distribution_<base>.png`` and ``quantiles.csv``;
+* Morris / Sobol: ``morris_indices.csv`` / ``sobol_indices.csv`` (SALib) and their charts.
+
+Charts use matplotlib's object API (no pyplot state), so summaries can be drawn in any thread.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from optimizer.sweep.designs import salib_problem, sample_matrix
+from optimizer.sweep.spec import SweepSpec
+
+SUMMARY = "summary"
+
+
+def report_year(spec: SweepSpec, frame: pd.DataFrame) -> int | None:
+    """The emissions year the summaries use: the spec's, else 2030 when evaluated, else the last."""
+    years = sorted(int(c.removeprefix("co2_t_")) for c in frame.columns if c.startswith("co2_t_"))
+    if not years:
+        return None
+    if spec.report_year in years:
+        return spec.report_year
+    return 2030 if 2030 in years else years[-1]
+
+
+def metrics(spec: SweepSpec, frame: pd.DataFrame) -> dict[str, str]:
+    """Output column -> label, for the indices and charts."""
+    out = {"objective_cny": "NPV (CNY)"}
+    year = report_year(spec, frame)
+    if year is not None:
+        out[f"co2_t_{year}"] = f"{year} emissions (tCO2)"
+    return out
+
+
+def write_summary(out: Path, spec: SweepSpec, frame: pd.DataFrame) -> list[Path]:
+    """Write every summary that applies to the design; returns the files written."""
+    folder = out / SUMMARY
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    if frame.empty:
+        return written
+    names = metrics(spec, frame)
+    solved = frame[frame["exit_code"] == 0]
+    flat = [c for c in frame.columns if c.startswith("in.")]
+    keep = ["scenario_id", "base", "design_index", "role", "status", "reason", *flat, *names]
+    keep += [
+        "mip_gap",
+        "path",
+        "lines_retired",
+        "retrofits_total",
+        "new_lines",
+        "targets_met",
+        "all_hard_met",
+    ]
+    written.append(_csv(frame[[c for c in keep if c in frame.columns]], folder / "scenarios.csv"))
+    status = frame.groupby(["base", "status"]).size().rename("scenarios").reset_index()
+    written.append(_csv(status, folder / "status.csv"))
+    if "decisions_hash" in solved and solved["decisions_hash"].notna().any():
+        written.append(_csv(distinct_plans(solved), folder / "plans.csv"))
+    probability = target_probability(frame)
+    if not probability.empty:
+        written.append(_csv(probability, folder / "target_probability.csv"))
+        written.append(_probability_chart(probability, folder / "target_probability.png"))
+    kind = spec.design.kind
+    if kind == "oat":
+        for base, rows in frame.groupby("base"):
+            table = tornado(spec, rows, names)
+            if not table.empty:
+                written.append(_csv(table, folder / f"tornado_{base}.csv"))
+                written.append(_tornado_chart(table, names, folder / f"tornado_{base}.png", str(base)))
+    if kind in {"monte_carlo", "morris", "sobol"}:
+        written.append(_csv(quantiles(solved, names), folder / "quantiles.csv"))
+        for base, rows in solved.groupby("base"):
+            written.append(_distribution_chart(rows, names, folder / f"distribution_{base}.png", str(base)))
+    if kind in {"morris", "sobol"}:
+        table = sensitivity_indices(spec, frame, names)
+        written.append(_csv(table, folder / f"{kind}_indices.csv"))
+        if "note" not in table.columns or table["note"].isna().any():
+            written.append(_indices_chart(table, kind, names, folder / f"{kind}_indices.png"))
+    written.append(_index_html(folder, spec, written))
+    return written
+
+
+def distinct_plans(solved: pd.DataFrame) -> pd.DataFrame:
+    """The distinct sets of decisions taken, with how many scenarios chose each.
+
+    A sweep whose scenarios all share one plan either has decisions that the swept inputs do
+    not move or a MIP gap too loose to see them move (a re-solve from the previous plan keeps
+    it whenever it is within the gap): check this before reading the tornado as "no effect".
+    """
+    columns = ["lines_retired", "lines_swapped", "retrofits_total", "new_lines"]
+    grouped = solved.groupby(["base", "decisions_hash"], sort=False)
+    table = grouped.agg(
+        scenarios=("scenario_id", "size"),
+        first_scenario=("scenario_id", "first"),
+        **{c: (c, "first") for c in columns if c in solved},
+    ).reset_index()
+    return table.sort_values(["base", "scenarios"], ascending=[True, False])
+
+
+def _column(frame: pd.DataFrame, name: str) -> list[Any]:
+    return list(frame[name]) if name in frame else [None] * len(frame)
+
+
+def target_probability(frame: pd.DataFrame) -> pd.DataFrame:
+    """Share of scenarios meeting each target (per base, target, sector group, year).
+
+    ``probability_met`` counts solved scenarios only. ``probability_met_incl_infeasible`` also
+    counts the scenarios where the targets cannot all be met: a target that the least
+    relaxation has to relax is missed there, the others are met.
+    """
+    solved = frame[frame["exit_code"] == 0] if "exit_code" in frame else frame
+    rows = []
+    for r in solved.itertuples(index=False):
+        targets: list[dict[str, Any]] = list(r.targets) if isinstance(r.targets, (list, np.ndarray)) else []
+        for t in targets:
+            if t["met"] is not None and not (isinstance(t["met"], float) and np.isnan(t["met"])):
+                rows.append(
+                    {
+                        "base": r.base,
+                        **{k: t[k] for k in ("target_id", "group", "year", "hard")},
+                        "met": bool(t["met"]),
+                    }
+                )
+    if not rows:
+        return pd.DataFrame()
+    met = pd.DataFrame(rows)
+    grouped = met.groupby(["base", "target_id", "group", "year", "hard"], sort=True)["met"]
+    table = grouped.agg(probability_met="mean", scenarios="size").reset_index()
+    infeasible = frame[frame["status"] == "infeasible"] if "status" in frame else frame.iloc[0:0]
+    relaxed: dict[tuple[str, str, int], int] = {}
+    count: dict[str, int] = {}
+    for base, items in zip(infeasible["base"], _column(infeasible, "relaxed_targets"), strict=True):
+        found = list(items) if isinstance(items, (list, np.ndarray)) else []
+        if not found:
+            continue  # structural: infeasible even with every target relaxed, so no verdict
+        count[str(base)] = count.get(str(base), 0) + 1
+        for item in found:
+            key = (str(base), str(item["target"]), int(item["year"]))
+            relaxed[key] = relaxed.get(key, 0) + 1
+    labels = [
+        t if g == "pooled" else f"{t}:{g}" for t, g in zip(table["target_id"], table["group"], strict=True)
+    ]
+    table["infeasible_scenarios_relaxing_it"] = [
+        relaxed.get((b, label, int(y)), 0)
+        for b, label, y in zip(table["base"], labels, table["year"], strict=True)
+    ]
+    n_infeasible = table["base"].map(count).fillna(0)
+    met_count = table["probability_met"] * table["scenarios"]
+    table["probability_met_incl_infeasible"] = (
+        met_count + n_infeasible - table["infeasible_scenarios_relaxing_it"]
+    ) / (table["scenarios"] + n_infeasible)
+    return table
+
+
+def tornado(spec: SweepSpec, rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Per parameter and output: the output at the parameter's lowest and highest OAT value."""
+    base = rows[(rows["role"] == "base") & (rows["exit_code"] == 0)]
+    if base.empty:
+        return pd.DataFrame()
+    out = []
+    for metric in names:
+        centre = float(base[metric].iloc[0])
+        for name in spec.parameters:
+            mine = rows[(rows["role"] == f"oat:{name}") & (rows["exit_code"] == 0)]
+            column = f"in.{name}"
+            if mine.empty or column not in mine:
+                continue
+            ordered = mine.sort_values(column)
+            low, high = ordered.iloc[0], ordered.iloc[-1]
+            out.append(
+                {
+                    "metric": metric,
+                    "parameter": name,
+                    "low_value": low[column],
+                    "high_value": high[column],
+                    "base_output": centre,
+                    "output_at_low": float(low[metric]),
+                    "output_at_high": float(high[metric]),
+                    "min_output": float(mine[metric].min()),
+                    "max_output": float(mine[metric].max()),
+                    "swing": float(mine[metric].max() - mine[metric].min()),
+                    "failed": int(((rows["role"] == f"oat:{name}") & (rows["exit_code"] != 0)).sum()),
+                }
+            )
+    return pd.DataFrame(out).sort_values(["metric", "swing"], ascending=[True, False])
+
+
+def quantiles(solved: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    rows = []
+    for base, frame in solved.groupby("base"):
+        for metric in names:
+            values = frame[metric].dropna().to_numpy(float)
+            if len(values) == 0:
+                continue
+            p5, p50, p95 = np.percentile(values, [5, 50, 95])
+            rows.append(
+                {
+                    "base": base,
+                    "metric": metric,
+                    "scenarios": len(values),
+                    "mean": values.mean(),
+                    "sd": values.std(ddof=1) if len(values) > 1 else 0.0,
+                    "p5": p5,
+                    "p50": p50,
+                    "p95": p95,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def sensitivity_indices(spec: SweepSpec, frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Morris (mu, mu*, sigma) or Sobol (S1, ST) indices per base and output, from SALib.
+
+    Both methods need an output for every sample point: a base with a failed scenario gets a
+    note instead of indices (filling gaps would bias the estimates without saying so).
+    """
+    problem = salib_problem(spec)
+    x = sample_matrix(spec)
+    rows: list[dict[str, Any]] = []
+    for base, mine in frame.groupby("base"):
+        ordered = mine.set_index("design_index").reindex(range(len(x)))
+        for metric in names:
+            y = ordered[metric].to_numpy(float) if metric in ordered else np.full(len(x), np.nan)
+            bad = int((ordered["exit_code"] != 0).sum() + np.isnan(y).sum())
+            if bad:
+                rows.append(
+                    {"base": base, "metric": metric, "note": f"{bad} sample points without a solved result"}
+                )
+                continue
+            if spec.design.kind == "sobol" and not _spread(y):
+                # variance-based indices divide by the output's variance: undefined when it is 0
+                rows.append({"base": base, "metric": metric, "note": "output constant over the sample"})
+                continue
+            rows.extend({"base": base, "metric": metric, **r} for r in _indices(spec, problem, x, y))
+    return pd.DataFrame(rows)
+
+
+def _indices(spec: SweepSpec, problem: dict[str, Any], x: np.ndarray, y: np.ndarray) -> list[dict[str, Any]]:
+    if spec.design.kind == "morris":
+        from SALib.analyze import morris
+
+        res = morris.analyze(problem, x, y, num_levels=spec.design.levels, seed=spec.design.seed)
+        return [
+            {
+                "parameter": n,
+                "mu": float(res["mu"][i]),
+                "mu_star": float(res["mu_star"][i]),
+                "sigma": float(res["sigma"][i]),
+                "mu_star_conf": float(res["mu_star_conf"][i]),
+            }
+            for i, n in enumerate(problem["names"])
+        ]
+    from SALib.analyze import sobol
+
+    res = sobol.analyze(problem, y, calc_second_order=spec.design.second_order, seed=spec.design.seed)
+    return [
+        {
+            "parameter": n,
+            "S1": float(res["S1"][i]),
+            "S1_conf": float(res["S1_conf"][i]),
+            "ST": float(res["ST"][i]),
+            "ST_conf": float(res["ST_conf"][i]),
+        }
+        for i, n in enumerate(problem["names"])
+    ]
+
+
+# ---------------------------------------------------------------- files
+
+
+def _spread(values: np.ndarray) -> bool:
+    """More than rounding noise between the smallest and the largest value."""
+    return len(values) > 1 and float(np.ptp(values)) > 1e-9 * max(1.0, float(np.abs(values).max()))
+
+
+def _csv(frame: pd.DataFrame, path: Path) -> Path:
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _figure(n: int, height: float = 3.2) -> tuple[Any, list[Any]]:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(7.5, height * n), layout="constrained")
+    axes = figure.subplots(n, 1, squeeze=False)[:, 0]
+    return figure, list(axes)
+
+
+def _tornado_chart(table: pd.DataFrame, names: dict[str, str], path: Path, base: str) -> Path:
+    figure, axes = _figure(len(names), 0.6 + 0.45 * max(table["parameter"].nunique(), 1))
+    for ax, (metric, label) in zip(axes, names.items(), strict=True):
+        rows = table[table["metric"] == metric].sort_values("swing")
+        if rows.empty:
+            ax.set_visible(False)
+            continue
+        centre = float(rows["base_output"].iloc[0])
+        y = np.arange(len(rows))
+        ax.barh(y, rows["output_at_low"] - centre, left=centre, color="#4c72b0", label="at lowest value")
+        ax.barh(y, rows["output_at_high"] - centre, left=centre, color="#dd8452", label="at highest value")
+        ax.axvline(centre, color="black", linewidth=0.8)
+        ax.set_yticks(
+            y,
+            [
+                f"{p} [{lo:g} .. {hi:g}]"
+                for p, lo, hi in zip(rows["parameter"], rows["low_value"], rows["high_value"], strict=True)
+            ],
+        )
+        ax.set_xlabel(label)
+        ax.legend(loc="lower right", fontsize="small")
+    axes[0].set_title(f"{base}: one-at-a-time sensitivity around the base")
+    figure.savefig(path, dpi=110)
+    return path
+
+
+def _distribution_chart(rows: pd.DataFrame, names: dict[str, str], path: Path, base: str) -> Path:
+    figure, axes = _figure(len(names))
+    for ax, (metric, label) in zip(axes, names.items(), strict=True):
+        values = rows[metric].dropna().to_numpy(float)
+        # identical outcomes (the plan did not change) cannot be split into several bins
+        spread = _spread(values)
+        bins = min(30, max(5, len(values) // 3)) if spread else 1
+        ax.hist(values, bins=bins, color="#4c72b0", edgecolor="white")
+        if len(values) and not spread:
+            ax.set_title(f"every scenario: {values[0]:,.6g}", fontsize="small")
+        if len(values):
+            for q, style in ((5, ":"), (50, "-"), (95, ":")):
+                ax.axvline(np.percentile(values, q), color="black", linestyle=style, linewidth=0.8)
+        ax.set_xlabel(label + " (lines: p5, median, p95)")
+        ax.set_ylabel("scenarios")
+    figure.suptitle(f"{base}: distribution over {len(rows)} solved scenarios")
+    figure.savefig(path, dpi=110)
+    return path
+
+
+def _probability_chart(table: pd.DataFrame, path: Path) -> Path:
+    labels = [
+        f"{r.base} {r.target_id}{'' if r.group == 'pooled' else ' ' + str(r.group)} {r.year}"
+        for r in table.itertuples(index=False)
+    ]
+    figure, axes = _figure(1, 0.6 + 0.3 * len(labels))
+    ax = axes[0]
+    y = np.arange(len(labels))
+    ax.barh(y, table["probability_met"], color=np.where(table["hard"], "#55a868", "#8172b2"))
+    ax.set_yticks(y, labels, fontsize="small")
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of solved scenarios meeting the target (green: hard, purple: soft)")
+    figure.savefig(path, dpi=110)
+    return path
+
+
+def _indices_chart(table: pd.DataFrame, kind: str, names: dict[str, str], path: Path) -> Path:
+    rows = table[table["parameter"].notna()] if "parameter" in table else table.iloc[0:0]
+    groups = list(rows.groupby(["base", "metric"]))
+    figure, axes = _figure(max(len(groups), 1))
+    for ax, ((base, metric), frame) in zip(axes, groups, strict=False):
+        y = np.arange(len(frame))
+        if kind == "morris":
+            ax.barh(y, frame["mu_star"], xerr=frame["mu_star_conf"], color="#4c72b0", label="mu*")
+            ax.plot(frame["sigma"], y, "o", color="#dd8452", label="sigma")
+        else:
+            ax.barh(y - 0.2, frame["S1"], height=0.4, xerr=frame["S1_conf"], color="#4c72b0", label="S1")
+            ax.barh(y + 0.2, frame["ST"], height=0.4, xerr=frame["ST_conf"], color="#dd8452", label="ST")
+        ax.set_yticks(y, list(frame["parameter"]))
+        ax.set_title(f"{base}: {names.get(str(metric), metric)}", fontsize="medium")
+        ax.legend(fontsize="small")
+    figure.savefig(path, dpi=110)
+    return path
+
+
+def _index_html(folder: Path, spec: SweepSpec, files: list[Path]) -> Path:
+    parts = [f"<html><head><meta charset='utf-8'><title>{html.escape(spec.name)}</title></head><body>"]
+    parts.append(f"<h1>Sweep {html.escape(spec.name)}</h1><p>design: {spec.design.kind}</p>")
+    for path in files:
+        if path.suffix == ".png":
+            parts.append(f"<h2>{html.escape(path.stem)}</h2><img src='{html.escape(path.name)}'>")
+        elif path.suffix == ".csv" and path.name != "scenarios.csv":
+            parts.append(f"<h2>{html.escape(path.stem)}</h2>")
+            parts.append(pd.read_csv(path).to_html(index=False, float_format=lambda v: f"{v:.4g}"))
+    parts.append(
+        "<p>Every scenario: scenarios.csv; full records: ../scenarios/*.parquet, ../results.duckdb</p>"
+    )
+    parts.append("</body></html>")
+    path = folder / "index.html"
+    path.write_text("\n".join(parts), "utf-8")
+    return path
