@@ -119,21 +119,6 @@ def solve_built(
     messages: list[str] | None = None,
 ) -> PlanResult:
     """Solve a built model, re-evaluate its plan and check every target of ``instance``."""
-    result = _solve_built(instance, built, options, start, timings, t_start, messages)
-    result.package_stats = built.packages.stats
-    return result
-
-
-def _solve_built(
-    instance: Instance,
-    built: BuiltModel,
-    options: RunOptions,
-    start: np.ndarray | None,
-    timings: dict[str, float],
-    t_start: float,
-    messages: list[str] | None = None,
-) -> PlanResult:
-    """Solve a built model, re-evaluate its plan and check every target of ``instance``."""
     from optimizer.cli import EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_OK, EXIT_VERIFY
 
     packages, data, model, form, columns, counts = (
@@ -177,6 +162,7 @@ def _solve_built(
             None,
             timings,
             counts,
+            package_stats=built.packages.stats,
             relaxation=relaxation,
         )
     if not result.has_solution:
@@ -194,6 +180,7 @@ def _solve_built(
             None,
             timings,
             counts,
+            package_stats=built.packages.stats,
             messages=[*messages, result.termination],
         )
     _load_solution(columns, result.x)
@@ -240,6 +227,7 @@ def _solve_built(
         timings,
         counts,
         shadow_prices=shadow,
+        package_stats=built.packages.stats,
         messages=messages,
     )
 
