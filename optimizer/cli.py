@@ -120,7 +120,11 @@ def main_callback(
                 raise typer.BadParameter(
                     "--carbon-price, --set and --mode myopic are not yet available by province"
                 )
-            raise typer.Exit(run_decomposed(inst, time_limit, gap, workers, scheduler, out, console))
+            raise typer.Exit(
+                run_decomposed(
+                    inst, time_limit, gap, workers, scheduler, out, console, None if no_report else lang
+                )
+            )
         code = run_plan(
             inst,
             RunOptions(

@@ -265,6 +265,7 @@ def run_decomposed(
     scheduler: str | None,
     out: Path | None,
     console: Console,
+    report_lang: str | None = "zh",
 ) -> int:
     """CLI path for large instances: solve by province, verify nationally, write the outputs."""
     from optimizer.cli import EXIT_NO_PLAN, EXIT_OK, EXIT_VERIFY
@@ -310,4 +311,12 @@ def run_decomposed(
     }
     folder = write_outputs(out or default_out_dir(instance.name), tables, summary)
     console.print(f"results written to [bold]{folder}[/]")
+    if report_lang and result.evaluation is not None:
+        from optimizer.report import write_report
+
+        try:
+            for path in write_report(folder, report_lang, instance=instance, evaluation=result.evaluation):
+                console.print(f"report written: [bold]{path}[/]")
+        except Exception as error:  # a report problem must not hide a verified plan
+            console.print(f"[yellow]report not written: {error}[/]")
     return code
