@@ -300,6 +300,7 @@ def run_decomposed(
         "instance": instance.name,
         "instance_path": str(Path(instance.path).resolve()),
         "method": "decomposition by province (see optimizer/decompose.py)",
+        "status": "feasible" if code == EXIT_OK else ("no_plan" if result.plan is None else "targets_missed"),
         "exit_code": code,
         "objective_cny": result.upper_cny,
         "evaluator_npv_cny": result.upper_cny,
