@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from optimizer.data.schema import table_schema
+
 HERE = Path(__file__).resolve().parent
 CATALOGUE = HERE / "catalogue"
 SEED = 20241231
@@ -27,30 +29,7 @@ HORIZON_END = 2030
 KGCE_PER_KWH = 0.1229
 SYNTH_SOURCE = "synthetic fleet (generate_synthetic.py, seed {seed}) calibrated to {calib}"
 
-LINE_COLUMNS = [
-    "line_id",
-    "province",
-    "city",
-    "company",
-    "sector",
-    "product",
-    "size_t_per_day",
-    "capacity_per_year",
-    "operating_days",
-    "commissioning_year",
-    "fuel_kgce_per_unit",
-    "electricity_kwh_per_unit",
-    "gas_share",
-    "alt_fuel_share",
-    "process_co2_t_per_unit",
-    "clinker_ratio",
-    "roof_area_m2",
-    "pollution_grade",
-    "attributes",
-    "carbide_slag",
-    "source",
-    "flag",
-]
+LINE_COLUMNS = [spec.name for spec in table_schema("lines")]  # the schema is the one column list
 
 WHR_SAVING = 0.45  # must match waste_heat_power.elec_saving_frac in the catalogue
 
@@ -594,20 +573,7 @@ CQ_DOC = "003_d62076349a496d30.txt"
 NA_DOC = "cement energy-saving and carbon-cutting action plan 2024 (facts.md s4)"
 BENCH_SECTORS_BM = "cement_clinker;flat_glass;pv_glass;ceramic_tile;sanitary_ceramics"
 
-TARGET_COLUMNS = [
-    "target_id",
-    "kind",
-    "sectors",
-    "year",
-    "value",
-    "unit",
-    "pooled",
-    "attribute",
-    "hard",
-    "document",
-    "clause",
-    "description",
-]
+TARGET_COLUMNS = [spec.name for spec in table_schema("targets")]  # the schema is the one column list
 
 
 def _t(

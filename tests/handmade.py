@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 from optimizer.data.instance import catalogue_dir
+from optimizer.data.schema import table_schema
 
 LINE_DEFAULTS = {
     "province": "test",
@@ -104,20 +105,7 @@ def make_instance(
         ]
     )
     _write(folder / "new_builds.csv", nb_rows, nb_columns)
-    target_columns = [
-        "target_id",
-        "kind",
-        "sectors",
-        "year",
-        "value",
-        "unit",
-        "pooled",
-        "attribute",
-        "hard",
-        "document",
-        "clause",
-        "description",
-    ]
+    target_columns = [spec.name for spec in table_schema("targets")]
     _write(
         folder / "targets.csv",
         [

@@ -11,6 +11,15 @@ from typer.testing import CliRunner
 from optimizer.cli import app
 
 runner = CliRunner()
+ACME = [
+    "portfolio",
+    "--instance",
+    str(DATA / "tiny"),
+    "--company",
+    "Acme Cement",
+    "--goal",
+    "benchmark_share=1@2025",
+]
 
 
 def test_company_portfolio_with_k_best_and_own_plan(tmp_path: Path) -> None:
@@ -32,13 +41,7 @@ def test_company_portfolio_with_k_best_and_own_plan(tmp_path: Path) -> None:
     result = runner.invoke(
         app,
         [
-            "portfolio",
-            "--instance",
-            str(DATA / "tiny"),
-            "--company",
-            "Acme Cement",
-            "--goal",
-            "benchmark_share=1@2025",
+            *ACME,
             "--plan",
             str(own),
             "--k-best",
@@ -69,13 +72,7 @@ def test_forbidden_choice_is_honoured_and_priced(tmp_path: Path) -> None:
     result = runner.invoke(
         app,
         [
-            "portfolio",
-            "--instance",
-            str(DATA / "tiny"),
-            "--company",
-            "Acme Cement",
-            "--goal",
-            "benchmark_share=1@2025",
+            *ACME,
             "--forbid",
             "L1:preheater_low_resistance",
             "--time-limit",
