@@ -116,13 +116,19 @@ def main_callback(
     try:
         inst = _load(province, instance)
         if decompose or (decompose is None and len(inst.lines) > DECOMPOSE_LINES):
-            if carbon_price is not None or set_ or mode is not Mode.perfect:
-                raise typer.BadParameter(
-                    "--carbon-price, --set and --mode myopic are not yet available by province"
-                )
             raise typer.Exit(
                 run_decomposed(
-                    inst, time_limit, gap, workers, scheduler, out, console, None if no_report else lang
+                    inst,
+                    time_limit,
+                    gap,
+                    workers,
+                    scheduler,
+                    out,
+                    console,
+                    None if no_report else lang,
+                    carbon_price_cny_per_tco2=carbon_price,
+                    overrides=list(set_ or []),
+                    mode=mode.value,
                 )
             )
         code = run_plan(

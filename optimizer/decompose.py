@@ -14,6 +14,26 @@ assumption), so demand, line states and swaps are provincial.
   their solvers' dual bounds bounds the national optimum from below.
 * The gap of the whole is (upper − lower) / upper, reported as it is.
 
+Scenario overrides (``--carbon-price``, ``--set``) go on the national instance, in the main
+process, before anything is solved: a bad ``--set`` fails there with the single-province error,
+and the assembled plan is re-evaluated and checked under the prices it was planned under. Each
+worker re-loads the instance from its folder and applies the same overrides to the national
+instance before the targets are split (a ``--set`` on lines or targets changes the shares).
+They cannot ride in the sub-problem's ``RunOptions``: ``apply_overrides`` re-loads the instance
+from its folder, which would bring every province and the unsplit targets back.
+
+Myopic planning (``--mode myopic``): the upper-bound sub-problems are planned myopically, so the
+national plan is the provinces' myopic plans under the allocated targets. The lower bound stays
+a perfect-foresight relaxation: a myopic sub-problem's dual bound only bounds its last step with
+the earlier steps' decisions fixed, which bounds nothing national. The perfect-foresight bound
+is below the NPV of every feasible plan, the myopic one included, so the gap is still an honest
+distance to the (perfect-foresight) optimum, but it also holds the cost of not anticipating
+later targets: it is reported as the gap *versus the perfect-foresight lower bound*
+(``gap_vs_perfect_foresight_bound`` in summary.json, with ``mip_gap`` left empty), never as an
+optimality gap of the myopic plan. For the same reason a province whose allocated share is out
+of its myopic reach does not fall back on its perfect-foresight lower-bound plan; it is planned
+again, myopically, without the coupling targets ("relaxed" sub-problems).
+
 Sub-problems run as tasks on a dask LocalCluster (processes, one thread each) or on an existing
 scheduler; the same code path for both.
 """
@@ -21,8 +41,11 @@ scheduler; the same code path for both.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -32,7 +55,11 @@ from optimizer.data.instance import Instance, load_instance
 from optimizer.evaluator.api import Evaluation, evaluate
 from optimizer.evaluator.plan import NewLine, Plan
 from optimizer.evaluator.targets import all_hard_met, check_targets
+from optimizer.overrides import apply_overrides
 from optimizer.portfolio.company import subset_instance
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 SEPARABLE = {"baseline_clear", "size_exit", "operating_days_max", "replacement_ratio", "not_modelled"}
 SAME_IN_EACH = {
@@ -51,14 +78,29 @@ SPLIT = {
     "capex_budget": "capacity",
 }
 
+MODES = ("perfect", "myopic")
+FALLBACK_BOUND = {"perfect": "lower", "myopic": "relaxed"}
+"""Which sub-problem (coupling targets dropped) stands in for a province without an upper-bound
+plan: one planned with the run's own foresight, so a myopic plan never holds perfect-foresight
+provinces."""
+FALLBACK_NOTE = {"lower": "lower-bound plan used", "relaxed": "myopic plan without the coupling targets used"}
+
 
 @dataclass
 class ProvinceTask:
+    """One sub-problem, pickled to a dask worker: plain fields only."""
+
     instance_path: str
     province: str
-    bound: str  # "upper" (allocated targets) or "lower" (coupling targets dropped)
+    # "upper": allocated targets (the national plan); "lower": coupling targets dropped, perfect
+    # foresight (the bound); "relaxed": coupling targets dropped, planned in ``mode`` (a myopic
+    # province's fallback plan)
+    bound: str
     time_limit_s: float
     gap: float
+    carbon_price_cny_per_tco2: float | None = None
+    overrides: list[str] = field(default_factory=list)  # --set table.column=value expressions
+    mode: str = "perfect"  # the sub-problem's own foresight (lower bounds are always perfect)
 
 
 def province_targets(instance: Instance, lines: pd.DataFrame, bound: str) -> pd.DataFrame:
@@ -100,19 +142,29 @@ def solve_province(task: ProvinceTask) -> dict:
     from optimizer.run import RunOptions, solve_instance
 
     t0 = time.perf_counter()
-    instance = load_instance(task.instance_path)
+    # On the national instance, before the split (see the module docstring); the main process
+    # has validated them already.
+    instance = apply_overrides(
+        load_instance(task.instance_path), task.carbon_price_cny_per_tco2, list(task.overrides)
+    )
     lines = instance.lines[instance.lines["province"] == task.province]
     targets = province_targets(instance, lines, task.bound)
     sub = subset_instance(instance, lines, targets, f"{instance.name}:{task.province}", instance.decisions)
     result = solve_instance(
         sub,
         RunOptions(
-            time_limit_s=task.time_limit_s, gap=task.gap, shadow_prices=False, write=False, warm_start=True
+            time_limit_s=task.time_limit_s,
+            gap=task.gap,
+            mode=task.mode,
+            shadow_prices=False,
+            write=False,
+            warm_start=True,
         ),
     )
     out: dict[str, object] = {
         "province": task.province,
         "bound_kind": task.bound,
+        "mode": task.mode,
         "status": result.status,
         "exit_code": result.exit_code,
         "objective_cny": result.objective_cny,
@@ -139,13 +191,15 @@ def solve_province(task: ProvinceTask) -> dict:
 class NationalResult:
     provinces: pd.DataFrame
     upper_cny: float | None
-    lower_cny: float | None
-    gap: float | None
+    lower_cny: float | None  # always a perfect-foresight bound (see the module docstring)
+    gap: float | None  # (upper − lower) / upper: an optimality gap only when mode is perfect
     plan: Plan | None
     evaluation: Evaluation | None
     targets: pd.DataFrame | None
     seconds: float
     workers: int
+    instance: Instance  # the national instance with the overrides, as the plan was checked
+    mode: str
 
 
 def assemble(instance: Instance, parts: list[dict]) -> Plan:
@@ -163,6 +217,28 @@ def assemble(instance: Instance, parts: list[dict]) -> Plan:
     return plan
 
 
+def choose_plans(parts: list[dict], mode: str) -> tuple[list[dict], dict[str, str]]:
+    """Each province's part for the national plan, and a status note per province that fell back.
+
+    A province whose allocated share is out of its reach (or not solved in time) takes its plan
+    without the coupling targets, planned with the run's foresight; the national check then says
+    whether the other provinces carried the national targets anyway. A province with neither
+    plan is left out, so fewer parts than provinces means there is no national plan.
+    """
+    fallback_kind = FALLBACK_BOUND[mode]
+    fallbacks = {p["province"]: p for p in parts if p["bound_kind"] == fallback_kind}
+    chosen, notes = [], {}
+    for part in parts:
+        if part["bound_kind"] != "upper":
+            continue
+        if "plan" in part:
+            chosen.append(part)
+        elif "plan" in fallbacks.get(part["province"], {}):
+            chosen.append(fallbacks[part["province"]])
+            notes[part["province"]] = f"{part['status']} ({FALLBACK_NOTE[fallback_kind]})"
+    return chosen, notes
+
+
 def solve_national(
     instance: Instance,
     time_limit_s: float = 60.0,
@@ -171,12 +247,24 @@ def solve_national(
     scheduler: str | None = None,
     provinces: list[str] | None = None,
     progress: bool = True,
+    *,
+    carbon_price_cny_per_tco2: float | None = None,
+    overrides: list[str] | None = None,
+    mode: str = "perfect",
 ) -> NationalResult:
-    """Solve every province twice (upper and lower bound) on dask and assemble the plan."""
-    import dask
-    from distributed import Client, LocalCluster, as_completed
+    """Solve every province twice (upper and lower bound) on dask and assemble the plan.
 
+    Myopic runs solve a province a third time ("relaxed") only when its upper-bound sub-problem
+    gave no plan (see :func:`choose_plans`).
+
+    ``instance`` is the national instance as loaded from its folder: the overrides are applied
+    to it here (they re-load from the folder), then ``provinces`` selects its provinces.
+    """
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r} (expected perfect or myopic)")
     t0 = time.perf_counter()
+    sets = list(overrides or [])
+    instance = apply_overrides(instance, carbon_price_cny_per_tco2, sets)
     names = provinces or sorted(instance.lines["province"].unique())
     if provinces:
         instance = replace(instance, lines=instance.lines[instance.lines["province"].isin(provinces)])
@@ -184,69 +272,87 @@ def solve_national(
             instance, instance.lines, instance.targets, instance.name, instance.decisions
         )
     path = str(Path(instance.path).resolve())
-    tasks = [ProvinceTask(path, p, b, time_limit_s, gap) for p in names for b in ("upper", "lower")]
-    # HiGHS runs in a child process of the worker (hard wall-clock limit): workers must not be
-    # daemonic, or they may not start children.
-    with dask.config.set({"distributed.worker.daemon": False}):
-        if scheduler:
-            client = Client(scheduler)
-            cluster = None
-        else:
-            cluster = LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-            )
-            client = Client(cluster)
-        try:
-            futures = client.map(solve_province, tasks, pure=False)
-            parts = []
-            for done, future in enumerate(as_completed(futures), start=1):
-                parts.append(future.result())
-                if progress:
-                    print(f"\r  sub-problems {done}/{len(tasks)}", end="", flush=True)
-            if progress:
-                print()
-        finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
+
+    def task(province: str, bound: str) -> ProvinceTask:
+        foresight = "perfect" if bound == "lower" else mode
+        return ProvinceTask(
+            path, province, bound, time_limit_s, gap, carbon_price_cny_per_tco2, sets, foresight
+        )
+
+    with _dask_client(workers, scheduler) as client:
+        parts = _run_tasks(client, [task(p, b) for p in names for b in ("upper", "lower")], progress)
+        if FALLBACK_BOUND[mode] != "lower":
+            # only the provinces that need one: most upper-bound sub-problems succeed
+            missing = [p["province"] for p in parts if p["bound_kind"] == "upper" and "plan" not in p]
+            parts += _run_tasks(client, [task(p, FALLBACK_BOUND[mode]) for p in missing], progress)
     table = pd.DataFrame([{k: v for k, v in p.items() if k not in {"plan", "line_ids"}} for p in parts])
-    uppers = [p for p in parts if p["bound_kind"] == "upper"]
-    lowers = [p for p in parts if p["bound_kind"] == "lower"]
+    chosen, notes = choose_plans(parts, mode)
+    for province, note in notes.items():
+        table.loc[(table["province"] == province) & (table["bound_kind"] == "upper"), "status"] = note
     plan = evaluation = targets = None
     upper = lower = gap_all = None
-    # A province whose allocated share is out of its reach (or not solved in time) takes its
-    # plan without the coupling targets; the national check below then says whether the other
-    # provinces carried the national targets anyway.
-    by_province = {p["province"]: p for p in lowers}
-    chosen = []
-    for part in uppers:
-        if "plan" in part:
-            chosen.append(part)
-        elif "plan" in by_province.get(part["province"], {}):
-            chosen.append(by_province[part["province"]])
-            table.loc[
-                (table["province"] == part["province"]) & (table["bound_kind"] == "upper"), "status"
-            ] = f"{part['status']} (lower-bound plan used)"
-    if len(chosen) == len(uppers):
+    if len(chosen) == len(names):
         plan = assemble(instance, chosen)
         evaluation = evaluate(instance, plan)
         targets = check_targets(instance, evaluation.arrays, evaluation.values)
         upper = evaluation.npv_cny
+    lowers = [p for p in parts if p["bound_kind"] == "lower"]
     if all(p["bound_cny"] is not None and np.isfinite(p["bound_cny"]) for p in lowers):
         lower = float(sum(p["bound_cny"] for p in lowers))
     if upper is not None and lower is not None:
         gap_all = (upper - lower) / abs(upper)
     return NationalResult(
-        table.sort_values(["province", "bound_kind"]),
-        upper,
-        lower,
-        gap_all,
-        plan,
-        evaluation,
-        targets,
-        time.perf_counter() - t0,
-        workers,
+        provinces=table.sort_values(["province", "bound_kind"]),
+        upper_cny=upper,
+        lower_cny=lower,
+        gap=gap_all,
+        plan=plan,
+        evaluation=evaluation,
+        targets=targets,
+        seconds=time.perf_counter() - t0,
+        workers=workers,
+        instance=instance,
+        mode=mode,
     )
+
+
+@contextmanager
+def _dask_client(workers: int, scheduler: str | None) -> Iterator[Client]:
+    """A client of ``scheduler``, or of a new LocalCluster closed on exit."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    # HiGHS runs in a child process of the worker (hard wall-clock limit): workers must not be
+    # daemonic, or they may not start children.
+    with dask.config.set({"distributed.worker.daemon": False}):
+        cluster = (
+            None
+            if scheduler
+            else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        )
+        client = Client(scheduler) if scheduler else Client(cluster)
+        try:
+            yield client
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+def _run_tasks(client: Client, tasks: list[ProvinceTask], progress: bool) -> list[dict]:
+    if not tasks:
+        return []
+    from distributed import as_completed
+
+    futures = client.map(solve_province, tasks, pure=False)
+    parts = []
+    for done, future in enumerate(as_completed(futures), start=1):
+        parts.append(future.result())
+        if progress:
+            print(f"\r  sub-problems {done}/{len(tasks)}", end="", flush=True)
+    if progress:
+        print()
+    return parts
 
 
 def national_ok(result: NationalResult) -> bool:
@@ -266,19 +372,34 @@ def run_decomposed(
     out: Path | None,
     console: Console,
     report_lang: str | None = "zh",
+    *,
+    carbon_price_cny_per_tco2: float | None = None,
+    overrides: list[str] | None = None,
+    mode: str = "perfect",
 ) -> int:
     """CLI path for large instances: solve by province, verify nationally, write the outputs."""
     from optimizer.cli import EXIT_NO_PLAN, EXIT_OK, EXIT_VERIFY
     from optimizer.outputs import default_out_dir, plan_table, write_outputs
     from optimizer.run import print_targets
 
+    sets = list(overrides or [])
     console.print(
         f"[bold]{instance.name}[/]: {len(instance.lines)} lines, solved by province "
         f"({instance.lines['province'].nunique()} provinces, {workers} workers"
         + (f", scheduler {scheduler}" if scheduler else "")
+        + _scenario_note(carbon_price_cny_per_tco2, sets, mode)
         + ")"
     )
-    result = solve_national(instance, time_limit_s, gap, workers, scheduler)
+    result = solve_national(
+        instance,
+        time_limit_s,
+        gap,
+        workers,
+        scheduler,
+        carbon_price_cny_per_tco2=carbon_price_cny_per_tco2,
+        overrides=sets,
+        mode=mode,
+    )
     tables: dict[str, pd.DataFrame] = {"provinces": result.provinces}
     code = EXIT_NO_PLAN
     if result.plan is not None and result.evaluation is not None and result.targets is not None:
@@ -290,22 +411,26 @@ def run_decomposed(
             costs=result.evaluation.cost_breakdown().reset_index(),
         )
         code = EXIT_OK if all_hard_met(result.targets) else EXIT_VERIFY
-    nan = float("nan")
-    gap_all = result.gap if result.gap is not None else nan
     console.print(
-        f"upper bound (plan NPV) {result.upper_cny or nan:,.0f} CNY, lower bound "
-        f"{result.lower_cny or nan:,.0f} CNY, gap {gap_all:.3%}, {result.seconds:.0f} s"
+        f"upper bound (plan NPV) {_cny(result.upper_cny)}, lower bound "
+        f"{_cny(result.lower_cny)}, {_gap_text(result)}, {result.seconds:.0f} s"
     )
     summary = {
         "instance": instance.name,
         "instance_path": str(Path(instance.path).resolve()),
+        "carbon_price": carbon_price_cny_per_tco2,
+        "overrides": sets,
+        "mode": mode,
         "method": "decomposition by province (see optimizer/decompose.py)",
         "status": "feasible" if code == EXIT_OK else ("no_plan" if result.plan is None else "targets_missed"),
         "exit_code": code,
         "objective_cny": result.upper_cny,
         "evaluator_npv_cny": result.upper_cny,
         "bound_cny": result.lower_cny,
-        "mip_gap": result.gap,
+        # a myopic plan has no optimality gap to report; its distance to the perfect-foresight
+        # bound also holds the cost of myopia, so it goes under its own name only
+        "mip_gap": result.gap if mode == "perfect" else None,
+        "gap_vs_perfect_foresight_bound": result.gap,
         "total_s": result.seconds,
         "workers": workers,
         "lines": len(instance.lines),
@@ -316,8 +441,34 @@ def run_decomposed(
         from optimizer.report import write_report
 
         try:
-            for path in write_report(folder, report_lang, instance=instance, evaluation=result.evaluation):
+            for path in write_report(
+                folder, report_lang, instance=result.instance, evaluation=result.evaluation
+            ):
                 console.print(f"report written: [bold]{path}[/]")
         except Exception as error:  # a report problem must not hide a verified plan
             console.print(f"[yellow]report not written: {error}[/]")
     return code
+
+
+def _scenario_note(carbon_price_cny_per_tco2: float | None, sets: list[str], mode: str) -> str:
+    note = (
+        f", carbon price {carbon_price_cny_per_tco2:,.0f} CNY/tCO2"
+        if carbon_price_cny_per_tco2 is not None  # 0 is an override too
+        else ""
+    )
+    note += "".join(f", --set {s}" for s in sets)
+    return note + (", myopic" if mode == "myopic" else "")
+
+
+def _cny(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.0f} CNY"
+
+
+def _gap_text(result: NationalResult) -> str:
+    gap = f"{result.gap:.3%}" if result.gap is not None else "n/a"
+    if result.mode == "perfect":
+        return f"gap {gap}"
+    return (
+        f"gap vs the perfect-foresight lower bound {gap} (holds the cost of myopia: "
+        "not an optimality gap of the myopic plan)"
+    )

@@ -412,6 +412,7 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
         "instance_path": str(Path(instance.path).resolve()),
         "carbon_price": options.carbon_price,
         "overrides": list(options.overrides),
+        "mode": options.mode,
         "status": result.status,
         "exit_code": result.exit_code,
         "objective_cny": result.objective_cny,

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from conftest import DATA
+from typer.testing import CliRunner
 
+from optimizer import decompose
+from optimizer.cli import EXIT_INPUT, EXIT_OK, EXIT_VERIFY, app
 from optimizer.data.instance import load_instance
-from optimizer.decompose import province_targets, solve_national
+from optimizer.decompose import NationalResult, choose_plans, province_targets, solve_national
+from optimizer.evaluator.api import evaluate
+from optimizer.overrides import apply_overrides
+from optimizer.plan_io import read_plan
+
+runner = CliRunner()
+CARBON_PRICE_CNY_PER_TCO2 = 800.0
+"""High enough that the tiny lines adopt capture (see test_capture_costs_are_counted_once)."""
 
 
 @pytest.fixture(scope="module")
@@ -57,13 +68,117 @@ def test_allocation_makes_provincial_targets_sufficient(two_provinces: Path) -> 
     assert lower.empty  # every target here couples the provinces: the relaxation drops them
 
 
-def test_national_plan_is_verified_and_bounded(two_provinces: Path) -> None:
+@pytest.fixture(scope="module")
+def plain(two_provinces: Path) -> NationalResult:
+    """The national solve without overrides, perfect foresight (shared: a solve takes ~15 s)."""
     inst = load_instance(two_provinces)
-    result = solve_national(inst, time_limit_s=60, gap=1e-6, workers=2, progress=False)
-    assert result.plan is not None and result.targets is not None
+    return solve_national(inst, time_limit_s=60, gap=1e-6, workers=2, progress=False)
+
+
+def _by_province(folder: Path, out: Path, *extra: str) -> list[str]:
+    """CLI arguments of a decomposed run as tight as the API solve in ``plain``."""
+    return [
+        "--instance",
+        str(folder),
+        "--decompose",
+        "--out",
+        str(out),
+        "--time-limit",
+        "60",
+        "--gap",
+        "1e-6",
+        "--no-report",
+        *extra,
+    ]
+
+
+def test_national_plan_is_verified_and_bounded(plain: NationalResult) -> None:
+    result = plain
+    assert result.plan is not None and result.targets is not None and result.upper_cny is not None
     uppers = result.provinces[result.provinces["bound_kind"] == "upper"]
     # the assembled plan's exact NPV is the sum of the provincial objectives
     assert result.upper_cny == pytest.approx(uppers["objective_cny"].sum(), rel=1e-9)
     assert result.lower_cny is not None and result.lower_cny <= result.upper_cny * (1 + 1e-9)
     assert result.gap is not None and 0 <= result.gap < 0.05
     assert result.targets[result.targets["hard"]]["met"].all()
+
+
+def test_carbon_price_by_province_is_planned_and_checked_under_it(
+    two_provinces: Path, plain: NationalResult, tmp_path: Path
+) -> None:
+    out = tmp_path / "priced"
+    result = runner.invoke(
+        app, _by_province(two_provinces, out, "--carbon-price", str(CARBON_PRICE_CNY_PER_TCO2))
+    )
+    assert result.exit_code == EXIT_OK, result.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["carbon_price"] == CARBON_PRICE_CNY_PER_TCO2
+    assert summary["overrides"] == [] and summary["mode"] == "perfect"
+    # the assembled plan's NPV is the evaluator's under the overridden prices...
+    priced = apply_overrides(load_instance(two_provinces), CARBON_PRICE_CNY_PER_TCO2, [])
+    npv_cny = evaluate(priced, read_plan(priced, out / "plan.csv")).npv_cny
+    assert summary["evaluator_npv_cny"] == pytest.approx(npv_cny, rel=1e-9)
+    # ...which the provinces planned under too (their objectives add up to it), so the run is
+    # not the one without the price
+    uppers = pd.read_csv(out / "provinces.csv").query("bound_kind == 'upper'")
+    assert uppers["objective_cny"].sum() == pytest.approx(npv_cny, rel=1e-9)
+    assert plain.upper_cny is not None
+    assert summary["evaluator_npv_cny"] != pytest.approx(plain.upper_cny, rel=1e-3)
+
+
+def test_bad_set_by_province_fails_before_solving_and_writes_nothing(
+    two_provinces: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_cluster(*_: object) -> None:
+        raise AssertionError("a bad --set must fail before any sub-problem is sent")
+
+    monkeypatch.setattr(decompose, "_dask_client", no_cluster)
+    bad = ["--set", "lines.no_such_column=1"]
+    by_province = runner.invoke(app, _by_province(two_provinces, tmp_path / "by-province", *bad))
+    single = runner.invoke(
+        app, ["--instance", str(two_provinces), "--no-decompose", "--out", str(tmp_path / "single"), *bad]
+    )
+    assert by_province.exit_code == single.exit_code == EXIT_INPUT, by_province.output
+    error = single.output[single.output.index("Input error") :]
+    assert "no_such_column" in error and "is not a column of lines.csv" in error
+    assert error in by_province.output
+    assert list(tmp_path.iterdir()) == []  # no output folder, no half-written temporary one
+
+
+def test_myopic_by_province_checks_every_hard_target(two_provinces: Path, tmp_path: Path) -> None:
+    out = tmp_path / "myopic"
+    result = runner.invoke(app, _by_province(two_provinces, out, "--mode", "myopic"))
+    assert result.exit_code in (EXIT_OK, EXIT_VERIFY), result.output
+    hard = pd.read_csv(out / "targets.csv").query("hard")
+    assert not hard.empty and hard["met"].notna().all()  # each one met or reported missed
+    assert result.exit_code == (EXIT_OK if hard["met"].astype(bool).all() else EXIT_VERIFY)
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["mode"] == "myopic"
+    # the bound is perfect foresight: no optimality gap of the myopic plan is claimed
+    assert summary["mip_gap"] is None
+    assert summary["gap_vs_perfect_foresight_bound"] >= -1e-9
+    assert "gap vs the perfect-foresight lower bound" in result.output
+    provinces = pd.read_csv(out / "provinces.csv")
+    assert set(zip(provinces["bound_kind"], provinces["mode"], strict=True)) == {
+        ("upper", "myopic"),
+        ("lower", "perfect"),
+    }
+
+
+def test_myopic_fallback_is_planned_myopically() -> None:
+    plan: dict = {}
+    parts: list[dict] = [
+        {"province": "north", "bound_kind": "upper", "status": "infeasible"},
+        {"province": "north", "bound_kind": "lower", "status": "optimal", "plan": plan},
+        {"province": "south", "bound_kind": "upper", "status": "optimal", "plan": plan},
+    ]
+    chosen, notes = choose_plans(parts, "perfect")
+    assert [p["bound_kind"] for p in chosen] == ["lower", "upper"]
+    assert notes == {"north": "infeasible (lower-bound plan used)"}
+    # a perfect-foresight plan never stands in for a myopic province: no plan until a relaxed one
+    chosen, _ = choose_plans(parts, "myopic")
+    assert [p["province"] for p in chosen] == ["south"]
+    relaxed = {"province": "north", "bound_kind": "relaxed", "status": "optimal", "plan": plan}
+    chosen, notes = choose_plans([*parts, relaxed], "myopic")
+    assert [p["bound_kind"] for p in chosen] == ["relaxed", "upper"]
+    assert notes == {"north": "infeasible (myopic plan without the coupling targets used)"}
