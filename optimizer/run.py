@@ -39,6 +39,7 @@ class RunOptions:
     gap: float = 1e-4
     threads: int = 0
     seed: int = 0
+    race: int = 1  # HiGHS runs raced with different seeds (see SolverOptions.race)
     carbon_price: float | None = None
     overrides: list[str] = field(default_factory=list)
     mode: str = "perfect"
@@ -105,6 +106,7 @@ def solver_options_of(options: RunOptions) -> SolverOptions:
         mip_rel_gap=options.gap,
         threads=options.threads,
         seed=options.seed,
+        race=options.race,
         verbose=options.verbose,
     )
 

@@ -62,17 +62,27 @@ def _build(form: StandardForm, relax: bool, verbose: bool = False) -> Any:
     return h
 
 
+BOUND_REPORT_EVERY_S = 1.0
+"""How often a racing child reports its dual bound (pooled bounds can end a race early)."""
+
+
 def _child(
-    form: StandardForm, options: SolverOptions, start: np.ndarray | None, relax: bool, out: Any
+    form: StandardForm,
+    options: SolverOptions,
+    start: np.ndarray | None,
+    relax: bool,
+    out: Any,
+    racer: int = 0,
 ) -> None:
     import highspy
 
-    h = _build(form, relax, options.verbose)
+    h = _build(form, relax, options.verbose and racer == 0)
     h.setOptionValue("time_limit", float(options.time_limit_s))
     h.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
-    h.setOptionValue("random_seed", int(options.seed))
-    if options.threads > 0:
-        h.setOptionValue("threads", int(options.threads))
+    h.setOptionValue("random_seed", int(options.seed) + racer)
+    threads = options.threads if options.threads > 0 else (1 if options.race > 1 else 0)
+    if threads > 0:
+        h.setOptionValue("threads", int(threads))
     if start is not None and not relax:
         sol = highspy.HighsSolution()
         sol.col_value = list(np.asarray(start, dtype=float))
@@ -83,6 +93,7 @@ def _child(
         data = event.data_out
         out.put(
             (
+                racer,
                 "incumbent",
                 float(data.objective_function_value),
                 float(data.mip_dual_bound),
@@ -90,8 +101,19 @@ def _child(
             )
         )
 
+    reported = {"bound": -np.inf, "at": 0.0}
+
+    def on_interrupt(event: Any) -> None:
+        bound = float(event.data_out.mip_dual_bound)
+        now = time.perf_counter()
+        if bound > reported["bound"] and now - reported["at"] >= BOUND_REPORT_EVERY_S:
+            reported.update(bound=bound, at=now)
+            out.put((racer, "bound", bound))
+
     if form.integer.any() and not relax:
         h.cbMipImprovingSolution.subscribe(on_improving)
+        if options.race > 1:
+            h.cbMipInterrupt.subscribe(on_interrupt)
     t0 = time.perf_counter()
     h.run()
     seconds = time.perf_counter() - t0
@@ -108,6 +130,7 @@ def _child(
     bound = float(info.mip_dual_bound) if form.integer.any() and not relax else None
     out.put(
         (
+            racer,
             "final",
             status_text,
             float(info.objective_function_value) if x is not None else None,
@@ -117,6 +140,12 @@ def _child(
             seconds,
         )
     )
+
+
+def _conclusive(status_text: str) -> bool:
+    """A racer's final status that ends the race: proven optimal, infeasible or unbounded."""
+    text = status_text.lower()
+    return text == "optimal" or "infeasible" in text or "unbounded" in text
 
 
 class HighsSolver:
@@ -141,57 +170,106 @@ class HighsSolver:
         # the child only runs HiGHS, never numba, so inherited thread pools are not used.
         ctx = mp.get_context("fork")
         channel = ctx.Queue()
-        child = ctx.Process(target=_child, args=(form, options, start, relax, channel), daemon=True)
+        racers = 1 if relax or not form.integer.any() else max(1, int(options.race))
+        children = [
+            ctx.Process(target=_child, args=(form, options, start, relax, channel, i), daemon=True)
+            for i in range(racers)
+        ]
         t0 = time.perf_counter()
-        child.start()
+        for child in children:
+            child.start()
         deadline = t0 + options.time_limit_s + options.hard_limit_grace_s
         best: tuple[float, float, np.ndarray] | None = None
-        final: tuple | None = None
-        while final is None:
+        bounds = [-np.inf] * racers
+        finals: dict[int, tuple] = {}
+        winner: tuple | None = None
+        pooled = False
+        while winner is None and len(finals) < racers:
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
                 break
             try:
                 message = channel.get(timeout=min(remaining, 0.5))
             except queue.Empty:
-                if not child.is_alive() and channel.empty():
+                if not any(c.is_alive() for c in children) and channel.empty():
                     break
                 continue
-            if message[0] == "incumbent":
-                _, objective, bound, x = message
+            racer, kind = message[0], message[1]
+            if kind == "incumbent":
+                _, _, objective, bound, x = message
+                bounds[racer] = max(bounds[racer], bound)
                 if best is None or objective <= best[0]:
                     best = (objective, bound, x)
+            elif kind == "bound":
+                bounds[racer] = max(bounds[racer], message[2])
             else:
-                final = message
+                finals[racer] = message[2:]
+                if racers == 1 or _conclusive(message[2]):
+                    winner = message[2:]
+            if racers > 1 and best is not None and winner is None:
+                # Each racer's bound is valid for the same model, so the best of them with the
+                # best incumbent of any racer is a proven gap.
+                gap = relative_gap(best[0], max(bounds))
+                pooled = gap is not None and gap <= options.mip_rel_gap
+                if pooled:
+                    break
         wall = time.perf_counter() - t0
-        killed = final is None
-        if child.is_alive():
-            child.terminate()
-            child.join(5)
-        if killed:
-            if best is None:
-                return SolveResult(
-                    Status.NO_SOLUTION,
-                    "hard wall-clock limit, no incumbent",
-                    wall_seconds=wall,
-                    killed_at_hard_limit=True,
-                )
-            objective, bound, x = best
-            return SolveResult(
-                Status.FEASIBLE,
-                "hard wall-clock limit",
-                objective=objective,
-                bound=bound,
-                gap=relative_gap(objective, bound),
-                x=x,
-                wall_seconds=wall,
-                solve_seconds=wall,
-                killed_at_hard_limit=True,
+        for child in children:
+            if child.is_alive():
+                child.terminate()
+                child.join(5)
+        if winner is None and racers == 1 and 0 in finals:
+            winner = finals[0]
+        if winner is not None and racers == 1:
+            status_text, objective, bound, x, duals, seconds = winner
+            return self._result(
+                status_text, objective, bound, x, duals, seconds, wall, relax, options.mip_rel_gap
             )
-        assert final is not None
-        _, status_text, objective, bound, x, duals, seconds = final
-        return self._result(
-            status_text, objective, bound, x, duals, seconds, wall, relax, options.mip_rel_gap
+        return self._pool(best, bounds, finals, winner, pooled, wall, options.mip_rel_gap)
+
+    def _pool(
+        self,
+        best: tuple[float, float, np.ndarray] | None,
+        bounds: list[float],
+        finals: dict[int, tuple],
+        winner: tuple | None,
+        pooled: bool,
+        wall: float,
+        requested_gap: float,
+    ) -> SolveResult:
+        """One result from racing runs (or a killed single run): best incumbent, best bound."""
+        killed = winner is None and not pooled and len(finals) < len(bounds)
+        for _text, objective, bound, x, _duals, _seconds in finals.values():
+            if bound is not None:
+                bounds.append(bound)
+            if x is not None and objective is not None and (best is None or objective <= best[0]):
+                best = (objective, bound if bound is not None else -np.inf, x)
+        if winner is not None and not winner[0].lower().startswith("optimal"):
+            # infeasible or unbounded is conclusive for every racer
+            return self._result(winner[0], None, None, None, None, winner[5], wall, False, requested_gap)
+        if best is None:
+            text = "hard wall-clock limit, no incumbent" if killed else "time limit, no incumbent"
+            return SolveResult(Status.NO_SOLUTION, text, wall_seconds=wall, killed_at_hard_limit=killed)
+        objective, _, x = best
+        bound = max(b for b in bounds if np.isfinite(b)) if any(np.isfinite(b) for b in bounds) else None
+        gap = relative_gap(objective, bound)
+        status = Status.OPTIMAL if gap is not None and gap <= requested_gap else Status.FEASIBLE
+        if pooled:
+            text = "gap reached by the racers' pooled incumbent and bound"
+        elif winner is not None:
+            text = "optimal (first racer to prove the gap)"
+        else:
+            text = "hard wall-clock limit" if killed else "time limit"
+        return SolveResult(
+            status,
+            text,
+            objective=objective,
+            bound=bound,
+            gap=gap,
+            x=x,
+            wall_seconds=wall,
+            solve_seconds=wall,
+            killed_at_hard_limit=killed,
         )
 
     @staticmethod

@@ -85,4 +85,47 @@ def test_hard_wall_clock_limit_returns_the_incumbent_or_says_none() -> None:
     assert result.wall_seconds < 10
     assert result.status in {Status.OPTIMAL, Status.FEASIBLE, Status.NO_SOLUTION}
     if result.status is Status.FEASIBLE:
-        assert result.gap is not None and result.x is not None
+        assert result.x is not None
+        # the gap is known once HiGHS has a finite dual bound (not before its root LP)
+        assert (result.gap is None) == (result.bound is None)
+
+
+def _knapsack(n: int, seed: int, feasible: bool = True):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(seed)
+    m = pyo.ConcreteModel()
+    m.i = pyo.RangeSet(0, n - 1)
+    w = rng.integers(20, 60, n)
+    v = w + rng.integers(-5, 6, n)
+    m.x = pyo.Var(m.i, domain=pyo.Binary)
+    m.cap = pyo.Constraint(expr=sum(int(w[i]) * m.x[i] for i in m.i) <= int(w.sum() // 2) + 0.5)
+    if not feasible:
+        m.too_much = pyo.Constraint(expr=sum(m.x[i] for i in m.i) >= n)
+    m.o = pyo.Objective(expr=-sum(int(v[i]) * m.x[i] for i in m.i))
+    return compile_model(m)[0]
+
+
+def test_racing_seeds_prove_the_same_optimum_as_one_run() -> None:
+    form = _knapsack(40, 5)
+    one = HighsSolver().solve(form, SolverOptions(time_limit_s=60, mip_rel_gap=0.0))
+    raced = HighsSolver().solve(form, SolverOptions(time_limit_s=60, mip_rel_gap=0.0, race=2))
+    assert one.status is raced.status is Status.OPTIMAL
+    assert raced.objective == pytest.approx(one.objective, abs=1e-6)
+    assert raced.bound is not None and raced.bound <= raced.objective + 1e-6
+    # the pooled result carries a solution of the model: it must satisfy the capacity row
+    assert raced.x is not None
+    assert (form.A @ raced.x)[0] <= form.row_upper[0] + 1e-6
+
+
+def test_racing_reports_an_infeasible_model_as_infeasible() -> None:
+    raced = HighsSolver().solve(_knapsack(30, 2, feasible=False), SolverOptions(time_limit_s=30, race=2))
+    assert raced.status is Status.INFEASIBLE
+
+
+def test_racing_stopped_at_the_limit_pools_incumbent_and_bound() -> None:
+    form = _knapsack(400, 3)
+    raced = HighsSolver().solve(form, SolverOptions(time_limit_s=0.5, hard_limit_grace_s=0.0, race=2))
+    assert raced.wall_seconds < 10
+    assert raced.status in {Status.OPTIMAL, Status.FEASIBLE, Status.NO_SOLUTION}
+    if raced.x is not None and raced.bound is not None:
+        assert raced.bound <= raced.objective + 1e-6
+        assert raced.gap == pytest.approx((raced.objective - raced.bound) / abs(raced.objective))
