@@ -184,7 +184,7 @@ def attribute_names(instance: Instance) -> tuple[str, ...]:
     """
     tech_ids = set(instance.technologies.index)
     names: set[str] = set()
-    for cell in instance.lines["attributes"]:
+    for cell in instance.lines["attributes"].unique():  # virtual fleets repeat cells
         names.update(a for a in split_list(cell) if a not in tech_ids)
     for cell in instance.new_builds["attributes"]:
         names.update(split_list(cell))
@@ -223,20 +223,26 @@ def _line_params(
     n_new = len(plan.new_lines)
     n_tech = len(tech_pos)
     preinstalled = np.zeros((n_old + n_new, n_tech), dtype=np.bool_)
-    attr = []
-    for i, (cell, grade) in enumerate(zip(lines["attributes"], lines["pollution_grade"], strict=True)):
+    grants = [split_list(g) for g in instance.technologies["grants_attribute"]]
+    # package evaluation builds arrays for thousands of virtual copies of a few lines: parse
+    # each distinct (attributes, grade) pair once and fill the rows that share it together
+    code_of: dict[tuple[object, object], int] = {}
+    keys = zip(lines["attributes"], lines["pollution_grade"], strict=True)
+    codes = np.fromiter((code_of.setdefault(key, len(code_of)) for key in keys), dtype=np.int64, count=n_old)
+    masks = np.zeros(len(code_of), dtype=np.int64)
+    for (cell, grade), code in code_of.items():
         items = split_list(cell)
-        for item in items:
-            if item in tech_pos:
-                preinstalled[i, tech_pos[item]] = True
+        held = [tech_pos[item] for item in items if item in tech_pos]
         names = [a for a in items if a not in tech_pos]
         # a pre-installed technology's grant (e.g. grade A) is part of what the line holds
-        for item in items:
-            if item in tech_pos:
-                names.extend(split_list(instance.technologies["grants_attribute"].iloc[tech_pos[item]]))
+        for k in held:
+            names.extend(grants[k])
         if grade == "A":
             names.append("grade_a")
-        attr.append(_mask(names, bits))
+        masks[code] = _mask(names, bits)
+        if held:
+            preinstalled[np.ix_(np.flatnonzero(codes == code), np.array(held, dtype=np.int64))] = True
+    attr = list(masks[codes])
     line_sectors = list(lines["sector"])
     line_products = list(lines["product"])
     cols: dict[str, list[float]] = {

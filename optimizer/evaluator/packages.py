@@ -32,6 +32,7 @@ import itertools
 import math
 from dataclasses import dataclass, replace
 
+import numba
 import numpy as np
 import pandas as pd
 
@@ -243,22 +244,25 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
     cost_hi = coef.cost_at_rated_cny
     intensity, at_bench, pv_mw, attr = coef.intensity, coef.at_benchmark, coef.pv_mw, coef.attr_bits
     feasible = coef.feasible
+    # every (combination, technology) pair flattened, so per-combination sums are one bincount
+    n_techs = np.array([len(c) for c in all_combos], dtype=np.int64)
+    pair_combo = np.repeat(np.arange(len(all_combos)), n_techs)
+    pair_tech = np.fromiter(itertools.chain.from_iterable(all_combos), dtype=np.int64, count=len(pair_combo))
     tech_earliest = techs["earliest_year"].to_numpy(int)
-    earliest = np.array([max([int(tech_earliest[k]) for k in c] or [sc.base_year]) for c in all_combos])
+    earliest = np.full(len(all_combos), np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(earliest, pair_combo, tech_earliest[pair_tech])
+    earliest = np.where(n_techs > 0, earliest, sc.base_year)
     lifetimes = techs["lifetime_years"].to_numpy(int)
-    annuity = np.array(
-        [
-            sum(
-                tech_capex[line_of[j], k]
-                * (r / (1 - (1 + r) ** -int(lifetimes[k])) if r > 0 else 1 / lifetimes[k])
-                for k in c
-            )
-            for j, c in enumerate(all_combos)
-        ]
+    annuity_factor = np.array(
+        [r / (1 - (1 + r) ** -int(life)) if r > 0 else 1 / life for life in lifetimes], dtype=np.float64
+    )
+    annuity = np.bincount(
+        pair_combo,
+        weights=tech_capex[line_of[pair_combo], pair_tech] * annuity_factor[pair_tech],
+        minlength=len(all_combos),
     )
     ref_cost = cost_hi[:, 0] + annuity
     ref_co2 = coef.co2_at_rated_t[:, 0]
-    n_techs = np.array([len(c) for c in all_combos])
 
     keep_index: list[int] = []
     for line in range(len(lines)):
@@ -459,45 +463,52 @@ def _pareto(
 ) -> list[int]:
     """Indices in ``idx`` not dominated by another (rule 4); ties keep the cheaper package.
 
-    Candidates are visited by increasing cost, so a package can only be dominated by one
-    already kept; each check is one vectorised comparison against the kept set.
+    Candidates are visited by increasing cost (then intensity, CO2, fewer digits; stable), so a
+    package can only be dominated by one already kept.
     """
+    idx = np.asarray(idx, dtype=np.int64)
+    digits = np.array([len(str(j)) for j in idx], dtype=np.int64)
+    order = idx[np.lexsort((digits, co2[idx], intensity[idx], cost[idx]))]
+    use_n = n_techs is not None
+    counts = np.asarray(n_techs, dtype=np.float64) if use_n else np.zeros(1)
+    kept = _pareto_sorted(
+        order,
+        np.asarray(earliest, dtype=np.float64),
+        np.asarray(cost, dtype=np.float64),
+        np.asarray(intensity, dtype=np.float64),
+        np.asarray(co2, dtype=np.float64),
+        np.asarray(pv, dtype=np.float64),
+        np.asarray(attr, dtype=np.int64),
+        counts,
+        use_n,
+    )
+    return [int(j) for j in kept]
+
+
+@numba.njit(cache=True)
+def _pareto_sorted(order, earliest, cost, intensity, co2, pv, attr, n_techs, use_n):
     tol = 1e-9
-    order = sorted(idx, key=lambda j: (cost[j], intensity[j], co2[j], len(str(j))))
-    kept: list[int] = []
-    k_e = np.empty(len(order))
-    k_c = np.empty(len(order))
-    k_i = np.empty(len(order))
-    k_co2 = np.empty(len(order))
-    k_pv = np.empty(len(order))
-    k_attr = np.empty(len(order), dtype=np.int64)
-    k_n = np.empty(len(order))
+    kept = np.empty(len(order), dtype=np.int64)
+    n = 0
     for j in order:
-        n = len(kept)
-        if n:
-            dominated = (
-                (k_e[:n] <= earliest[j])
-                & (k_c[:n] <= cost[j] + tol * abs(cost[j]))
-                & (k_i[:n] <= intensity[j] + tol)
-                & (k_co2[:n] <= co2[j] + tol * abs(co2[j]))
-                & (k_pv[:n] >= pv[j] - tol)
-                & ((k_attr[:n] & attr[j]) == attr[j])
-            )
-            if n_techs is not None:
-                dominated &= k_n[:n] >= n_techs[j]
-            if dominated.any():
-                continue
-        k_e[n], k_c[n], k_i[n], k_co2[n], k_pv[n], k_attr[n] = (
-            earliest[j],
-            cost[j],
-            intensity[j],
-            co2[j],
-            pv[j],
-            attr[j],
-        )
-        k_n[n] = n_techs[j] if n_techs is not None else 0
-        kept.append(int(j))
-    return kept
+        dominated = False
+        for i in range(n):
+            k = kept[i]
+            if (
+                earliest[k] <= earliest[j]
+                and cost[k] <= cost[j] + tol * abs(cost[j])
+                and intensity[k] <= intensity[j] + tol
+                and co2[k] <= co2[j] + tol * abs(co2[j])
+                and pv[k] >= pv[j] - tol
+                and (attr[k] & attr[j]) == attr[j]
+                and (not use_n or n_techs[k] >= n_techs[j])
+            ):
+                dominated = True
+                break
+        if not dominated:
+            kept[n] = j
+            n += 1
+    return kept[:n]
 
 
 def _bound(
