@@ -96,7 +96,12 @@ def main_callback(
     ] = None,
     set_: Annotated[
         list[str] | None,
-        typer.Option("--set", help="Override table.column=value (e.g. prices.coal_cny_per_tce=1400)"),
+        typer.Option(
+            "--set",
+            help="Override cells: table.column[selector]=value, *=factor or +=amount "
+            "(e.g. prices.coal_cny_per_tce=1400, 'prices.carbon_cny_per_tco2[year>=2027]*=1.5'); "
+            "repeatable",
+        ),
     ] = None,
     mode: Annotated[
         Mode,

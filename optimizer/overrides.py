@@ -1,49 +1,55 @@
-"""Scenario overrides from the command line: ``--carbon-price`` and ``--set table.column=value``.
+"""Scenario overrides from the command line: ``--carbon-price`` and ``--set ADDRESS=VALUE``.
 
-Overrides are applied to the raw tables and the instance is validated again, so an override
-gets the same checks (and error messages) as the file it changes.
+``ADDRESS`` is the sweep specs' ``table.column[selector]`` (``optimizer/sweep/params.py``), so
+one syntax serves both::
+
+    --set prices.coal_cny_per_tce=1400                     every row
+    --set "prices.carbon_cny_per_tco2[year>=2027]=200"     rows where year >= 2027
+    --set "technologies.capex_fixed_cny[tech_id=cooler_4th_gen]*=0.8"   20 % cheaper
+    --set "demand.demand_per_year[sector=cement_clinker]*=1.05"
+    --set scenario.discount_rate=0.06                      a scenario parameter
+
+``=`` replaces the cells, ``*=`` multiplies them, ``+=`` adds to them. Overrides are applied to
+the raw tables and the instance is validated again, so an override gets the same checks (and
+error messages) as the file it changes; an address that selects no row is an error, not a
+silent no-op.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from optimizer.data.instance import TABLES_WITH_FILES, Instance, load_instance
-from optimizer.data.schema import read_raw_table, table_schema
+import pandas as pd
+
+from optimizer.data.instance import Instance, load_instance
+from optimizer.data.schema import read_raw_table
 from optimizer.errors import InputError, InputProblem
+from optimizer.sweep.params import Address, apply_change, check_numeric_base, parse_address, select_rows
+
+_SET = re.compile(r"^\s*([^\[\]=*+]+(?:\[[^\]]*\])?)\s*(\*=|\+=|=)(.*)$")
+CHANGE_OF_OPERATOR = {"=": "substitute", "*=": "relative", "+=": "absolute"}
+EXAMPLE = "e.g. prices.coal_cny_per_tce=1400 or prices.carbon_cny_per_tco2[year>=2027]*=1.5"
 
 
-def parse_set(expression: str) -> tuple[str, str, str]:
-    """Split ``table.column=value`` (whole column) into its parts, or raise a clear error."""
-    if "=" not in expression or "." not in expression.split("=", 1)[0]:
-        raise InputError(
-            [
-                InputProblem(
-                    "--set",
-                    None,
-                    None,
-                    expression,
-                    "expected table.column=value, e.g. prices.coal_cny_per_tce=1400",
-                )
-            ]
-        )
-    target, value = expression.split("=", 1)
-    table, column = target.split(".", 1)
-    if table not in TABLES_WITH_FILES:
-        raise InputError(
-            [
-                InputProblem(
-                    "--set",
-                    None,
-                    None,
-                    table,
-                    f"is not a table (expected one of: {', '.join(TABLES_WITH_FILES)})",
-                )
-            ]
-        )
-    if table != "scenario" and column not in {s.name for s in table_schema(table)}:
-        raise InputError([InputProblem("--set", None, column, value, f"is not a column of {table}.csv")])
-    return table, column, value.strip()
+def parse_set(expression: str) -> tuple[Address, str, str]:
+    """Split ``ADDRESS=VALUE`` (or ``*=``, ``+=``) into its address, change and value, or raise
+    a clear :class:`InputError`."""
+    match = _SET.match(expression)
+    if match is None or not match.group(3).strip():
+        raise _problem(expression, None, f"expected table.column[selector]=value ({EXAMPLE})")
+    text, operator, value = match.group(1), match.group(2), match.group(3).strip()
+    try:
+        address = parse_address(text)
+    except ValueError as error:
+        raise _problem(text.strip(), None, str(error)) from None
+    change = CHANGE_OF_OPERATOR[operator]
+    if change != "substitute":
+        try:
+            float(value)
+        except ValueError:
+            raise _problem(value, address.column, f"{operator} needs a number") from None
+    return address, change, value
 
 
 def apply_overrides(instance: Instance, carbon_price: float | None, sets: list[str]) -> Instance:
@@ -52,19 +58,21 @@ def apply_overrides(instance: Instance, carbon_price: float | None, sets: list[s
         return instance
     changes = [parse_set(s) for s in sets]
     if carbon_price is not None:
-        changes.append(("prices", "carbon_cny_per_tco2", repr(float(carbon_price))))
-    raw = {}
-    for table, column, value in changes:
-        if table not in raw:
-            raw[table] = read_raw_table(Path(instance.files[table]))
-        if table == "scenario":
-            frame = raw[table]
-            mask = frame["parameter"] == column
-            if not mask.any():
-                raise InputError(
-                    [InputProblem("--set", None, column, value, "is not a parameter in scenario.csv")]
-                )
-            frame.loc[mask, "value"] = value
-        else:
-            raw[table][column] = value
+        changes.append((parse_address("prices.carbon_cny_per_tco2"), "substitute", repr(float(carbon_price))))
+    raw: dict[str, pd.DataFrame] = {}
+    for (address, change, value), expression in zip(changes, [*sets, "--carbon-price"], strict=False):
+        if address.table not in raw:
+            raw[address.table] = read_raw_table(Path(instance.files[address.table]))
+        frame = raw[address.table]
+        if not select_rows(address, frame).any():
+            raise _problem(str(address), address.column, f"selects no row of {address.table}.csv")
+        if change != "substitute":
+            why = check_numeric_base(address, change, frame)
+            if why:
+                raise _problem(expression, address.column, why)
+        raw[address.table] = apply_change(frame, address, change, value)
     return load_instance(instance.path, overrides=raw)
+
+
+def _problem(value: object, column: str | None, expected: str) -> InputError:
+    return InputError([InputProblem("--set", None, column, value, expected)])
