@@ -68,28 +68,6 @@ def test_planning_model_matrix_is_the_pyomo_model() -> None:
     _check_matrix_against_pyomo(built.model, 1)
 
 
-def test_hard_wall_clock_limit_returns_the_incumbent_or_says_none() -> None:
-    # A knapsack-like model HiGHS cannot close in 0.2 s; with no grace the parent stops it at the
-    # limit and reports what it has: an incumbent with its gap, or no solution, never a hang.
-    rng = np.random.default_rng(3)
-    n = 400
-    m = pyo.ConcreteModel()
-    m.i = pyo.RangeSet(0, n - 1)
-    w = rng.integers(20, 60, n)
-    v = w + rng.integers(-5, 6, n)
-    m.x = pyo.Var(m.i, domain=pyo.Binary)
-    m.cap = pyo.Constraint(expr=sum(int(w[i]) * m.x[i] for i in m.i) <= int(w.sum() // 2) + 0.5)
-    m.o = pyo.Objective(expr=-sum(int(v[i]) * m.x[i] for i in m.i))
-    form, _ = compile_model(m)
-    result = HighsSolver().solve(form, SolverOptions(time_limit_s=0.2, hard_limit_grace_s=0.0))
-    assert result.wall_seconds < 10
-    assert result.status in {Status.OPTIMAL, Status.FEASIBLE, Status.NO_SOLUTION}
-    if result.status is Status.FEASIBLE:
-        assert result.x is not None
-        # the gap is known once HiGHS has a finite dual bound (not before its root LP)
-        assert (result.gap is None) == (result.bound is None)
-
-
 def _knapsack(n: int, seed: int, feasible: bool = True):  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(seed)
     m = pyo.ConcreteModel()
@@ -102,6 +80,19 @@ def _knapsack(n: int, seed: int, feasible: bool = True):  # type: ignore[no-unty
         m.too_much = pyo.Constraint(expr=sum(m.x[i] for i in m.i) >= n)
     m.o = pyo.Objective(expr=-sum(int(v[i]) * m.x[i] for i in m.i))
     return compile_model(m)[0]
+
+
+def test_hard_wall_clock_limit_returns_the_incumbent_or_says_none() -> None:
+    # A knapsack-like model HiGHS cannot close in 0.2 s; with no grace the parent stops it at the
+    # limit and reports what it has: an incumbent with its gap, or no solution, never a hang.
+    form = _knapsack(400, 3)
+    result = HighsSolver().solve(form, SolverOptions(time_limit_s=0.2, hard_limit_grace_s=0.0))
+    assert result.wall_seconds < 10
+    assert result.status in {Status.OPTIMAL, Status.FEASIBLE, Status.NO_SOLUTION}
+    if result.status is Status.FEASIBLE:
+        assert result.x is not None
+        # the gap is known once HiGHS has a finite dual bound (not before its root LP)
+        assert (result.gap is None) == (result.bound is None)
 
 
 def test_racing_seeds_prove_the_same_optimum_as_one_run() -> None:
