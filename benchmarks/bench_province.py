@@ -5,9 +5,9 @@ For each province: one end-to-end run with the product's defaults (packages, bui
 solve, evaluation; solver_share = solve time / total), the LP relaxation bound of the model
 (root_gap = (objective − LP bound) / objective), then the naive formulation of the same instance
 (``optimizer.models.naive``: per-technology binaries, big-M output and targets) solved to the same
-gap with a time limit of ``--naive-factor`` × the strong solve time. naive_ratio = naive solve
-time / strong solve time; when the naive model does not reach the gap in its limit
-(naive_reached=0) the ratio printed is a lower bound.
+gap with a time limit of ``--naive-factor`` × the strong solve time, both with the CLI's solver
+settings (``--race``). naive_ratio = naive solve time / strong solve time; when the naive model
+does not reach the gap in its limit (naive_reached=0) the ratio printed is a lower bound.
 
 Usage: python benchmarks/bench_province.py [--province NAME|all] [--time-limit S] [--gap G]
        [--naive-factor F] [--no-naive] [--quick]
@@ -23,6 +23,7 @@ import sys
 import time
 from pathlib import Path
 
+from optimizer.cli import default_race
 from optimizer.data.instance import Instance, instance_dir, load_instance, shipped_instances
 from optimizer.models.naive import make_naive
 from optimizer.run import RunOptions, build_instance_model, solve_built, solve_instance
@@ -41,7 +42,9 @@ def lp_bound(inst: Instance, naive: bool) -> float:
 
 
 def bench_one(name: str, inst: Instance, args: argparse.Namespace) -> dict[str, float]:
-    options = RunOptions(time_limit_s=args.time_limit, gap=args.gap, shadow_prices=False, write=False)
+    options = RunOptions(
+        time_limit_s=args.time_limit, gap=args.gap, race=args.race, shadow_prices=False, write=False
+    )
     result = solve_instance(inst, options)
     t = result.timings
     total = t["total_s"]
@@ -64,7 +67,12 @@ def bench_one(name: str, inst: Instance, args: argparse.Namespace) -> dict[str, 
         naive_limit = max(args.naive_factor * t["solve_s"], 5.0)
         built = build_instance_model(inst, fix=make_naive)
         naive_options = RunOptions(
-            time_limit_s=naive_limit, gap=args.gap, shadow_prices=False, write=False, warm_start=False
+            time_limit_s=naive_limit,
+            gap=args.gap,
+            race=args.race,
+            shadow_prices=False,
+            write=False,
+            warm_start=False,
         )
         naive = solve_built(inst, built, naive_options, None, {}, time.perf_counter())
         naive_s = naive.timings["solve_s"]
@@ -104,6 +112,7 @@ def main() -> None:
     parser.add_argument("--gap", type=float, default=1e-3)
     parser.add_argument("--naive-factor", type=float, default=6.0)
     parser.add_argument("--no-naive", action="store_true")
+    parser.add_argument("--race", type=int, default=default_race(), help="racing HiGHS seeds (CLI default)")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     if args.quick:
