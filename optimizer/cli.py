@@ -130,7 +130,7 @@ def main_callback(
     if province is None and instance is None:
         console.print(ctx.get_help())
         raise typer.Exit(EXIT_OK)
-    from optimizer.decompose import DECOMPOSE_LINES, run_decomposed
+    from optimizer.decompose import DECOMPOSE_LINES, SubproblemSolver, run_decomposed
     from optimizer.run import RunOptions, run_plan
 
     try:
@@ -149,6 +149,7 @@ def main_callback(
                     carbon_price_cny_per_tco2=carbon_price,
                     overrides=list(set_ or []),
                     mode=mode.value,
+                    solver=SubproblemSolver(seed=seed, threads=threads, warm_start=not no_warm_start),
                 )
             )
         code = run_plan(

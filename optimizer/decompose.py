@@ -86,6 +86,15 @@ provinces."""
 FALLBACK_NOTE = {"lower": "lower-bound plan used", "relaxed": "myopic plan without the coupling targets used"}
 
 
+@dataclass(frozen=True)
+class SubproblemSolver:
+    """HiGHS settings every sub-problem gets (one HiGHS per worker: no racing)."""
+
+    seed: int = 0
+    threads: int = 0
+    warm_start: bool = True
+
+
 @dataclass
 class ProvinceTask:
     """One sub-problem, pickled to a dask worker: plain fields only."""
@@ -101,6 +110,7 @@ class ProvinceTask:
     carbon_price_cny_per_tco2: float | None = None
     overrides: list[str] = field(default_factory=list)  # --set table.column=value expressions
     mode: str = "perfect"  # the sub-problem's own foresight (lower bounds are always perfect)
+    solver: SubproblemSolver = field(default_factory=SubproblemSolver)
 
 
 def province_targets(instance: Instance, lines: pd.DataFrame, bound: str) -> pd.DataFrame:
@@ -156,9 +166,11 @@ def solve_province(task: ProvinceTask) -> dict:
             time_limit_s=task.time_limit_s,
             gap=task.gap,
             mode=task.mode,
+            seed=task.solver.seed,
+            threads=task.solver.threads,
+            warm_start=task.solver.warm_start,
             shadow_prices=False,
             write=False,
-            warm_start=True,
         ),
     )
     out: dict[str, object] = {
@@ -251,6 +263,7 @@ def solve_national(
     carbon_price_cny_per_tco2: float | None = None,
     overrides: list[str] | None = None,
     mode: str = "perfect",
+    solver: SubproblemSolver | None = None,
 ) -> NationalResult:
     """Solve every province twice (upper and lower bound) on dask and assemble the plan.
 
@@ -276,7 +289,15 @@ def solve_national(
     def task(province: str, bound: str) -> ProvinceTask:
         foresight = "perfect" if bound == "lower" else mode
         return ProvinceTask(
-            path, province, bound, time_limit_s, gap, carbon_price_cny_per_tco2, sets, foresight
+            path,
+            province,
+            bound,
+            time_limit_s,
+            gap,
+            carbon_price_cny_per_tco2,
+            sets,
+            foresight,
+            solver or SubproblemSolver(),
         )
 
     with _dask_client(workers, scheduler) as client:
@@ -376,6 +397,7 @@ def run_decomposed(
     carbon_price_cny_per_tco2: float | None = None,
     overrides: list[str] | None = None,
     mode: str = "perfect",
+    solver: SubproblemSolver | None = None,
 ) -> int:
     """CLI path for large instances: solve by province, verify nationally, write the outputs."""
     from optimizer.cli import EXIT_NO_PLAN, EXIT_OK, EXIT_VERIFY
@@ -399,6 +421,7 @@ def run_decomposed(
         carbon_price_cny_per_tco2=carbon_price_cny_per_tco2,
         overrides=sets,
         mode=mode,
+        solver=solver,
     )
     tables: dict[str, pd.DataFrame] = {"provinces": result.provinces}
     code = EXIT_NO_PLAN

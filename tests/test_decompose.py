@@ -182,3 +182,49 @@ def test_myopic_fallback_is_planned_myopically() -> None:
     chosen, notes = choose_plans([*parts, relaxed], "myopic")
     assert [p["bound_kind"] for p in chosen] == ["relaxed", "upper"]
     assert notes == {"north": "infeasible (myopic plan without the coupling targets used)"}
+
+
+def test_solver_settings_reach_every_sub_problem(
+    two_provinces: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # --seed, --threads and --no-warm-start used to be dropped on the by-province path
+    import optimizer.run
+
+    seen = []
+
+    def capture(instance, options):  # type: ignore[no-untyped-def]
+        seen.append(options)
+        raise RuntimeError("captured")
+
+    monkeypatch.setattr(optimizer.run, "solve_instance", capture)
+    settings = decompose.SubproblemSolver(seed=7, threads=1, warm_start=False)
+    task = decompose.ProvinceTask(str(two_provinces), "north", "upper", 5.0, 1e-3, solver=settings)
+    with pytest.raises(RuntimeError, match="captured"):
+        decompose.solve_province(task)
+    (options,) = seen
+    assert (options.seed, options.threads, options.warm_start, options.race) == (7, 1, False, 1)
+
+
+def test_cli_hands_solver_settings_to_the_by_province_path(
+    two_provinces: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = {}
+
+    def capture(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.update(kwargs)
+        return EXIT_OK
+
+    monkeypatch.setattr(decompose, "run_decomposed", capture)
+    args = [
+        "--instance",
+        str(two_provinces),
+        "--decompose",
+        "--seed",
+        "3",
+        "--threads",
+        "1",
+        "--no-warm-start",
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == EXIT_OK, result.output
+    assert seen["solver"] == decompose.SubproblemSolver(seed=3, threads=1, warm_start=False)
