@@ -421,6 +421,13 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
         "evaluator_npv_cny": result.npv_cny,
         "mip_gap": result.mip_gap,
         "bound_cny": result.bound_cny,
+        # enough to re-run the same search: seeds seed .. seed + race - 1 raced
+        "solver": {
+            "name": "highs",
+            "seed": options.seed,
+            "race": options.race,
+            "termination": result.solve.termination if result.solve is not None else None,
+        },
         **{k: v for k, v in result.timings.items()},
         **result.counts,
         "messages": result.messages,
