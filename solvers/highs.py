@@ -65,6 +65,12 @@ def _build(form: StandardForm, relax: bool, verbose: bool = False) -> Any:
 BOUND_REPORT_EVERY_S = 1.0
 """How often a racing child reports its dual bound (pooled bounds can end a race early)."""
 
+RACER_HEURISTIC_EFFORT = 0.3
+"""HiGHS's ``mip_heuristic_effort`` for every racer but the first (HiGHS default: 0.05), so the
+race is over two strategies, not only two seeds. Measured single runs to 0.1 %, seeds 0 and 1,
+default vs 0.3: guizhou 76/84 s vs 27/27 s, xinjiang 31/92 s vs 31/28 s, chongqing 15/14 s vs
+17/17 s, zhejiang (seeds 1, 2) 49/115 s vs 49/93 s; 0.3 also found better incumbents."""
+
 
 def _child(
     form: StandardForm,
@@ -80,6 +86,8 @@ def _child(
     h.setOptionValue("time_limit", float(options.time_limit_s))
     h.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
     h.setOptionValue("random_seed", int(options.seed) + racer)
+    if racer > 0:
+        h.setOptionValue("mip_heuristic_effort", RACER_HEURISTIC_EFFORT)
     threads = options.threads if options.threads > 0 else (1 if options.race > 1 else 0)
     if threads > 0:
         h.setOptionValue("threads", int(threads))
