@@ -95,20 +95,8 @@ def solve_myopic(
                 f"myopic step {year}: no plan meets the targets due by {year} given the "
                 f"decisions already taken ({result.termination})"
             )
-            return PlanResult(
-                result.status.value,
-                code,
-                None,
-                None,
-                None,
-                None,
-                result,
-                None,
-                None,
-                None,
-                timings,
-                built.counts,
-                messages=[*messages, note],
+            return PlanResult.without_plan(
+                result.status.value, code, result, timings, built.counts, messages=[*messages, note]
             )
         assert result.x is not None
         _load_solution(built.columns, result.x)

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -72,6 +73,22 @@ class PlanResult:
     out_dir: Path | None = None
     messages: list[str] = field(default_factory=list)
     package_stats: pd.DataFrame | None = None  # per line: candidates, enumerated, pareto, kept
+
+    @classmethod
+    def without_plan(
+        cls,
+        status: str,
+        exit_code: int,
+        solve: SolveResult,
+        timings: dict[str, float],
+        counts: dict[str, int],
+        bound_cny: float | None = None,
+        **extra: Any,
+    ) -> PlanResult:
+        """A run that ended with no plan (infeasible, or no incumbent in time)."""
+        return cls(
+            status, exit_code, None, None, None, bound_cny, solve, None, None, None, timings, counts, **extra
+        )
 
 
 def solve_instance(
@@ -151,17 +168,10 @@ def solve_built(
             instance, packages, solver, solver_options, model_years=data.model_years, fix=built.fix
         )
         timings["total_s"] = time.perf_counter() - t_start
-        return PlanResult(
+        return PlanResult.without_plan(
             "infeasible",
             EXIT_INFEASIBLE,
-            None,
-            None,
-            None,
-            None,
             result,
-            None,
-            None,
-            None,
             timings,
             counts,
             package_stats=built.packages.stats,
@@ -169,19 +179,13 @@ def solve_built(
         )
     if not result.has_solution:
         timings["total_s"] = time.perf_counter() - t_start
-        return PlanResult(
+        return PlanResult.without_plan(
             result.status.value,
             EXIT_NO_PLAN,
-            None,
-            None,
-            None,
-            result.bound,  # a valid bound even without a plan (decomposition uses it)
             result,
-            None,
-            None,
-            None,
             timings,
             counts,
+            bound_cny=result.bound,  # a valid bound even without a plan (decomposition uses it)
             package_stats=built.packages.stats,
             messages=[*messages, result.termination],
         )
