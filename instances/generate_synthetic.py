@@ -14,14 +14,30 @@ inventory through ``optimize import``.
 from __future__ import annotations
 
 import csv
+import os
+import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
+from optimizer.data.gem import GEM_ATTRIBUTION, read_gem
+from optimizer.data.gem_fleet import ProvinceCalibration, clinker_plants, province_fleet
 from optimizer.data.schema import table_schema
 
 HERE = Path(__file__).resolve().parent
+# the GEM workbook as published lives in the team's shared folder beside the repository
+GEM_WORKBOOK = Path(
+    os.environ.get(
+        "GEM_WORKBOOK",
+        HERE.parent.parent / "shared" / "data" / "gem" / "Global-Cement-and-Concrete-Tracker_July-2025.xlsx",
+    )
+)
+RATED_CLINKER_DAYS = 310.0
+# 000_…txt names these as the province's carbide-slag clinker producers (V)
+CARBIDE_PRODUCERS = re.compile("天业|圣雄|宜化")
 CATALOGUE = HERE / "catalogue"
 SEED = 20241231
 BASE_YEAR = 2024
@@ -56,7 +72,6 @@ class Province:
     name_zh: str
     abbrev: str
     cities: list[str]
-    small_cities: list[str]  # where <= 2500 t/d clinker lines concentrate
     grid_kgco2_per_kwh: float
     grid_source: str
     clinker_capacity_t: float
@@ -65,9 +80,7 @@ class Province:
     clinker_intensity: float
     clinker_intensity_source: str
     clinker_intensity_flag: str
-    small_share: float  # share of clinker lines <= 2500 t/d
     operating_days: tuple[float, float]
-    carbide_lines: int = 0
     companies: int = 12
     others: list[SectorDraw] = field(default_factory=list)
     replacement_ratio: float = 1.5
@@ -166,7 +179,6 @@ PROVINCES: dict[str, Province] = {
         name_zh="浙江",
         abbrev="ZJ",
         cities=ZHEJIANG_CITIES,
-        small_cities=["Jinhua", "Quzhou"],
         grid_kgco2_per_kwh=0.5153,
         grid_source="MEE/NBS 2024, 2022 provincial grid factor (facts.md s2)",
         clinker_capacity_t=52e6,
@@ -175,7 +187,6 @@ PROVINCES: dict[str, Province] = {
         clinker_intensity=106.9,
         clinker_intensity_source="facts.md s4: Zhejiang 106.9 kgce/t",
         clinker_intensity_flag="V",
-        small_share=0.35,
         operating_days=(255, 290),
         companies=14,
         others=_bm_others(1.0, 0.85),
@@ -197,7 +208,6 @@ PROVINCES: dict[str, Province] = {
             "Qiannan",
             "Qianxinan",
         ],
-        small_cities=["Bijie", "Tongren", "Qiandongnan"],
         grid_kgco2_per_kwh=0.4989,
         grid_source="MEE/NBS 2024, 2022 provincial grid factor (facts.md s2)",
         clinker_capacity_t=91e6,
@@ -207,7 +217,6 @@ PROVINCES: dict[str, Province] = {
         clinker_intensity=108.5,
         clinker_intensity_source="no published Guizhou average found; assumed near national mean",
         clinker_intensity_flag="U",
-        small_share=0.30,
         operating_days=(150, 190),
         companies=14,
         others=_bm_others(0.5, 0.3),
@@ -228,7 +237,6 @@ PROVINCES: dict[str, Province] = {
             "Yili",
             "Karamay",
         ],
-        small_cities=["Kashgar", "Aksu", "Hami"],
         grid_kgco2_per_kwh=0.6231,
         grid_source="MEE/NBS 2024, 2022 provincial grid factor (facts.md s2)",
         clinker_capacity_t=73e6,
@@ -238,9 +246,7 @@ PROVINCES: dict[str, Province] = {
         clinker_intensity_source="no published Xinjiang average found; assumed above national mean "
         "(cold climate, long winter stops)",
         clinker_intensity_flag="U",
-        small_share=0.30,
         operating_days=(140, 200),
-        carbide_lines=5,
         companies=12,
         others=_bm_others(0.4, 0.5),
         replacement_source="004_1f38d57d61141985.txt 三(七)3: swaps equal or reduced (1:1 floor); "
@@ -262,7 +268,6 @@ PROVINCES: dict[str, Province] = {
             "Kaizhou",
             "Fengjie",
         ],
-        small_cities=["Wanzhou", "Kaizhou", "Fengjie"],
         grid_kgco2_per_kwh=0.5227,
         grid_source="MEE/NBS 2024, 2022 provincial grid factor (facts.md s2)",
         clinker_capacity_t=59e6,
@@ -271,7 +276,6 @@ PROVINCES: dict[str, Province] = {
         clinker_intensity=107.5,
         clinker_intensity_source="no published Chongqing average found; assumed near national mean",
         clinker_intensity_flag="U",
-        small_share=0.25,
         operating_days=(170, 180),
         companies=10,
         others=[
@@ -362,30 +366,6 @@ NATIONAL_SHARES = {
 NATIONAL_CLINKER_T = 1.79e9
 
 
-def _round_size(size: float) -> float:
-    return float(round(size / 100.0) * 100.0)
-
-
-def _clinker_sizes(
-    rng: np.random.Generator, capacity_t: float, small_share: float, rated_days: float
-) -> list[float]:
-    """Draw line sizes (t/d) until their annual capacity matches ``capacity_t`` within 0.5 %."""
-    small = [1000, 1200, 1500, 2000, 2500]
-    large = [3000, 3200, 4000, 4500, 5000, 5000, 6000, 8000, 10000, 12000]
-    sizes: list[float] = []
-    total = 0.0
-    while total < capacity_t:
-        pool = small if rng.random() < small_share else large
-        size = float(pool[int(rng.integers(len(pool)))])
-        sizes.append(size)
-        total += size * rated_days
-    # close the gap with the last line: pick the size (multiple of 100 t/d) that fits best
-    excess = total - capacity_t
-    last = sizes[-1] - excess / rated_days
-    sizes[-1] = max(1000.0, _round_size(last))
-    return sizes
-
-
 def _calibrate_mean(
     values: np.ndarray, weights: np.ndarray, target: float, low: float, high: float
 ) -> np.ndarray:
@@ -400,77 +380,146 @@ def _calibrate_mean(
     return np.clip(out, low, high)
 
 
+@cache
+def _city_names_zh() -> dict[tuple[str, str], str]:
+    """(GEM province, GEM municipality) -> Chinese name, from the catalogue's cities table."""
+    path = CATALOGUE / "cities.csv"
+    if not path.exists():
+        return {}
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return {(r.province_en, r.municipality_en): r.municipality_zh for r in table.itertuples()}
+
+
+@cache
+def _groups() -> list[tuple[re.Pattern[str], re.Pattern[str], str, str]]:
+    """Cement groups recognised in owner and plant names (catalogue groups.csv, flag P)."""
+    path = CATALOGUE / "groups.csv"
+    if not path.exists():
+        return []
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return [
+        (re.compile(r.keyword, re.IGNORECASE), re.compile(r.keyword_zh or "(?!)"), r.group_en, r.group_zh)
+        for r in table.itertuples()
+    ]
+
+
+def _group_of(
+    groups: list[tuple[re.Pattern[str], re.Pattern[str], str, str]], line: pd.Series
+) -> tuple[str, str]:
+    english = f"{line['owner_en']} {line['parent_en']} {line['name_en']}"
+    chinese = f"{line['owner_zh']} {line['name_zh']}"
+    for pattern_en, pattern_zh, group_en, group_zh in groups:
+        if pattern_en.search(english) or pattern_zh.search(chinese):
+            return group_en, group_zh
+    return "", ""
+
+
 def _company_names(p: Province, count: int) -> list[str]:
     return [f"{p.abbrev} Synthetic Building Materials {chr(65 + i)}" for i in range(count)]
 
 
-def clinker_lines(p: Province, rng: np.random.Generator, province_label: str, id_prefix: str) -> list[dict]:
-    rated = 310.0
-    sizes = _clinker_sizes(rng, p.clinker_capacity_t, p.small_share, rated)
-    n = len(sizes)
-    size_arr = np.array(sizes)
+def _carbide_line(line: pd.Series) -> bool:
+    """A line the seed document names as a carbide-slag clinker producer (000_…txt: 天业, 圣雄, 宜化)."""
+    text = f"{line.get('name_zh', '')} {line.get('owner_zh', '')}"
+    return bool(CARBIDE_PRODUCERS.search(text))
+
+
+def clinker_lines(
+    p: Province, rng: np.random.Generator, province_label: str, id_prefix: str, fleet: pd.DataFrame
+) -> list[dict]:
+    """The province's real kiln lines (``fleet``, from GEM) with synthetic energy figures.
+
+    Identity, owner, place, start year and capacity come from the GEM plant
+    (optimizer/data/gem_fleet.py says how capacity is imputed, scaled and split); the energy
+    figures are drawn so the capacity-weighted mean matches the province's published average
+    (flag S), smaller kilns about 7 kgce/t worse, until a planner brings measured figures.
+    """
+    if fleet.empty:
+        return []
+    size_arr = fleet["size_t_per_day"].to_numpy(dtype=float)
+    n = len(size_arr)
     small = size_arr <= 2500
-    # smaller kilns are less efficient: about +7 kgce/t below 2500 t/d
     raw = p.clinker_intensity + np.where(small, 5.0, -2.0) + rng.normal(0, 4.5, n)
     low, high = _clinker_intensity_band(p)
     high = min(high, 118.5)
     intensity = _calibrate_mean(raw, size_arr, p.clinker_intensity, low, high)
-    companies = _company_names(p, p.companies)
+    known_years = fleet["start_year"].dropna()
+    median_year = int(known_years.median()) if len(known_years) else 2008
+    cities_zh = _city_names_zh()
+    groups = _groups()
     lines = []
-    carbide = (
-        set(
-            rng.choice(
-                np.flatnonzero(~small), size=min(p.carbide_lines, int((~small).sum())), replace=False
-            ).tolist()
-        )
-        if p.carbide_lines
-        else set()
-    )
-    for i, size in enumerate(sizes):
+    for i, line in fleet.reset_index(drop=True).iterrows():
+        size = float(size_arr[i])
         whr = size >= 2000 and rng.random() < 0.85
         gross_elec = float(rng.uniform(50, 62))
         eff_elec = gross_elec * (1 - WHR_SAVING) if whr else gross_elec
         fuel = float(intensity[i]) - eff_elec * KGCE_PER_KWH
-        city_pool = p.small_cities if (small[i] and rng.random() < 0.7) else p.cities
-        city = city_pool[int(rng.integers(len(city_pool)))]
         grade = "A" if (not small[i] and rng.random() < 0.25) else ("B" if rng.random() < 0.6 else "C")
+        days = round(float(rng.uniform(*p.operating_days)), 1)
+        alt_fuel = round(float(rng.choice([0.0, 0.0, 0.03, 0.06])), 3)
+        clinker_ratio = round(float(rng.uniform(0.62, 0.78)), 3)
+        roof = round(size * float(rng.uniform(8, 14)), 0)
         attrs = []
         if grade == "A":
             attrs.append("grade_a")
         if whr:
             attrs.append("waste_heat_power")
-        is_carbide = i in carbide
+        is_carbide = _carbide_line(line)
+        start_known = not pd.isna(line["start_year"])
+        group_en, group_zh = _group_of(groups, line)
+        municipality = str(line["municipality"]) or p.cities[0]
         lines.append(
             {
                 "line_id": f"{id_prefix}-CK{i + 1:03d}",
                 "province": province_label,
-                "city": city,
-                "company": companies[int(rng.integers(len(companies)))],
+                "city": municipality,
+                "city_zh": cities_zh.get((str(line["province"]), municipality), ""),
+                "company": line["owner_en"] or line["name_en"],
+                "company_zh": line["owner_zh"] or line["name_zh"],
+                "parent": line["parent_en"] or line["owner_en"],
+                "group": group_en,
+                "group_zh": group_zh,
+                "plant_name": line["name_en"],
+                "plant_name_zh": line["name_zh"],
+                "gem_plant_id": line["gem_plant_id"],
+                "gem_status": line["status"],
+                "plant_type": line["plant_type"],
+                "latitude": line["latitude"],
+                "longitude": line["longitude"],
+                "capacity_basis": line["capacity_basis"],
+                "capacity_scale": round(float(line["capacity_scale"]), 6),
                 "sector": "cement_clinker",
                 "product": "clinker",
-                "size_t_per_day": size,
-                "capacity_per_year": size * rated,
-                "operating_days": round(float(rng.uniform(*p.operating_days)), 1),
-                "commissioning_year": int(rng.integers(1998, 2016) if small[i] else rng.integers(2005, 2022)),
+                "size_t_per_day": round(size, 1),
+                "capacity_per_year": round(float(line["capacity_t_per_year"]), 0),
+                # a mothballed plant is registered capacity that did not run in the base year
+                "operating_days": 0.0 if line["status"] == "mothballed" else days,
+                "commissioning_year": int(line["start_year"]) if start_known else median_year,
                 # figures are what the line does now: electricity is net of an existing WHR unit,
                 # which is listed in `attributes` so it cannot be adopted a second time
                 "fuel_kgce_per_unit": round(fuel, 4),
                 "electricity_kwh_per_unit": round(eff_elec, 3),
                 "gas_share": 0.0,
-                "alt_fuel_share": round(float(rng.choice([0.0, 0.0, 0.03, 0.06])), 3),
+                "alt_fuel_share": alt_fuel,
                 "process_co2_t_per_unit": 0.16 if is_carbide else 0.535,
-                "clinker_ratio": round(float(rng.uniform(0.62, 0.78)), 3),
-                "roof_area_m2": round(size * float(rng.uniform(8, 14)), 0),
+                "clinker_ratio": clinker_ratio,
+                "roof_area_m2": roof,
                 "pollution_grade": grade,
                 "attributes": ";".join(attrs),
                 "carbide_slag": "true" if is_carbide else "false",
-                "source": SYNTH_SOURCE.format(
-                    seed=SEED, calib=f"{p.clinker_capacity_source}; {p.clinker_intensity_source}"
+                "source": (
+                    f"{GEM_ATTRIBUTION} Plant {line['gem_plant_id']} "
+                    f"(sheet Plant Data, row {line['source_row']}): "
+                    f"capacity {line['capacity_basis']} x {float(line['capacity_scale']):.3f} to "
+                    f"{p.clinker_capacity_source}, kiln {line['line_number']} of {line['lines_in_plant']} "
+                    f"(era split rule, P)"
+                    + ("" if start_known else f", start year unknown: provincial median {median_year} (P)")
+                    + f"; energy, days, grade and roof synthetic (seed {SEED}) "
+                    f"around {p.clinker_intensity_source}"
                 ),
                 "flag": "S",
             }
         )
-    # re-calibrate fuel so the comprehensive intensity mean is exact after rounding
     return lines
 
 
@@ -1174,10 +1223,19 @@ def _rated_days() -> dict[str, float]:
 
 README_TEMPLATE = """# {title} instance ({name_zh})
 
-**The fleet in `lines.csv` is SYNTHETIC.** No open plant-level inventory of Chinese lines is
-reachable from this project, so `instances/generate_synthetic.py` (seed {seed}) draws lines and
-calibrates them to the published aggregates below. Replace `lines.csv` with a real inventory via
-`optimize import` (our template or the GEM cement tracker layout).
+**Cement clinker lines are real plants** from the Global Energy Monitor Global Cement and
+Concrete Tracker (GEM, July 2025 release, CC BY 4.0): each carries its GEM Plant ID, plant name
+(English and Chinese), owner (English and Chinese), parent, city, coordinates, start year, plant
+type and GEM status. Capacities are imputed where GEM gives none, calibrated to the published
+aggregate and split into kiln lines by the documented rules of `optimizer/data/gem_fleet.py`
+(columns `capacity_basis`, `capacity_scale`). Their energy figures, operating days, pollution
+grade and roof area are **synthetic** (seed {seed}, flag S), drawn to match the published
+provincial average, until a planner brings measured figures.
+
+**{synthetic_sectors} lines are SYNTHETIC** (flag S, companies named "… Synthetic …"): no open
+plant-level inventory of them is reachable from this project.
+
+Regenerate with `python -m optimizer.instances.generate_synthetic` (deterministic).
 
 Calibration (base year {base_year}):
 {calibration}
@@ -1185,6 +1243,9 @@ Calibration (base year {base_year}):
 `targets.csv` holds every target of the seed documents for this province with its id, document
 and clause (see `shared/reference/targets.md`). Each figure in every table carries a `source` and a
 confidence `flag` (V seen in a public source, P derived, U unverified, S synthetic).
+
+Attribution: {attribution} Licensed under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/).
+Derived figures (imputed and scaled capacities, kiln split) are ours, not GEM's.
 """
 
 
@@ -1200,6 +1261,7 @@ def write_instance(
     title: str,
     name_zh: str,
 ) -> Path:
+    synthetic = sorted({str(line["sector"]) for line in lines} - {"cement_clinker"})
     folder = HERE / key
     folder.mkdir(exist_ok=True)
     _write_csv(folder / "lines.csv", LINE_COLUMNS, lines)
@@ -1231,31 +1293,54 @@ def write_instance(
     )
     (folder / "README.md").write_text(
         README_TEMPLATE.format(
-            title=title, name_zh=name_zh, seed=SEED, base_year=BASE_YEAR, calibration=calibration
+            title=title,
+            name_zh=name_zh,
+            seed=SEED,
+            base_year=BASE_YEAR,
+            calibration=calibration,
+            synthetic_sectors=", ".join(synthetic).replace("_", " ").capitalize() or "No other",
+            attribution=GEM_ATTRIBUTION,
         ),
         encoding="utf-8",
     )
     return folder
 
 
-def _calibration_text(p: Province) -> str:
+def _calibration_text(p: Province, calibration: ProvinceCalibration) -> str:
+    c = calibration
     return (
         f"- clinker capacity {p.clinker_capacity_t / 1e6:g} Mt/yr ({p.clinker_capacity_source}, "
-        f"flag {p.clinker_capacity_flag})\n"
+        f"flag {p.clinker_capacity_flag}); {c.plants} GEM plants split into {c.lines} kiln lines\n"
+        f"- GEM reports {c.gem_reported_t / 1e6:.2f} Mt/yr for these plants; "
+        f"{c.imputed_t / 1e6:.2f} Mt/yr imputed ({c.imputed_share:.1%} of the unscaled total; "
+        f"clinker-to-cement capacity ratio {c.clinker_to_cement_ratio:.3f}); "
+        f"scale factor {c.scale_factor:.3f} to the aggregate\n"
         f"- capacity-weighted clinker comprehensive energy {p.clinker_intensity:g} kgce/t "
-        f"({p.clinker_intensity_source}, flag {p.clinker_intensity_flag})\n"
-        f"- share of clinker lines <= 2500 t/d about {p.small_share:.0%} (synthetic, U)"
+        f"({p.clinker_intensity_source}, flag {p.clinker_intensity_flag})"
     )
 
 
-def province_lines(p: Province, rng: np.random.Generator, label: str, prefix: str) -> list[dict]:
-    return clinker_lines(p, rng, label, prefix) + other_lines(p, rng, label, prefix)
+GEM_PROVINCE = {"inner_mongolia": "Inner Mongolia", "tibet": "Xizang"}
+
+
+def gem_province(key: str) -> str:
+    """Our province key -> GEM's subnational unit name."""
+    return GEM_PROVINCE.get(key, key.replace("_", " ").title())
+
+
+def province_lines(
+    p: Province, rng: np.random.Generator, label: str, prefix: str, fleet: pd.DataFrame
+) -> list[dict]:
+    return clinker_lines(p, rng, label, prefix, fleet) + other_lines(p, rng, label, prefix)
 
 
 def generate_all() -> None:
+    plants = read_gem(GEM_WORKBOOK)
+    national = clinker_plants(plants)
     for key, p in PROVINCES.items():
         rng = np.random.default_rng([SEED, sum(map(ord, key))])
-        lines = province_lines(p, rng, key, p.abbrev)
+        fleet, calibration = province_fleet(plants, national, gem_province(key), p.clinker_capacity_t)
+        lines = province_lines(p, rng, key, p.abbrev, fleet)
         write_instance(
             key,
             lines,
@@ -1264,41 +1349,70 @@ def generate_all() -> None:
             p.grid_source,
             p.replacement_ratio,
             p.replacement_source,
-            _calibration_text(p),
+            _calibration_text(p, calibration),
             key.capitalize(),
             p.name_zh,
         )
-    _generate_national()
+    _generate_national(plants, national)
 
 
-def _generate_national() -> None:
+def national_targets(plants: pd.DataFrame, national: pd.DataFrame) -> dict[str, tuple[float, str, str]]:
+    """Per province: the clinker capacity it is scaled to, its source and flag.
+
+    Provinces with their own aggregate keep it; the others share one factor so that the
+    country totals the national 1.79 Gt/yr (facts.md s4)."""
+    own = {
+        key: (p.clinker_capacity_t, p.clinker_capacity_source, p.clinker_capacity_flag)
+        for key, p in PROVINCES.items()
+    }
+    unscaled = {}
+    for key in NATIONAL_SHARES:
+        if key not in own:
+            _, calibration = province_fleet(plants, national, gem_province(key), None)
+            unscaled[key] = calibration.gem_reported_t + calibration.imputed_t
+    rest = NATIONAL_CLINKER_T - sum(value for value, _, _ in own.values())
+    factor = rest / sum(unscaled.values())
+    out = dict(own)
+    for key, value in unscaled.items():
+        out[key] = (
+            value * factor,
+            f"facts.md s4: national 1.79 Gt/yr (2024) less the four seed provinces, shared in "
+            f"proportion to GEM capacity (common factor {factor:.3f})",
+            "P",
+        )
+    return out
+
+
+def _generate_national(plants: pd.DataFrame, national: pd.DataFrame) -> None:
     rng = np.random.default_rng([SEED, 31])
     lines: list[dict] = []
-    for number, (key, share) in enumerate(NATIONAL_SHARES.items(), start=1):
+    capacity = national_targets(plants, national)
+    for number, key in enumerate(NATIONAL_SHARES, start=1):
         base = PROVINCES.get(key)
+        target_t, source, flag = capacity[key]
+        share = target_t / NATIONAL_CLINKER_T
+        fleet, _ = province_fleet(plants, national, gem_province(key), target_t)
         abbrev = f"{number:02d}{key[:2].upper()}"
-        cities = base.cities if base else [f"{key.replace('_', ' ').title()} City {i + 1}" for i in range(6)]
+        cities = sorted(fleet["municipality"].unique().tolist()) or [gem_province(key)]
         intensity = base.clinker_intensity if base else float(rng.uniform(104.5, 110.5))
         p = Province(
             key=key,
             name_zh=base.name_zh if base else key,
             abbrev=f"N{abbrev}",
-            cities=cities,
-            small_cities=cities[:2],
+            cities=base.cities if base else cities,
             grid_kgco2_per_kwh=0.5703,
             grid_source="",
-            clinker_capacity_t=NATIONAL_CLINKER_T * share,
-            clinker_capacity_source=f"facts.md s4: ~1.79 Gt/yr national (2024) x synthetic share {share:.3f}",
-            clinker_capacity_flag="P",
+            clinker_capacity_t=target_t,
+            clinker_capacity_source=source,
+            clinker_capacity_flag=flag,
             clinker_intensity=intensity,
             clinker_intensity_source="synthetic provincial mean 104.5-110.5 kgce/t",
             clinker_intensity_flag="U",
-            small_share=0.25,
             operating_days=(180, 280),
             companies=8,
             others=_bm_others(max(1.0, share * 38.0), 0.5),
         )
-        lines.extend(province_lines(p, rng, key, p.abbrev))
+        lines.extend(province_lines(p, rng, key, p.abbrev, fleet))
     write_instance(
         "national",
         lines,
@@ -1307,9 +1421,10 @@ def _generate_national() -> None:
         "facts.md s2: national ETS grid factor 2023-25",
         1.5,
         "national capacity-replacement rule 1.5:1 (2:1 in key air-pollution areas is not split out; U)",
-        "- national clinker capacity 1.79 Gt/yr (facts.md s4, 2024, flag P) split over 31 provinces "
-        "by synthetic shares\n- provincial clinker intensities synthetic (U)\n- glass, ceramics, lime "
-        "and wall-material lines scaled with the clinker share (synthetic)",
+        "- national clinker capacity 1.79 Gt/yr (facts.md s4, 2024, flag P) over the real GEM plants of "
+        "31 provinces: the four seed provinces scaled to their own aggregates, the others by one common "
+        "factor (see each line's capacity_scale)\n- provincial clinker intensities synthetic (U)\n- glass, "
+        "ceramics, lime and wall-material lines synthetic, scaled with the clinker share",
         "National",
         "全国",
     )

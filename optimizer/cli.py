@@ -210,17 +210,24 @@ def info(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts")] = False,
 ) -> None:
     """Base-year summary per sector (lines, capacity, output, intensity, emissions, shares)."""
-    from optimizer.summary import base_year_summary
+    from optimizer.data.gem import GEM_ATTRIBUTION
+    from optimizer.summary import base_year_summary, real_plants_summary
 
     try:
         inst = _load(province, instance)
     except InputError as error:
         _fail_input(error)
     sectors = base_year_summary(inst)
+    real = real_plants_summary(inst)
     if as_json:
         sys.stdout.write(
             json.dumps(
-                {"instance": inst.name, "base_year": inst.scenario.base_year, "sectors": sectors},
+                {
+                    "instance": inst.name,
+                    "base_year": inst.scenario.base_year,
+                    "sectors": sectors,
+                    "real_plants": real,
+                },
                 ensure_ascii=False,
                 indent=2,
             )
@@ -253,6 +260,22 @@ def info(
             f"{s['share_below_baseline']:.1%}",
         )
     console.print(table)
+    for r in real:
+        if not r["real_lines"]:
+            console.print(f"{r['sector']}: {r['lines']} lines, all synthetic (flag S)")
+            continue
+        scale = (
+            f"{r['scale_factor']:.3f}"
+            if abs(r["scale_max"] - r["scale_min"]) < 1e-9
+            else f"{r['scale_factor']:.3f} (per province {r['scale_min']:.3f}-{r['scale_max']:.3f})"
+        )
+        console.print(
+            f"{r['sector']}: {r['real_lines']} of {r['lines']} lines are real plants "
+            f"({r['real_plants']} GEM plants, {r['real_capacity_share']:.1%} of capacity); GEM reports "
+            f"{r['gem_reported_t'] / 1e6:,.2f} Mt/yr, imputed {r['imputed_share']:.1%}, scale factor {scale}"
+        )
+    if any(r["real_lines"] for r in real):
+        console.print(f"Plant data: {GEM_ATTRIBUTION} (CC BY 4.0)")
 
 
 @app.command("import")
