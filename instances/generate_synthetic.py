@@ -586,7 +586,8 @@ def other_lines(p: Province, rng: np.random.Generator, province_label: str, id_p
                 {
                     "line_id": f"{id_prefix}-{code[draw.sector]}{i + 1:03d}",
                     "province": province_label,
-                    "city": p.cities[int(rng.integers(len(p.cities)))],
+                    "city": (city := p.cities[int(rng.integers(len(p.cities)))]),
+                    "city_zh": _city_names_zh().get((gem_province(p.key), city), ""),
                     "company": companies[int(rng.integers(len(companies)))],
                     "sector": draw.sector,
                     "product": product,

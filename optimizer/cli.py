@@ -286,7 +286,13 @@ def import_inventory(
         str, typer.Option(help="Shipped instance whose targets, scenario, prices and demand are copied")
     ] = "zhejiang",
     gem: Annotated[bool, typer.Option(help="The file uses the GEM cement tracker layout")] = False,
-    province: Annotated[str | None, typer.Option(help="Keep only this subnational unit (GEM)")] = None,
+    province: Annotated[
+        str | None, typer.Option(help="Keep only this province (GEM subnational unit; English or Chinese)")
+    ] = None,
+    capacity: Annotated[
+        float | None,
+        typer.Option(help="Scale the province's clinker capacity to this published total (t/yr; GEM only)"),
+    ] = None,
 ) -> None:
     """Turn a real inventory into an instance folder, validated before anything is kept."""
     import shutil
@@ -294,7 +300,7 @@ def import_inventory(
     from optimizer.data.importer import import_gem, import_template, write_instance_folder
 
     try:
-        lines = import_gem(source, province) if gem else import_template(source)
+        lines = import_gem(source, province, capacity_t=capacity) if gem else import_template(source)
         folder = write_instance_folder(lines, out, instance_dir(like))
         try:
             inst = load_instance(folder)
@@ -356,7 +362,13 @@ def evaluate_command(
 
 @app.command()
 def portfolio(
-    company: Annotated[str, typer.Option(help="Company whose lines are planned (lines.csv company)")],
+    company: Annotated[
+        str,
+        typer.Option(
+            help="Company whose lines are planned: owner, parent or cement group, English or "
+            "Chinese, or a fragment naming one company"
+        ),
+    ],
     province: ProvinceOpt = None,
     instance: InstanceOpt = None,
     plan: Annotated[

@@ -3,7 +3,8 @@
 The rules, each documented here once and flagged in the lines they produce:
 
 1. **Plants.** Clinker-making plants (plant type ``integrated``, ``clinker only`` or
-   ``unknown``; grinding stations make no clinker) with status ``operating``,
+   ``unknown``; grinding stations, and plants GEM reports at 0 Mt/yr clinker, make none) with
+   status ``operating``,
    ``operating pre-retirement`` or ``mothballed``. The status is kept per line (``gem_status``)
    so a plan can treat mothballed and pre-retirement lines; mothballed lines run 0 days in the
    base year.
@@ -70,6 +71,9 @@ class ProvinceCalibration:
 def clinker_plants(plants: pd.DataFrame, province: str | None = None) -> pd.DataFrame:
     """The clinker-making plants that count as capacity (rule 1), optionally of one province."""
     keep = plants["status"].isin(CLINKER_STATUSES) & plants["plant_type"].isin(KILN_PLANT_TYPES)
+    # earlier releases said "grinding" in the production type; a reported 0 Mt/yr makes no clinker
+    keep &= ~plants["production_type"].str.contains("grinding", na=False)
+    keep &= ~(plants["clinker_reported"] & (plants["clinker_mtpa"] <= 0))
     if province is not None:
         keep &= plants["province"].str.lower().str.replace(" ", "_") == province.lower().replace(" ", "_")
     return plants[keep].copy()

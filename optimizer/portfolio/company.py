@@ -84,20 +84,52 @@ def parse_decisions(fix: list[str], forbid: list[str], keep: list[str]) -> pd.Da
     return pd.DataFrame(rows, columns=[s.name for s in table_schema("decisions")], dtype=object).fillna("")
 
 
+# columns a company may be named by: the owner, the parent and the cement group, English or Chinese
+COMPANY_COLUMNS = ("company", "company_zh", "parent", "group", "group_zh")
+
+
+def _names(lines: pd.DataFrame) -> dict[str, pd.Index]:
+    """Every name a set of lines answers to -> the line ids it owns."""
+    out: dict[str, pd.Index] = {}
+    for column in COMPANY_COLUMNS:
+        if column not in lines:
+            continue
+        for name, group in lines.groupby(lines[column].fillna("").astype(str)):
+            if str(name).strip():
+                out[str(name)] = out[str(name)].union(group.index) if str(name) in out else group.index
+    return out
+
+
+def company_lines(instance: Instance, company: str) -> tuple[str, pd.DataFrame]:
+    """The lines of the company named ``company`` and the name it matched.
+
+    An exact name (owner, parent or cement group; English or Chinese; case-insensitive) wins;
+    otherwise a fragment must name one company only. Unknown or ambiguous names are an error
+    that lists the candidates, largest first."""
+    names = _names(instance.lines)
+    wanted = company.strip().casefold()
+    exact = [n for n in names if n.casefold() == wanted]
+    matches = exact or [n for n in names if wanted and wanted in n.casefold()]
+    distinct = {tuple(sorted(names[n])): n for n in matches}  # a group and its only owner are one
+    if len(distinct) == 1:
+        name = next(iter(distinct.values()))
+        return name, instance.lines.loc[names[name]]
+    capacity = instance.lines["capacity_per_year"]
+    candidates = sorted(matches or names, key=lambda n: -float(capacity[names[n]].sum()))
+    shown = ", ".join(candidates[:12]) + (f" … ({len(candidates)} in all)" if len(candidates) > 12 else "")
+    problem = (
+        f"names {len(distinct)} companies; say which (candidates, largest first: {shown})"
+        if matches
+        else f"owns no line here (companies, largest first: {shown})"
+    )
+    raise InputError([InputProblem("--company", None, None, company, problem)])
+
+
 def company_instance(
     instance: Instance, company: str, goals: pd.DataFrame, decisions: pd.DataFrame | None = None
 ) -> Instance:
     """The company's lines, its goals as targets and its share of demand, validated."""
-    lines = instance.lines[instance.lines["company"] == company]
-    if lines.empty:
-        companies = sorted(instance.lines["company"].unique())
-        raise InputError(
-            [
-                InputProblem(
-                    "--company", None, None, company, f"owns no line here (companies: {', '.join(companies)})"
-                )
-            ]
-        )
+    company, lines = company_lines(instance, company)
     typed, problems = validate_table(goals.astype(object), "targets", "goals")
     if problems:
         raise InputError(problems)

@@ -206,3 +206,26 @@ def _names(data: RunData) -> None:
     data.sector_names = {str(k): str(v) for k, v in sectors[column].items() if isinstance(v, str) and v}
     data.sector_units = {str(k): str(v) for k, v in sectors["unit"].items()}
     data.tech_names = {str(k): str(v) for k, v in techs[column].items() if isinstance(v, str) and v}
+
+
+def data_sources_text(data: RunData) -> str:
+    """Which sectors are real plants and which synthetic, with the GEM attribution (CC BY 4.0)."""
+    from optimizer.data.gem import GEM_ATTRIBUTION
+    from optimizer.summary import real_plants_summary
+
+    if data.instance is None:
+        return ""
+    rows = real_plants_summary(data.instance)
+    real = [r for r in rows if r["real_lines"]]
+    synthetic = [data.sector(r["sector"]) for r in rows if not r["real_lines"]]
+    text = "".join(
+        data.t("real_plants").format(
+            sectors=data.sector(r["sector"]), plants=r["real_plants"], share=f"{r['real_capacity_share']:.0%}"
+        )
+        for r in real
+    )
+    if synthetic:
+        text += data.t("synthetic_sectors").format(sectors=", ".join(synthetic))
+    if real:
+        text += f" {GEM_ATTRIBUTION} CC BY 4.0."
+    return f"{data.t('data_sources')}: {text}"

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from optimizer.report.data import RunData
+from optimizer.report.data import RunData, data_sources_text
 from optimizer.report.figures import FONT, TIMELINE_MAX_LINES, plan_peak_year
 from optimizer.report.labels import status_text, unit
 from optimizer.report.tables import Column, Table
@@ -292,6 +292,7 @@ def render_page(
     parts = [
         f"<h1>{_esc(t('title'))} — {_esc(s.get('instance'))}</h1>",
         f'<div class="meta">{meta}</div>',
+        f'<p class="note" id="data-sources">{_esc(data_sources_text(data))}</p>',
         '<pre id="report-errors" hidden></pre>',
         _cards(data),
         f"<h2>{_esc(t('targets'))}</h2>",

@@ -261,6 +261,9 @@ TEXT: dict[str, dict[str, str]] = {
         "overrides": "参数覆盖",
         "none": "无",
         "generated": "生成时间",
+        "data_sources": "数据来源",
+        "real_plants": "{sectors}:真实工厂(GEM 厂址编号,{plants} 座工厂,{share} 产能);",
+        "synthetic_sectors": "{sectors}:合成数据(S),仅供示意。",
         "targets": "目标完成情况",
         "targets_note": "每项政策目标在各考核年份的要求值与规划实现值;"
         "红色为未完成的约束性目标,橙色为未完成的参考性目标。",
@@ -376,6 +379,9 @@ TEXT: dict[str, dict[str, str]] = {
         "overrides": "Overrides",
         "none": "none",
         "generated": "Generated",
+        "data_sources": "Data sources",
+        "real_plants": "{sectors}: real plants (GEM plant ids, {plants} plants, {share} of capacity); ",
+        "synthetic_sectors": "{sectors}: synthetic lines (flag S), for illustration only.",
         "targets": "Targets",
         "targets_note": "Required and achieved value of every policy target in each checked year; "
         "red: a hard target missed, orange: a soft (reported-only) target missed.",
