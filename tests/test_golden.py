@@ -20,10 +20,13 @@ GOLDEN = {
     # Then: capture opex no longer counted twice in package costs, so capture packages got
     # cheaper and the non-dominated sets changed (counts moved; LP bounds did not: no capture
     # in the relaxed optimum at the shipped carbon prices).
-    "zhejiang": (1306, 13087, 18342, 3763, 107757168307.96889),
-    "guizhou": (1271, 12089, 16806, 3505, 90231400482.15),
-    "xinjiang": (1078, 10234, 14291, 2939, 70759591374.70844),
-    "chongqing": (991, 13292, 19202, 3749, 149779614835.98352),
+    # Then: clinker fleets rebuilt from the real GEM plants (kiln lines of 808 plants; counts
+    # grow with the number of clinker lines: zhejiang 50 instead of 36, guizhou 67 instead of
+    # 55, xinjiang 54 instead of 49, chongqing 54 instead of 36; bounds move with the fleets).
+    "zhejiang": (1531, 15257, 21438, 4330, 106704509963.9531),
+    "guizhou": (1507, 14123, 19734, 4018, 88692205049.36803),
+    "xinjiang": (1143, 10979, 15516, 3037, 71447953197.74368),
+    "chongqing": (1196, 16155, 23647, 4343, 156948164323.53162),
 }
 
 
