@@ -36,6 +36,11 @@ GEM_WORKBOOK = Path(
     )
 )
 RATED_CLINKER_DAYS = 310.0
+# clinker output per t of cement output, national 2020 (CCA: 1.58 Gt clinker / 2.377 Gt cement)
+CLINKER_PER_CEMENT = 0.665
+CLINKER_PER_CEMENT_SOURCE = (
+    "realism/resources.md s5: clinker 1.58 Gt / cement 2.377 Gt, national 2020 (CCA), V/P"
+)
 # 000_…txt names these as the province's carbide-slag clinker producers (V)
 CARBIDE_PRODUCERS = re.compile("天业|圣雄|宜化")
 CATALOGUE = HERE / "catalogue"
@@ -83,6 +88,10 @@ class Province:
     operating_days: tuple[float, float]
     companies: int = 12
     others: list[SectorDraw] = field(default_factory=list)
+    # published cement output of the base year (t/yr): when known, clinker demand and the lines'
+    # base-year operating days are calibrated to it (cement output x CLINKER_PER_CEMENT)
+    cement_output_t: float | None = None
+    cement_output_source: str = ""
     replacement_ratio: float = 1.5
     replacement_source: str = "national capacity-replacement rule: 1.5:1 outside key air-pollution areas (U)"
 
@@ -218,6 +227,8 @@ PROVINCES: dict[str, Province] = {
         clinker_intensity_source="no published Guizhou average found; assumed near national mean",
         clinker_intensity_flag="U",
         operating_days=(150, 190),
+        cement_output_t=52.7e6,
+        cement_output_source="facts.md s6: Guizhou cement output 52.7 Mt (2024), V",
         companies=14,
         others=_bm_others(0.5, 0.3),
     ),
@@ -247,6 +258,8 @@ PROVINCES: dict[str, Province] = {
         "(cold climate, long winter stops)",
         clinker_intensity_flag="U",
         operating_days=(140, 200),
+        cement_output_t=48.1e6,
+        cement_output_source="facts.md s6: Xinjiang cement output 48.1 Mt (2023), V",
         companies=12,
         others=_bm_others(0.4, 0.5),
         replacement_source="004_1f38d57d61141985.txt 三(七)3: swaps equal or reduced (1:1 floor); "
@@ -520,7 +533,26 @@ def clinker_lines(
                 "flag": "S",
             }
         )
+    if p.cement_output_t:
+        clinker_t = p.cement_output_t * CLINKER_PER_CEMENT
+        _calibrate_days(lines, clinker_t, p.operating_days[1], RATED_CLINKER_DAYS)
     return lines
+
+
+def _calibrate_days(lines: list[dict], output_t: float, max_days: float, rated: float) -> None:
+    """Scale the lines' drawn base-year days (kept ≤ ``max_days``) so the fleet makes ``output_t``."""
+    days = np.array([float(line["operating_days"]) for line in lines])
+    capacity = np.array([float(line["capacity_per_year"]) for line in lines])
+    for _ in range(50):
+        made = float((capacity * days / rated).sum())
+        if abs(made - output_t) < 1e-6 * output_t:
+            break
+        days = np.clip(days * output_t / made, 0.0, max_days)
+    for line, value in zip(lines, days, strict=True):
+        line["operating_days"] = round(float(value), 3)
+        line["source"] += (
+            f"; base-year days scaled to the province's clinker output ({CLINKER_PER_CEMENT_SOURCE})"
+        )
 
 
 def other_lines(p: Province, rng: np.random.Generator, province_label: str, id_prefix: str) -> list[dict]:
@@ -1194,7 +1226,9 @@ def _price_rows() -> list[dict]:
     return rows
 
 
-def _demand_rows(lines: list[dict], sectors_rated: dict[str, float]) -> list[dict]:
+def _demand_rows(
+    lines: list[dict], sectors_rated: dict[str, float], province: Province | None = None
+) -> list[dict]:
     base: dict[str, float] = {}
     for line in lines:
         out = line["capacity_per_year"] * line["operating_days"] / sectors_rated[line["sector"]]
@@ -1202,6 +1236,21 @@ def _demand_rows(lines: list[dict], sectors_rated: dict[str, float]) -> list[dic
     rows = []
     for sector, output in base.items():
         index = DEMAND_INDEX.get(sector, DEMAND_INDEX["default"])
+        if sector == "cement_clinker" and province is not None and province.cement_output_t:
+            clinker_t = province.cement_output_t * CLINKER_PER_CEMENT
+            for offset, factor in enumerate(index):
+                rows.append(
+                    {
+                        "sector": sector,
+                        "year": BASE_YEAR + offset,
+                        "demand_per_year": round(clinker_t * factor, 0),
+                        "source": f"{province.cement_output_source} x clinker-to-cement "
+                        f"{CLINKER_PER_CEMENT} ({CLINKER_PER_CEMENT_SOURCE}) x a demand index (-13% by "
+                        "2030 after national cement output 2021-24, facts.md s6, U)",
+                        "flag": "P" if offset == 0 else "U",
+                    }
+                )
+            continue
         for offset, factor in enumerate(index):
             rows.append(
                 {
@@ -1261,6 +1310,7 @@ def write_instance(
     calibration: str,
     title: str,
     name_zh: str,
+    province: Province | None = None,
 ) -> Path:
     synthetic = sorted({str(line["sector"]) for line in lines} - {"cement_clinker"})
     folder = HERE / key
@@ -1290,7 +1340,7 @@ def write_instance(
     _write_csv(
         folder / "demand.csv",
         ["sector", "year", "demand_per_year", "source", "flag"],
-        _demand_rows(lines, _rated_days()),
+        _demand_rows(lines, _rated_days(), province),
     )
     (folder / "README.md").write_text(
         README_TEMPLATE.format(
@@ -1318,6 +1368,13 @@ def _calibration_text(p: Province, calibration: ProvinceCalibration) -> str:
         f"scale factor {c.scale_factor:.3f} to the aggregate\n"
         f"- capacity-weighted clinker comprehensive energy {p.clinker_intensity:g} kgce/t "
         f"({p.clinker_intensity_source}, flag {p.clinker_intensity_flag})"
+        + (
+            f"\n- base-year clinker output and demand {p.cement_output_t * CLINKER_PER_CEMENT / 1e6:.1f} Mt "
+            f"= cement output {p.cement_output_t / 1e6:g} Mt ({p.cement_output_source}) x "
+            f"{CLINKER_PER_CEMENT} ({CLINKER_PER_CEMENT_SOURCE}); lines' base-year days scaled to it"
+            if p.cement_output_t
+            else ""
+        )
     )
 
 
@@ -1353,6 +1410,7 @@ def generate_all() -> None:
             _calibration_text(p, calibration),
             key.capitalize(),
             p.name_zh,
+            p,
         )
     _generate_national(plants, national)
 
