@@ -16,7 +16,6 @@ import json
 import os
 import signal
 import sys
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -27,7 +26,7 @@ from rich.table import Table
 
 from optimizer.data.instance import Instance, instance_dir, load_instance, shipped_instances
 from optimizer.errors import InputError
-from optimizer.preflight import check_or_exit, option_problems, out_dir_problems
+from optimizer.preflight import check_or_exit, option_problems, out_dir_problems, process_started_at
 from optimizer.sweep.cli import sweep_command
 
 EXIT_OK = 0
@@ -157,7 +156,7 @@ def main_callback(
     if province is None and instance is None:
         console.print(ctx.get_help())
         raise typer.Exit(EXIT_OK)
-    started_at = time.perf_counter()  # --time-limit is a wall-clock limit for the whole command
+    started_at = process_started_at()  # --time-limit is a wall-clock limit for the whole command
     _preflight(
         option_problems(
             time_limit=time_limit,

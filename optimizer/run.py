@@ -185,9 +185,10 @@ def solve_built(
                 instance,
                 packages,
                 solver,
-                within_deadline(solver_options, deadline),
+                solver_options,
                 model_years=data.model_years,
                 fix=built.fix,
+                deadline=deadline,
             )
         else:
             relaxation = pd.DataFrame(
@@ -405,6 +406,7 @@ def explain_infeasibility(
     options: SolverOptions,
     model_years: tuple[int, ...] | None = None,
     fix: Callable[[pyo.ConcreteModel, ModelData], None] | None = None,
+    deadline: float | None = None,
 ) -> pd.DataFrame:
     """Solve again with a priced slack on every hard target row and report the relaxation.
 
@@ -419,6 +421,8 @@ def explain_infeasibility(
     if fix is not None:
         fix(model, data)
     form, columns = compile_model(model)
+    if deadline is not None:  # the time left once the relaxed model is built
+        options = within_deadline(options, deadline)
     result = solver.solve(form, options)
     if result.interrupted or (not result.has_solution and result.status is not Status.INFEASIBLE):
         return pd.DataFrame(
@@ -453,7 +457,13 @@ def explain_infeasibility(
                     "target": label,
                     "year": t,
                     "relaxation": value,
-                    "note": "relative relaxation needed (share points or fraction of the base-year value)",
+                    "note": "relative relaxation needed (share points or fraction of the base-year value)"
+                    + (
+                        ""
+                        if result.status is Status.OPTIMAL
+                        else f"; the diagnosis stopped at the time limit (gap {_fmt(result.gap)}): "
+                        "a smaller relaxation may exist"
+                    ),
                 }
             )
     objective = float(pyo.value(model.npv)) - SLACK_PRICE_CNY * sum(r["relaxation"] for r in rows)
