@@ -4,7 +4,9 @@
 it keeps working next to the subcommands). Exit codes: 0 plan found and every hard target met;
 1 bad input (nothing written); 2 usage error; 3 targets infeasible (conflict and least relaxation
 reported); 4 solver gave no plan (time limit or failure); 5 the evaluator disagrees with the
-model (a bug: the plan is not trusted); 6 (``evaluate``) a hard target is missed by the plan.
+model (a bug: the plan is not trusted); 6 (``evaluate``) a hard target is missed by the plan;
+7 interrupted (Ctrl-C or SIGTERM): the best plan found so far is written, verified, with status
+``interrupted`` and its gap, or nothing when no plan had been found yet.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import enum
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -23,6 +26,7 @@ from rich.table import Table
 
 from optimizer.data.instance import Instance, instance_dir, load_instance, shipped_instances
 from optimizer.errors import InputError
+from optimizer.preflight import check_or_exit, option_problems, out_dir_problems, process_started_at
 from optimizer.sweep.cli import sweep_command
 
 EXIT_OK = 0
@@ -31,6 +35,7 @@ EXIT_INFEASIBLE = 3
 EXIT_NO_PLAN = 4
 EXIT_VERIFY = 5
 EXIT_TARGETS_MISSED = 6
+EXIT_INTERRUPTED = 7
 
 
 class Mode(str, enum.Enum):
@@ -69,6 +74,27 @@ def default_race() -> int:
 def _fail_input(error: InputError) -> None:
     err_console.print(f"[bold red]Input error[/] — {escape(str(error))}")
     raise typer.Exit(EXIT_INPUT)
+
+
+def _preflight(option_errors: list[str], out: Path | None) -> None:
+    """Options out of range (exit 2), then an --out that exists or cannot be written (exit 1),
+    before any table is read: nothing is solved to be thrown away."""
+    try:
+        check_or_exit(option_errors, out_dir_problems(out))
+    except InputError as error:
+        _fail_input(error)
+
+
+def _terminate_as_interrupt(signum: int, frame: object) -> None:
+    """SIGTERM (a scheduler's or ``kill``'s stop) is handled like Ctrl-C: keep the best plan."""
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def _interrupted_without_plan() -> None:
+    """Ctrl-C or SIGTERM before the solver had a plan (reading, packages, build): nothing to
+    keep, so nothing is written."""
+    err_console.print("[bold yellow]interrupted[/] before any plan was found; nothing written")
+    raise typer.Exit(EXIT_INTERRUPTED)
 
 
 @app.callback(invoke_without_command=True)
@@ -130,6 +156,21 @@ def main_callback(
     if province is None and instance is None:
         console.print(ctx.get_help())
         raise typer.Exit(EXIT_OK)
+    started_at = process_started_at()  # --time-limit is a wall-clock limit for the whole command
+    _preflight(
+        option_problems(
+            time_limit=time_limit,
+            gap=gap,
+            threads=threads,
+            seed=seed,
+            race=race,
+            workers=workers,
+            carbon_price=carbon_price,
+            lang=lang,
+        ),
+        out,
+    )
+    signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     from optimizer.decompose import DECOMPOSE_LINES, SubproblemSolver, run_decomposed
     from optimizer.run import RunOptions, run_plan
 
@@ -168,11 +209,14 @@ def main_callback(
                 verbose=verbose,
                 report=not no_report,
                 report_lang=lang,
+                started_at=started_at,
             ),
             console,
         )
     except InputError as error:
         _fail_input(error)
+    except KeyboardInterrupt:
+        _interrupted_without_plan()
     raise typer.Exit(code)
 
 
@@ -297,16 +341,17 @@ def import_inventory(
     """Turn a real inventory into an instance folder, validated before anything is kept."""
     import shutil
 
-    from optimizer.data.importer import import_gem, import_template, write_instance_folder
+    from optimizer.data.importer import blame_source, import_gem, import_template, write_instance_folder
 
+    _preflight([], out)
     try:
         lines = import_gem(source, province, capacity_t=capacity) if gem else import_template(source)
         folder = write_instance_folder(lines, out, instance_dir(like))
         try:
             inst = load_instance(folder)
-        except InputError:
+        except InputError as error:
             shutil.rmtree(folder, ignore_errors=True)
-            raise
+            raise InputError(blame_source(error.problems, source, lines, gem)) from None
     except InputError as error:
         _fail_input(error)
     console.print(
@@ -331,6 +376,7 @@ def evaluate_command(
     from optimizer.plan_io import read_plan
     from optimizer.run import print_targets
 
+    _preflight([], out)
     try:
         inst = _load(province, instance)
         parsed = read_plan(inst, plan)
@@ -401,6 +447,7 @@ def portfolio(
     from optimizer.portfolio.run import run_portfolio
     from optimizer.run import RunOptions
 
+    _preflight(option_problems(time_limit=time_limit, gap=gap, carbon_price=carbon_price, k_best=k_best), out)
     try:
         inst = apply_overrides(_load(province, instance), carbon_price, [])
         goal_rows = parse_goals(list(goal or []), inst.scenario.horizon_end)

@@ -50,6 +50,8 @@ class RunOptions:
     shadow_prices: bool = True
     report: bool = False  # the CLI turns it on unless --no-report
     report_lang: str = "zh"
+    started_at: float | None = None  # time.perf_counter() when the command started: time_limit_s
+    # then bounds the whole command (reading, packages, build, solve, diagnosis), not the solve
 
 
 @dataclass
@@ -138,7 +140,7 @@ def solve_built(
     messages: list[str] | None = None,
 ) -> PlanResult:
     """Solve a built model, re-evaluate its plan and check every target of ``instance``."""
-    from optimizer.cli import EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_OK, EXIT_VERIFY
+    from optimizer.cli import EXIT_INFEASIBLE, EXIT_INTERRUPTED, EXIT_NO_PLAN, EXIT_OK, EXIT_VERIFY
 
     packages, data, model, form, columns, counts = (
         built.packages,
@@ -149,7 +151,8 @@ def solve_built(
         built.counts,
     )
     solver = HighsSolver()
-    solver_options = solver_options_of(options)
+    deadline = (options.started_at if options.started_at is not None else t_start) + options.time_limit_s
+    solver_options = within_deadline(solver_options_of(options), deadline)
     messages = list(messages or [])
     if start is not None:
         messages.append("warm start: given by the caller")
@@ -161,12 +164,44 @@ def solve_built(
             f"warm start: {warm.note}"
             + (f", NPV {warm.objective:,.0f} CNY" if warm.objective is not None else "")
         )
-    result = solver.solve(form, solver_options, start=start)
+    result = solver.solve(form, within_deadline(solver_options, deadline), start=start)
     timings["solve_s"] = result.wall_seconds
-    if result.status is Status.INFEASIBLE:
-        relaxation = explain_infeasibility(
-            instance, packages, solver, solver_options, model_years=data.model_years, fix=built.fix
+    if result.interrupted and not result.has_solution:
+        timings["total_s"] = time.perf_counter() - t_start
+        return PlanResult.without_plan(
+            "interrupted",
+            EXIT_INTERRUPTED,
+            result,
+            timings,
+            counts,
+            bound_cny=result.bound,
+            package_stats=built.packages.stats,
+            messages=[*messages, result.termination],
         )
+    if result.status is Status.INFEASIBLE:
+        left = deadline - time.perf_counter()
+        if left >= MIN_DIAGNOSIS_S:
+            relaxation = explain_infeasibility(
+                instance,
+                packages,
+                solver,
+                solver_options,
+                model_years=data.model_years,
+                fix=built.fix,
+                deadline=deadline,
+            )
+        else:
+            relaxation = pd.DataFrame(
+                [
+                    {
+                        "target": "(not diagnosed)",
+                        "year": None,
+                        "relaxation": None,
+                        "note": f"no time left within --time-limit for the diagnosis ({left:.1f} s); "
+                        "run again with a longer --time-limit to see which targets to relax",
+                    }
+                ]
+            )
         timings["total_s"] = time.perf_counter() - t_start
         return PlanResult.without_plan(
             "infeasible",
@@ -200,6 +235,9 @@ def solve_built(
     objective = float(result.objective) if result.objective is not None else decisions.objective
     code = EXIT_OK
     status = "optimal" if result.status is Status.OPTIMAL else "feasible"
+    if result.interrupted:
+        code, status = EXIT_INTERRUPTED, "interrupted"
+        messages.append(f"{result.termination}: verified by the evaluator below, MIP gap {_fmt(result.gap)}")
     if abs(npv - objective) > VERIFY_REL_TOL * max(abs(npv), 1.0):
         messages.append(
             f"verification failed: model objective {objective:,.0f} CNY but the "
@@ -216,7 +254,11 @@ def solve_built(
     shadow = None
     if options.shadow_prices and code == EXIT_OK:
         t0 = time.perf_counter()
-        shadow = shadow_prices(form, result, solver, solver_options)
+        try:
+            shadow = shadow_prices(form, result, solver, within_deadline(solver_options, deadline))
+        except KeyboardInterrupt:  # the plan is verified already: keep it, skip the duals
+            code, status = EXIT_INTERRUPTED, "interrupted"
+            messages.append("interrupted while computing shadow prices: plan kept, no shadow prices")
         timings["shadow_s"] = time.perf_counter() - t0
     timings["total_s"] = time.perf_counter() - t_start
     return PlanResult(
@@ -236,6 +278,22 @@ def solve_built(
         package_stats=built.packages.stats,
         messages=messages,
     )
+
+
+MIN_DIAGNOSIS_S = 2.0
+"""The infeasibility diagnosis is skipped (and said so) with less time than this left."""
+
+
+def within_deadline(options: SolverOptions, deadline: float) -> SolverOptions:
+    """``options`` limited to the time left before ``deadline`` (time.perf_counter()).
+
+    The solver's hard wall-clock grace (a child killed that long after HiGHS's own limit) is cut
+    to 5 % of what is left, so the whole command ends close to its --time-limit."""
+    from dataclasses import replace
+
+    left = max(1.0, deadline - time.perf_counter())
+    grace = min(options.hard_limit_grace_s, max(1.0, 0.05 * left))
+    return replace(options, time_limit_s=min(options.time_limit_s, left), hard_limit_grace_s=grace)
 
 
 @dataclass
@@ -348,6 +406,7 @@ def explain_infeasibility(
     options: SolverOptions,
     model_years: tuple[int, ...] | None = None,
     fix: Callable[[pyo.ConcreteModel, ModelData], None] | None = None,
+    deadline: float | None = None,
 ) -> pd.DataFrame:
     """Solve again with a priced slack on every hard target row and report the relaxation.
 
@@ -362,7 +421,20 @@ def explain_infeasibility(
     if fix is not None:
         fix(model, data)
     form, columns = compile_model(model)
+    if deadline is not None:  # the time left once the relaxed model is built
+        options = within_deadline(options, deadline)
     result = solver.solve(form, options)
+    if result.interrupted or (not result.has_solution and result.status is not Status.INFEASIBLE):
+        return pd.DataFrame(
+            [
+                {
+                    "target": "(not diagnosed)",
+                    "year": None,
+                    "relaxation": None,
+                    "note": f"the diagnosis stopped before it found a relaxed plan: {result.termination}",
+                }
+            ]
+        )
     if not result.has_solution:
         return pd.DataFrame(
             [
@@ -385,7 +457,13 @@ def explain_infeasibility(
                     "target": label,
                     "year": t,
                     "relaxation": value,
-                    "note": "relative relaxation needed (share points or fraction of the base-year value)",
+                    "note": "relative relaxation needed (share points or fraction of the base-year value)"
+                    + (
+                        ""
+                        if result.status is Status.OPTIMAL
+                        else f"; the diagnosis stopped at the time limit (gap {_fmt(result.gap)}): "
+                        "a smaller relaxation may exist"
+                    ),
                 }
             )
     objective = float(pyo.value(model.npv)) - SLACK_PRICE_CNY * sum(r["relaxation"] for r in rows)
@@ -439,7 +517,7 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
     if options.write:
         result.out_dir = write_outputs(out, tables, summary)
         console.print(f"results written to [bold]{result.out_dir}[/]")
-        if options.report:
+        if options.report and result.status != "interrupted":  # stop soon: the user asked to
             from optimizer.report import write_report
 
             try:

@@ -81,6 +81,7 @@ class SolveResult:
     solve_seconds: float = 0.0
     wall_seconds: float = 0.0
     killed_at_hard_limit: bool = False
+    interrupted: bool = False  # stopped by Ctrl-C / SIGTERM: x is the best incumbent so far
     info: dict[str, float] = field(default_factory=dict)
 
     @property

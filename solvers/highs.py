@@ -8,8 +8,13 @@ MIP-improving-solution callback, so a killed solve still returns its best incumb
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing as mp
+import os
 import queue
+import signal
+import sys
+import threading
 import time
 from typing import Any
 
@@ -72,6 +77,48 @@ default vs 0.3: guizhou 76/84 s vs 27/27 s, xinjiang 31/92 s vs 31/28 s, chongqi
 17/17 s, zhejiang (seeds 1, 2) 49/115 s vs 49/93 s; 0.3 also found better incumbents."""
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+WATCHDOG_EVERY_S = 0.5
+"""How often a solver child checks that its parent is still alive (the fallback for
+PR_SET_PDEATHSIG, which is Linux only and tied to the forking thread)."""
+
+STOP = threading.Event()
+"""Set once a solve was interrupted (Ctrl-C, SIGTERM): every later solve of this process stops
+at once, so a run that keeps its interrupted plan does not start another solve (the warm
+start's LP, a myopic milestone, the infeasibility diagnosis)."""
+
+
+def _die_with_parent(parent_pid: int, parent_death_signal: bool) -> None:
+    """Make a solver child end when its parent ends, however the parent ends (SIGKILL too).
+
+    ``daemon=True`` only helps when the parent exits normally. On Linux the kernel sends
+    SIGKILL to the child when the forking thread dies (PR_SET_PDEATHSIG); the caller asks for
+    it only when forking from the main thread, since a pool thread that retires would take the
+    child with it. A watchdog thread (HiGHS releases the GIL while it runs) also exits the child
+    as soon as it is re-parented, on any platform. Keyboard interrupts are the parent's to
+    handle: the child ignores SIGINT (a terminal sends it to the whole process group) and
+    dies on SIGTERM, which is how the parent stops it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if parent_death_signal and sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watchdog below still holds
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watchdog() -> None:
+        while True:
+            time.sleep(WATCHDOG_EVERY_S)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watchdog, name="parent-watchdog", daemon=True).start()
+
+
 def _child(
     form: StandardForm,
     options: SolverOptions,
@@ -79,9 +126,13 @@ def _child(
     relax: bool,
     out: Any,
     racer: int = 0,
+    parent_pid: int | None = None,
+    parent_death_signal: bool = False,
 ) -> None:
     import highspy
 
+    if parent_pid is not None:
+        _die_with_parent(parent_pid, parent_death_signal)
     h = _build(form, relax, options.verbose and racer == 0)
     h.setOptionValue("time_limit", float(options.time_limit_s))
     h.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
@@ -176,11 +227,18 @@ class HighsSolver:
     ) -> SolveResult:
         # fork: no re-import of the caller (scripts need no __main__ guard) and no start-up cost;
         # the child only runs HiGHS, never numba, so inherited thread pools are not used.
+        if STOP.is_set():
+            raise KeyboardInterrupt("a solve of this process was interrupted")
         ctx = mp.get_context("fork")
         channel = ctx.Queue()
         racers = 1 if relax or not form.integer.any() else max(1, int(options.race))
+        main_thread = threading.current_thread() is threading.main_thread()
         children = [
-            ctx.Process(target=_child, args=(form, options, start, relax, channel, i), daemon=True)
+            ctx.Process(
+                target=_child,
+                args=(form, options, start, relax, channel, i, os.getpid(), main_thread),
+                daemon=True,
+            )
             for i in range(racers)
         ]
         t0 = time.perf_counter()
@@ -192,16 +250,10 @@ class HighsSolver:
         finals: dict[int, tuple] = {}
         winner: tuple | None = None
         pooled = False
-        while winner is None and len(finals) < racers:
-            remaining = deadline - time.perf_counter()
-            if remaining <= 0:
-                break
-            try:
-                message = channel.get(timeout=min(remaining, 0.5))
-            except queue.Empty:
-                if not any(c.is_alive() for c in children) and channel.empty():
-                    break
-                continue
+        interrupted = False
+
+        def take(message: tuple) -> None:
+            nonlocal best, winner
             racer, kind = message[0], message[1]
             if kind == "incumbent":
                 _, _, objective, bound, x = message
@@ -214,18 +266,48 @@ class HighsSolver:
                 finals[racer] = message[2:]
                 if racers == 1 or _conclusive(message[2]):
                     winner = message[2:]
-            if racers > 1 and best is not None and winner is None:
-                # Each racer's bound is valid for the same model, so the best of them with the
-                # best incumbent of any racer is a proven gap.
-                gap = relative_gap(best[0], max(bounds))
-                pooled = gap is not None and gap <= options.mip_rel_gap
-                if pooled:
+
+        try:
+            while winner is None and len(finals) < racers:
+                remaining = deadline - time.perf_counter()
+                if remaining <= 0:
                     break
+                try:
+                    message = channel.get(timeout=min(remaining, 0.5))
+                except queue.Empty:
+                    if not any(c.is_alive() for c in children) and channel.empty():
+                        break
+                    continue
+                take(message)
+                if racers > 1 and best is not None and winner is None:
+                    # Each racer's bound is valid for the same model, so the best of them with
+                    # the best incumbent of any racer is a proven gap.
+                    gap = relative_gap(best[0], max(bounds))
+                    pooled = gap is not None and gap <= options.mip_rel_gap
+                    if pooled:
+                        break
+        except KeyboardInterrupt:
+            # Ctrl-C or SIGTERM: keep what the children have streamed so far (every improving
+            # incumbent arrives through the callback), then stop them below.
+            interrupted = True
+            STOP.set()
+            for _ in range(10_000):
+                try:
+                    take(channel.get_nowait())
+                except (queue.Empty, OSError, EOFError, ValueError):
+                    break
+            if relax:
+                self._stop(children)
+                raise
         wall = time.perf_counter() - t0
-        for child in children:
-            if child.is_alive():
-                child.terminate()
-                child.join(5)
+        self._stop(children)
+        if interrupted:
+            result = self._pool(best, bounds, finals, None, False, wall, options.mip_rel_gap)
+            result.interrupted = True
+            result.termination = "interrupted (Ctrl-C or SIGTERM)" + (
+                ": best incumbent so far" if result.has_solution else ", no incumbent"
+            )
+            return result
         if winner is None and racers == 1 and 0 in finals:
             winner = finals[0]
         if winner is not None and racers == 1:
@@ -234,6 +316,17 @@ class HighsSolver:
                 status_text, objective, bound, x, duals, seconds, wall, relax, options.mip_rel_gap
             )
         return self._pool(best, bounds, finals, winner, pooled, wall, options.mip_rel_gap)
+
+    @staticmethod
+    def _stop(children: list) -> None:
+        for child in children:
+            if child.is_alive():
+                child.terminate()
+        for child in children:
+            child.join(5)
+            if child.is_alive():  # SIGTERM ignored or stuck in a system call
+                child.kill()
+                child.join(5)
 
     def _pool(
         self,

@@ -212,16 +212,18 @@ parameters:
   demand: {{address: demand.demand_per_year, change: relative}}
 design:
   type: oat
-  values: {{carbon: [40, 300], demand: [0.8, 3.0]}}
+  values: {{carbon: [40, 300], demand: [0.8, 2.2]}}
 """
+    # x2.2: 3.3 Mt/yr on 2.325 Mt/yr of lines passes the up-front demand check (1.5x capacity)
+    # but not the solve; x3 (1.94x) is now refused before the sweep starts
     out = tmp_path / "out"
     prepared = prepare(spec_file(tmp_path, text))
     report = run_sweep(prepared, out, client=client, console=quiet())
     assert (report.submitted, report.failed, report.lost) == (5, 1, 0)
     frame = load_results(out)
     failed = frame[frame["status"] != "optimal"]
-    # demand x3 exceeds what the lines and the replacement rule allow: recorded, sweep went on
-    assert failed["in.demand"].tolist() == [3.0]
+    # demand x2.2 exceeds what the lines and the replacement rule allow: recorded, sweep went on
+    assert failed["in.demand"].tolist() == [2.2]
     assert failed["status"].tolist() == ["infeasible"] and failed["final"].all()
     assert "still infeasible with every target relaxed" in failed["reason"].iloc[0]
     write_summary(out, prepared.spec, frame)

@@ -14,6 +14,20 @@ if TYPE_CHECKING:
 
 _SCOPE_FREE_KINDS = {"not_modelled", "replacement_ratio", "projects_min"}
 
+UNITS_PER_TONNE = {"t": 1.0, "weight_box": 20.0}
+"""Product units per tonne of line size, for the capacity-vs-size check: a weight box (重量箱)
+is 50 kg of 2 mm glass. Sectors in other units (m2 of tile) are not checked."""
+CAPACITY_DAYS_MAX = 366.0
+"""A line cannot make more than its daily size on every day of a leap year."""
+CAPACITY_DAYS_MIN = 30.0
+"""Capacity below a month of full-size output is read as a unit slip (t vs kt, t/d vs t/yr);
+every shipped line sits at 308-360 days."""
+DEMAND_CAPACITY_FACTOR = 1.5
+"""Demand above this multiple of the base-year capacity of a sector's lines is refused: swaps
+replace capacity at a ratio >= 1, so such demand cannot be met and is almost always the demand
+of a larger region (a province's demand on one company's fleet) or another unit. Every shipped
+instance is at 0.47-0.95."""
+
 
 def split_list(text: object) -> list[str]:
     """Split a semicolon list cell into stripped items ('' gives [])."""
@@ -41,6 +55,7 @@ def check_consistency(inst: Instance) -> list[InputProblem]:
         _check_targets,
         _check_prices,
         _check_demand,
+        _check_demand_vs_capacity,
         _check_decisions,
     ):
         problems.extend(check(inst))
@@ -115,6 +130,7 @@ def _check_lines(inst: Instance) -> list[InputProblem]:
                     f"({product['size_min_t_per_day']:g}..{product['size_max_t_per_day']:g} t/d)",
                 )
             )
+        out.extend(_capacity_vs_size(inst, f, line))
         if line["gas_share"] + line["alt_fuel_share"] > 1 + 1e-9:
             out.append(
                 InputProblem(
@@ -324,4 +340,62 @@ def _check_decisions(inst: Instance) -> list[InputProblem]:
             inst.scenario.base_year < d["year"] <= inst.scenario.horizon_end
         ):
             out.append(InputProblem(f, r, "year", d["year"], "must lie inside the planning horizon"))
+    return out
+
+
+def _capacity_vs_size(inst: Instance, label: str, line) -> list[InputProblem]:
+    """capacity_per_year must lie in size_t_per_day × units/t × [CAPACITY_DAYS_MIN, 366] days."""
+    unit = str(inst.sectors.loc[line["sector"], "unit"])
+    per_tonne = UNITS_PER_TONNE.get(unit)
+    if per_tonne is None:
+        return []
+    daily = float(line["size_t_per_day"]) * per_tonne
+    capacity = float(line["capacity_per_year"])
+    days = capacity / daily
+    if days <= CAPACITY_DAYS_MAX * (1 + 1e-9) and days >= CAPACITY_DAYS_MIN:
+        return []
+    bound = "above" if days > CAPACITY_DAYS_MAX else "below"
+    limit = daily * (CAPACITY_DAYS_MAX if days > CAPACITY_DAYS_MAX else CAPACITY_DAYS_MIN)
+    return [
+        InputProblem(
+            label,
+            line["_row"],
+            "capacity_per_year",
+            capacity,
+            (f"is {days:,.0f}" if days >= 10 else f"is {days:.2g}")
+            + f" days of the line's size ({line['size_t_per_day']:g} t/d"
+            + (f" x {per_tonne:g} {unit}/t" if per_tonne != 1 else "")
+            + f"), {bound} {limit:,.0f} {unit}/yr (expected {CAPACITY_DAYS_MIN:g}..{CAPACITY_DAYS_MAX:g} "
+            "days: is capacity in another unit, or size_t_per_day a yearly figure?)",
+        )
+    ]
+
+
+def _check_demand_vs_capacity(inst: Instance) -> list[InputProblem]:
+    """Each demand row at most DEMAND_CAPACITY_FACTOR × the base-year capacity of its sector."""
+    out = []
+    f = _label(inst, "demand")
+    capacity = inst.lines.groupby("sector")["capacity_per_year"].sum()
+    for _, d in inst.demand.iterrows():
+        if d["sector"] not in inst.sectors.index:
+            continue  # reported by _check_demand
+        have = float(capacity.get(d["sector"], 0.0))
+        need = float(d["demand_per_year"])
+        if need > DEMAND_CAPACITY_FACTOR * have:
+            unit = inst.sectors.loc[d["sector"], "unit"]
+            what = (
+                f"is {need / have:,.1f} times the capacity of the {d['sector']} lines ({have:,.0f} {unit}/yr)"
+                if have > 0
+                else f"is above 0 but no line of lines.csv is in sector {d['sector']}"
+            )
+            out.append(
+                InputProblem(
+                    f,
+                    d["_row"],
+                    "demand_per_year",
+                    need,
+                    f"{what}; expected at most {DEMAND_CAPACITY_FACTOR:g} x the fleet's capacity "
+                    "(demand of a larger region, or another unit?)",
+                )
+            )
     return out

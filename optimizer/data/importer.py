@@ -18,7 +18,7 @@ import pandas as pd
 
 from optimizer.data.gem import GEM_ATTRIBUTION, read_gem
 from optimizer.data.gem_fleet import FleetRules, clinker_plants, province_fleet
-from optimizer.data.schema import read_raw_table, table_schema
+from optimizer.data.schema import read_raw_table, source_rows, table_schema, validate_table
 from optimizer.errors import InputError, InputProblem
 
 
@@ -166,8 +166,70 @@ def lines_from_gem(
 
 
 def import_template(path: Path) -> pd.DataFrame:
-    """Read our own lines template (CSV or Excel) as text; validation happens on load."""
-    return read_raw_table(path)
+    """Read our own lines template (CSV or Excel) as text and check it against the lines schema,
+    so problems name the file the planner edits (not the ``lines.csv`` written from it)."""
+    raw = read_raw_table(path)
+    _, problems = validate_table(raw, "lines", path.name)
+    if problems:
+        raise InputError(problems)
+    return raw
+
+
+def blame_source(
+    problems: list[InputProblem], source: Path, lines: pd.DataFrame, gem: bool
+) -> list[InputProblem]:
+    """Problems found in the written ``lines.csv`` of an import, named after the imported file.
+
+    A template row maps to its own row of the source (blank rows skipped included); GEM rows
+    are filtered and reshaped, so they name the written row, whose ``source`` cell cites the
+    tracker row."""
+    rows = source_rows(lines)
+    out = []
+    for p in problems:
+        if p.file != "lines.csv":
+            out.append(p)
+        elif gem or p.row is None or not 2 <= p.row < len(rows) + 2:
+            where = (
+                f" (imported as lines.csv row {p.row})" if p.row is not None else " (imported as lines.csv)"
+            )
+            out.append(InputProblem(source.name, None, p.column, p.value, p.expected + where))
+        else:
+            out.append(InputProblem(source.name, rows[p.row - 2], p.column, p.value, p.expected))
+    return out
+
+
+def scale_demand(
+    demand: pd.DataFrame, like_lines: pd.DataFrame, lines: pd.DataFrame, like: str
+) -> pd.DataFrame:
+    """``like``'s demand scaled, sector by sector, to the imported fleet's share of ``like``'s
+    base-year capacity; sectors the import has no line of are dropped.
+
+    A province's demand on an imported plant or company would be many times its capacity
+    (rejected by the demand-vs-capacity check); the share keeps the province's demand path,
+    as ``optimize portfolio`` does for a company."""
+
+    def capacity(frame: pd.DataFrame) -> pd.Series:
+        numbers = pd.to_numeric(frame["capacity_per_year"], errors="coerce").fillna(0.0)
+        return numbers.groupby(frame["sector"].astype(str).str.strip()).sum()
+
+    mine, theirs = capacity(lines), capacity(like_lines)
+    out = demand.copy()
+    sector = out["sector"].astype(str).str.strip()
+    keep = sector.isin(mine.index[mine > 0])
+    out, sector = out[keep].copy(), sector[keep]
+    share = sector.map(lambda s: mine[s] / theirs[s] if theirs.get(s, 0.0) > 0 else 1.0)
+    values = pd.to_numeric(out["demand_per_year"], errors="coerce")
+    out["demand_per_year"] = [
+        repr(round(float(v * f), 3)) if pd.notna(v) else text
+        for v, f, text in zip(values, share, out["demand_per_year"], strict=True)
+    ]
+    out["source"] = [
+        f"{src} (scaled to the imported fleet: {f:.4g} of {like}'s capacity)"
+        for src, f in zip(out["source"], share, strict=True)
+    ]
+    out["flag"] = "P"
+    out.attrs.pop("source_rows", None)
+    return out
 
 
 def write_instance_folder(lines: pd.DataFrame, out: Path, like: Path) -> Path:
@@ -191,8 +253,15 @@ def write_instance_folder(lines: pd.DataFrame, out: Path, like: Path) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=".import-", dir=out.parent))
     try:
         for item in like.iterdir():
-            if item.suffix in {".csv", ".xlsx"} and item.stem != "lines":
+            if item.suffix in {".csv", ".xlsx"} and item.stem not in {"lines", "demand"}:
                 shutil.copy2(item, tmp / item.name)
+        demand = next(
+            (like / f"demand{s}" for s in (".csv", ".xlsx") if (like / f"demand{s}").exists()), None
+        )
+        if demand is not None:
+            like_lines = next(like / f"lines{s}" for s in (".csv", ".xlsx") if (like / f"lines{s}").exists())
+            scaled = scale_demand(read_raw_table(demand), read_raw_table(like_lines), lines, like.name)
+            scaled.to_csv(tmp / "demand.csv", index=False)
         lines.to_csv(tmp / "lines.csv", index=False)
         tmp.rename(out)
     except BaseException:

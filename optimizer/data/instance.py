@@ -22,6 +22,9 @@ from optimizer.errors import InputError, InputProblem
 
 CATALOGUE_TABLES = ("sectors", "products", "technologies", "new_builds")
 TABLES_WITH_FILES = TABLES
+TABLES_WITH_ROWS = ("sectors", "products", "lines", "scenario", "prices", "demand")
+"""Tables an instance cannot do without a row of (targets, technologies, new builds and
+decisions may be empty: a plan without targets or retrofits is still a plan)."""
 _SUFFIXES = (".csv", ".xlsx")
 _INDEX = {
     "sectors": "sector",
@@ -132,9 +135,19 @@ def load_instance(folder: Path | str, overrides: dict[str, pd.DataFrame] | None 
             continue
         files[table] = path
         label = path.name if path.parent == folder else f"catalogue/{path.name}"
-        raw = overrides[table] if overrides and table in overrides else read_raw_table(path)
+        try:
+            raw = overrides[table] if overrides and table in overrides else read_raw_table(path, label)
+        except InputError as error:  # unreadable file: go on, so every file's problems are listed
+            problems.extend(error.problems)
+            continue
         frame, found = validate_table(raw, table, label)
         problems.extend(found)
+        if raw.empty and table in TABLES_WITH_ROWS and not found:
+            problems.append(
+                InputProblem(
+                    label, 2, None, None, "has a header but no data rows (expected at least one row)"
+                )
+            )
         typed[table] = frame
     scenario = None
     if "scenario" in typed:

@@ -4,7 +4,8 @@ Layout of ``DIR``::
 
     sweep.json              spec, its digest, solver settings, scenario count (resume checks it)
     scenarios/<id>.parquet  one row per scenario, written atomically (temp file + rename)
-    packages/<base>.pkl     the sweep's package set of each base (reused by --resume)
+    packages/<base>.npz     the sweep's package set of each base (reused by --resume, NPZ
+                            read with a schema check: sweep/package_store.py)
     results.duckdb          tables scenarios, targets, retrofits, inputs, emissions (rebuilt
                             at the end of every run; the Parquet files stay the source of truth)
     summary/                charts and CSV tables (see optimizer.sweep.summary)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +30,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from optimizer.sweep import package_store
 from optimizer.sweep.bases import BaseTables, read_base
 from optimizer.sweep.check import check_sweep
 from optimizer.sweep.designs import ScenarioDef, expand
@@ -281,13 +281,25 @@ def _package_sets(
     """
     out = {}
     for name in sorted({t.base for t in tasks if t.warm}):
-        path = folder / PACKAGES / f"{name}.pkl"
+        path = folder / PACKAGES / f"{name}{package_store.SUFFIX}"
+        digest = prepared.bases[name].digest
+        if path.with_suffix(".pkl").exists():
+            console.print(
+                f"[yellow]{escape(name)}: {escape(str(path.with_suffix('.pkl')))} is not read "
+                "(pickle files are never loaded); the package set is rebuilt[/]"
+            )
         if path.exists():
-            with path.open("rb") as handle:
-                cached = pickle.load(handle)
-            out[name] = client.scatter(cached, broadcast=True, hash=False)
-            console.print(f"{escape(name)}: sweep package set reused from {escape(str(path))}")
-            continue
+            try:
+                cached = package_store.load_packages(path, digest)
+            except package_store.PackageFileError as error:
+                console.print(
+                    f"[yellow]{escape(name)}: {escape(str(path))} fails its schema check "
+                    f"({escape(str(error))}); rebuilt[/]"
+                )
+            else:
+                out[name] = client.scatter(cached, broadcast=True, hash=False)
+                console.print(f"{escape(name)}: sweep package set reused from {escape(str(path))}")
+                continue
         t0 = time.perf_counter()
         points = corners([s for s in prepared.scenarios if s.base == name], prepared.spec.parameters)
         sets = [
@@ -304,11 +316,7 @@ def _package_sets(
             )
             continue
         out[name] = future
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_suffix(".tmp")
-        with temp.open("wb") as handle:
-            pickle.dump(packages, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, path)
+        package_store.save_packages(path, packages, digest)
         console.print(
             f"{escape(name)}: sweep package set of {len(packages.techs)} packages from "
             f"{len(points)} corner scenarios in {time.perf_counter() - t0:.1f} s"
