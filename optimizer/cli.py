@@ -130,6 +130,12 @@ def main_callback(
     if province is None and instance is None:
         console.print(ctx.get_help())
         raise typer.Exit(EXIT_OK)
+    from optimizer.report.labels import check_lang
+
+    try:  # before any loading or solving: a typo must not cost a solve
+        lang = check_lang(lang)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--lang") from error
     from optimizer.decompose import DECOMPOSE_LINES, SubproblemSolver, run_decomposed
     from optimizer.run import RunOptions, run_plan
 

@@ -30,8 +30,9 @@ TABLES = (
     "prices",
     "demand",
     "decisions",
+    "documents",
 )
-OPTIONAL_TABLES = ("decisions",)
+OPTIONAL_TABLES = ("decisions", "documents")
 
 _TRUE = {"true", "yes", "1", "y", "t"}
 _FALSE = {"false", "no", "0", "n", "f"}

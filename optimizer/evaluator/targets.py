@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from optimizer.data.documents import citation
 from optimizer.data.instance import Instance
 from optimizer.data.targets import (
     applies,
@@ -40,6 +41,8 @@ TARGET_COLUMNS = [
     "hard",
     "source",
     "description",
+    "source_en",
+    "description_zh",
 ]
 
 
@@ -164,8 +167,10 @@ def check_targets(instance: Instance, arrs: EvalArrays, out: np.ndarray) -> pd.D
                     "unit": row.unit,
                     "met": met,
                     "hard": row.hard,
-                    "source": f"{row.document} {row.clause}",
+                    "source": citation(instance.documents, row.document, row.clause, "zh"),
                     "description": row.description,
+                    "source_en": citation(instance.documents, row.document, row.clause, "en"),
+                    "description_zh": row.description_zh or row.description,
                 }
             )
     return pd.DataFrame(rows, columns=TARGET_COLUMNS)

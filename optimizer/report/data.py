@@ -143,7 +143,9 @@ def load_run(
     targets = _read_csv(run_dir / "targets.csv", dtype={"met": object, "group": str, "scope": str})
     if targets is not None:
         targets["met"] = [_met(v) for v in targets["met"]]
-        for column in ("group", "scope", "source", "description", "unit"):
+        for column in ("group", "scope", "source", "description", "unit", "source_en", "description_zh"):
+            if column not in targets.columns:  # run folders written before the column existed
+                targets[column] = ""
             targets[column] = targets[column].fillna("").astype(str)
     plan = _read_csv(
         run_dir / "plan.csv",

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
+from optimizer.data.provinces import display_name
 from optimizer.report.data import RunData
 from optimizer.report.figures import FONT, TIMELINE_MAX_LINES, plan_peak_year
 from optimizer.report.labels import status_text, unit
@@ -290,7 +291,7 @@ def render_page(
         f" · {t('generated')}: {datetime.now().strftime('%Y-%m-%d %H:%M')}"
     )
     parts = [
-        f"<h1>{_esc(t('title'))} — {_esc(s.get('instance'))}</h1>",
+        f"<h1>{_esc(t('title'))} — {_esc(display_name(str(s.get('instance')), data.lang))}</h1>",
         f'<div class="meta">{meta}</div>',
         '<pre id="report-errors" hidden></pre>',
         _cards(data),
@@ -354,7 +355,7 @@ def render_page(
     return (
         f'<!DOCTYPE html>\n<html lang="{lang_attr}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_esc(t('title'))} — {_esc(s.get('instance'))}</title>"
+        f"<title>{_esc(t('title'))} — {_esc(display_name(str(s.get('instance')), data.lang))}</title>"
         f"<style>{_CSS % {'font': FONT}}</style></head>"
         f'<body data-charts-expected="{len(figures)}" data-errors="0">'
         f"<script>{_ERROR_CAPTURE}</script>"

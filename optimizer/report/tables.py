@@ -128,7 +128,18 @@ def targets_table(data: RunData) -> Table:
     table.add(t("group"), scope, "text", width=24)
     table.add(t("year"), frame["year"], "int", "0", width=7)
     table.add(t("kind"), [TARGET_KINDS[lang].get(k, k) for k in frame["kind"]], "text", width=22)
-    table.add(t("clause"), frame["source"], "text", width=30)
+    # zh: 《title》clause and the clause's own words; en: English title and description
+    # (older run folders carry only the English columns: they fall back to them)
+    zh = lang == "zh"
+    sources = [
+        (s_zh if zh or not s_en else s_en)
+        for s_zh, s_en in zip(frame["source"], frame["source_en"], strict=True)
+    ]
+    descriptions = [
+        (d_zh if zh and d_zh else d_en)
+        for d_zh, d_en in zip(frame["description_zh"], frame["description"], strict=True)
+    ]
+    table.add(t("clause"), sources, "text", width=30)
     for key in ("required", "achieved"):
         values = [_target_value(v, u.factor) for v, u in zip(frame[key], units, strict=True)]
         column = table.add(t(key), values, "num", "#,##0.00", width=13)
@@ -139,7 +150,7 @@ def targets_table(data: RunData) -> Table:
     table.add(
         t("hard"), [t("yes") if str(h).lower() == "true" else t("no") for h in frame["hard"]], "text", width=8
     )
-    table.add(t("description"), frame["description"], "text", width=60)
+    table.add(t("description"), descriptions, "text", width=60)
     table.row_class = row_class
     return table
 
