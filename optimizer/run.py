@@ -24,10 +24,14 @@ from optimizer.models.data import ModelData, build_model_data
 from optimizer.models.extract import decisions_to_plan, read_decisions
 from optimizer.models.objective import SLACK_PRICE_CNY
 from optimizer.overrides import apply_overrides
+from optimizer.progress import Progress
 from optimizer.solvers.base import SolveResult, SolverOptions, StandardForm, Status
 from optimizer.solvers.highs import HighsSolver
 from optimizer.solvers.standard_form import compile_model
 from optimizer.warm_start import relax_and_round
+
+DEFAULT_GAP = 1e-3
+"""The one default relative MIP gap (0.1 %, as the README promises), for the CLI and RunOptions."""
 
 VERIFY_REL_TOL = 1e-6
 """Model objective and evaluator NPV must agree to this relative tolerance."""
@@ -37,7 +41,7 @@ VERIFY_REL_TOL = 1e-6
 class RunOptions:
     out: Path | None = None
     time_limit_s: float = 300.0
-    gap: float = 1e-4
+    gap: float = DEFAULT_GAP
     threads: int = 0
     seed: int = 0
     race: int = 1  # HiGHS runs raced with different seeds (see SolverOptions.race)
@@ -48,8 +52,10 @@ class RunOptions:
     verbose: bool = False
     write: bool = True
     shadow_prices: bool = True
+    target_costs: bool = False  # re-solve without each binding target (the CLI turns it on)
     report: bool = False  # the CLI turns it on unless --no-report
     report_lang: str = "zh"
+    progress: Progress | None = None  # stage lines and live solver updates (optimizer/progress.py)
 
 
 @dataclass
@@ -73,6 +79,7 @@ class PlanResult:
     out_dir: Path | None = None
     messages: list[str] = field(default_factory=list)
     package_stats: pd.DataFrame | None = None  # per line: candidates, enumerated, pareto, kept
+    target_prices: pd.DataFrame | None = None  # per target row: binding, price, cost (target_prices.py)
 
     @classmethod
     def without_plan(
@@ -113,8 +120,33 @@ def solve_instance(
         return solve_myopic(instance, options, packages, timings, t_start)
     if options.mode != "perfect":
         raise ValueError(f"unknown mode {options.mode!r} (expected perfect or myopic)")
+    if options.progress is not None:
+        options.progress.stage(
+            f"{instance.name}: technology packages and model for {len(instance.lines)} lines"
+        )
     built = build_instance_model(instance, timings, packages)
+    if options.progress is not None:
+        c = built.counts
+        options.progress.stage(
+            f"built in {sum(timings.values()):.1f}s: {c['packages']} packages, {c['variables']} variables, "
+            f"{c['constraints']} constraints"
+        )
     return solve_built(instance, built, options, start, timings, t_start)
+
+
+def gap_reached(result: SolveResult, requested: float) -> bool:
+    """The search ended within the requested gap (a proven optimum to that tolerance)."""
+    return result.gap is not None and result.gap <= requested * (1 + 1e-9)
+
+
+def time_limit_message(result: SolveResult, options: RunOptions) -> str:
+    """Said in the console, the summary and the report when the clock ended the search."""
+    reached = "unknown" if result.gap is None else f"{result.gap:.3%}"
+    return (
+        f"requested gap not reached: the {options.time_limit_s:.0f}s time limit stopped the search at a "
+        f"gap of {reached} (requested {options.gap:.3%}); the plan is feasible and verified but may "
+        f"not be the cheapest. Raise --time-limit for a proven optimum"
+    )
 
 
 def solver_options_of(options: RunOptions) -> SolverOptions:
@@ -125,6 +157,7 @@ def solver_options_of(options: RunOptions) -> SolverOptions:
         seed=options.seed,
         race=options.race,
         verbose=options.verbose,
+        progress=options.progress.solver if options.progress is not None else None,
     )
 
 
@@ -150,10 +183,13 @@ def solve_built(
     )
     solver = HighsSolver()
     solver_options = solver_options_of(options)
+    progress = options.progress
     messages = list(messages or [])
     if start is not None:
         messages.append("warm start: given by the caller")
     elif options.warm_start:
+        if progress is not None:
+            progress.stage("warm start (relax and round)")
         warm = relax_and_round(model, data, form, columns, solver, solver_options)
         timings["warm_start_s"] = warm.seconds
         start = warm.x
@@ -161,8 +197,14 @@ def solve_built(
             f"warm start: {warm.note}"
             + (f", NPV {warm.objective:,.0f} CNY" if warm.objective is not None else "")
         )
+    if progress is not None:
+        progress.stage(f"solving to a {options.gap:.2%} gap, at most {options.time_limit_s:.0f}s")
     result = solver.solve(form, solver_options, start=start)
+    if progress is not None:
+        progress.done()
     timings["solve_s"] = result.wall_seconds
+    if result.has_solution and not gap_reached(result, options.gap):
+        messages.append(time_limit_message(result, options))
     if result.status is Status.INFEASIBLE:
         relaxation = explain_infeasibility(
             instance, packages, solver, solver_options, model_years=data.model_years, fix=built.fix
@@ -213,11 +255,29 @@ def solve_built(
             + ", ".join(f"{r.target_id}@{r.year}" for r in missed.itertuples())
         )
         code, status = EXIT_VERIFY, "verification_failed"
-    shadow = None
+    shadow = prices = None
     if options.shadow_prices and code == EXIT_OK:
+        from optimizer.target_prices import target_prices
+
         t0 = time.perf_counter()
-        shadow = shadow_prices(form, result, solver, solver_options)
+        lp = fixed_lp(form, result, solver, solver_options)
+        shadow = shadow_prices(form, result, solver, solver_options, lp)
         timings["shadow_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        if progress is not None and options.target_costs:
+            progress.stage("target costs: re-solving without each binding target")
+        prices = target_prices(
+            instance,
+            evaluation,
+            targets,
+            form,
+            result,
+            lp,
+            solver,
+            solver_options,
+            resolve=options.target_costs,
+        )
+        timings["target_costs_s"] = time.perf_counter() - t0
     timings["total_s"] = time.perf_counter() - t_start
     return PlanResult(
         status,
@@ -235,6 +295,7 @@ def solve_built(
         shadow_prices=shadow,
         package_stats=built.packages.stats,
         messages=messages,
+        target_prices=prices,
     )
 
 
@@ -295,12 +356,8 @@ def _load_solution(columns: list, x: np.ndarray) -> None:
         var.set_value(float(value), skip_validation=True)
 
 
-def shadow_prices(form, result: SolveResult, solver: HighsSolver, options: SolverOptions) -> pd.DataFrame:
-    """Marginal cost of each target row from the LP with every integer fixed at its value.
-
-    The dual of a row is the change of the optimal NPV (CNY) per unit of the row's right-hand
-    side; target rows are written so that the unit is the target's own constraint unit.
-    """
+def fixed_lp(form, result: SolveResult, solver: HighsSolver, options: SolverOptions) -> SolveResult:
+    """The LP with every integer fixed at the plan's value, solved for its row duals."""
     from copy import copy
 
     assert result.x is not None
@@ -312,7 +369,18 @@ def shadow_prices(form, result: SolveResult, solver: HighsSolver, options: Solve
     fixed.col_lower[ints] = values
     fixed.col_upper[ints] = values
     fixed.integer = np.zeros_like(form.integer)
-    lp = solver.solve_lp_duals(fixed, options)
+    return solver.solve_lp_duals(fixed, options)
+
+
+def shadow_prices(
+    form, result: SolveResult, solver: HighsSolver, options: SolverOptions, lp: SolveResult | None = None
+) -> pd.DataFrame:
+    """Marginal cost of each target row from the LP with every integer fixed at its value.
+
+    The dual of a row is the change of the optimal NPV (CNY) per unit of the row's right-hand
+    side; target rows are written so that the unit is the target's own constraint unit.
+    """
+    lp = fixed_lp(form, result, solver, options) if lp is None else lp
     rows = []
     if lp.row_duals is None:
         return pd.DataFrame(columns=["constraint", "dual_cny_per_unit", "binding"])
@@ -411,6 +479,8 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
         tables["infeasibility"] = result.relaxation
     if result.shadow_prices is not None:
         tables["shadow_prices"] = result.shadow_prices
+    if result.target_prices is not None:
+        tables["target_prices"] = result.target_prices
     if result.package_stats is not None:
         tables["packages"] = result.package_stats
     summary = {
@@ -424,6 +494,10 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
         "objective_cny": result.objective_cny,
         "evaluator_npv_cny": result.npv_cny,
         "mip_gap": result.mip_gap,
+        "gap_requested": options.gap,
+        "gap_reached": result.mip_gap,
+        "gap_met": bool(result.solve is not None and gap_reached(result.solve, options.gap)),
+        "time_limit_s": options.time_limit_s,
         "bound_cny": result.bound_cny,
         # enough to re-run the same search: seeds seed .. seed + race - 1 raced
         "solver": {
