@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -445,21 +446,105 @@ def explain_infeasibility(
         )
     _load_solution(columns, result.x)
     rows = []
+    kinds = {r.label: r.kind for r in data.targets}
+    scales = model.__dict__.get("slack_scales", {})
     for label, t in model.slack:
         value = float(pyo.value(model.slack[label, t]))
         if value > 1e-7:
-            rows.append(
-                {
-                    "target": label,
-                    "year": t,
-                    "relaxation": value,
-                    "note": "relative relaxation needed (share points or fraction of the base-year value)",
-                }
-            )
+            kind = kinds.get(label, "")
+            scale = float(scales.get((label, t), ("", 1.0))[1])
+            rows.append({"target": label, "year": t, "kind": kind, **relaxation_in_units(kind, value, scale)})
     objective = float(pyo.value(model.npv)) - SLACK_PRICE_CNY * sum(r["relaxation"] for r in rows)
+    if not rows:
+        return pd.DataFrame(columns=RELAXATION_COLUMNS)
     for r in rows:
         r["plan_npv_cny_with_relaxation"] = objective
     return pd.DataFrame(rows)
+
+
+RELAXATION_COLUMNS = [
+    "target",
+    "year",
+    "kind",
+    "relaxation",
+    "relaxation_in_unit",
+    "unit",
+    "absolute",
+    "absolute_unit",
+    "note",
+    "plan_npv_cny_with_relaxation",
+]
+
+# kind -> (target's own unit per unit of slack, its unit, absolute unit, sentence); the slack s
+# of a row is measured relative to the row's scale (models/constraints/targets.py), so the
+# absolute figure is s x scale in the row's own quantity.
+_RELAXATION_UNITS = {
+    "capacity_cut": (
+        100.0,
+        "percentage points of the cut",
+        "t/yr of capacity above the limit",
+        "the capacity cut must be {u:.3g} points smaller: {a:,.0f} t/yr more capacity kept",
+    ),
+    "capacity_cap": (
+        None,
+        "t/yr",
+        "t/yr of capacity above the cap",
+        "the capacity cap must be {a:,.0f} t/yr higher",
+    ),
+    "intensity_cut": (
+        100.0,
+        "percentage points of the cut (of base intensity)",
+        "kgce/unit x capacity",
+        "the intensity cut must be about {u:.3g} points smaller",
+    ),
+    "benchmark_share": (
+        100.0,
+        "percentage points of share (of the base capacity)",
+        "capacity short of the benchmark (share weight)",
+        "the benchmark share must be about {u:.3g} points lower: {a:,.0f} of capacity "
+        "(share weight) more below the benchmark",
+    ),
+    "attribute_share": (
+        100.0,
+        "percentage points of share (of the base line count)",
+        "lines",
+        "the share must be about {u:.3g} points lower: {a:.3g} lines fewer with the attribute",
+    ),
+    "baseline_clear": (
+        None,
+        "t/yr",
+        "t/yr below the baseline left running",
+        "{a:,.0f} t/yr of capacity below the baseline must be allowed to run",
+    ),
+    "clean_energy_mw": (None, "MW", "MW", "the clean-energy floor must be {a:,.1f} MW lower"),
+    "emissions_cap": (None, "tCO2/yr", "tCO2/yr", "emissions must be allowed {a:,.0f} tCO2/yr more"),
+    "emissions_cut": (None, "tCO2/yr", "tCO2/yr", "emissions must be allowed {a:,.0f} tCO2/yr more"),
+    "emissions_peak": (
+        None,
+        "tCO2/yr",
+        "tCO2/yr",
+        "the peak allows {a:,.0f} tCO2/yr more than the earlier year",
+    ),
+    "projects_min": (None, "projects", "projects", "{a:,.1f} fewer retrofit projects over the period"),
+    "capex_budget": (None, "CNY", "CNY", "the budget must be {a:,.0f} CNY larger"),
+}
+
+
+def relaxation_in_units(kind: str, slack: float, scale: float) -> dict[str, object]:
+    """One relaxation in the target's own unit and as an absolute figure (see _RELAXATION_UNITS)."""
+    per, unit, absolute_unit, sentence = _RELAXATION_UNITS.get(
+        kind, (None, "fraction of the row scale", "row units", "relaxed by {a:,.4g}")
+    )
+    absolute = slack * scale
+    in_unit = slack * per if per is not None else absolute
+    return {
+        "relaxation": slack,
+        "relaxation_in_unit": in_unit,
+        "unit": unit,
+        "absolute": absolute,
+        "absolute_unit": absolute_unit,
+        "note": sentence.format(u=in_unit, a=absolute),
+    }
 
 
 def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
@@ -475,6 +560,18 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
         tables["plan"] = plan_table(result.evaluation, result.plan)
         tables["kpis"] = result.evaluation.by_sector()
         tables["costs"] = result.evaluation.cost_breakdown().reset_index()
+        from optimizer.schedule import by_group, schedule_table
+
+        nameplate = dict(
+            zip(
+                result.evaluation.arrays.line_ids,
+                result.evaluation.arrays.lines.capacity_per_year,
+                strict=False,
+            )
+        )
+        tables["schedule"] = schedule_table(tables["plan"], nameplate)
+        tables["schedule_by_city"] = by_group(tables["plan"], nameplate, "city")
+        tables["schedule_by_company"] = by_group(tables["plan"], nameplate, "company")
     if result.relaxation is not None:
         tables["infeasibility"] = result.relaxation
     if result.shadow_prices is not None:
@@ -581,7 +678,9 @@ def print_targets(targets: pd.DataFrame, console: Console) -> None:
             str(r.year),
             str(r.kind),
             _fmt(r.required),
-            _fmt(r.achieved),
+            "no new build"
+            if r.kind == "replacement_ratio" and not math.isfinite(float(r.achieved))  # type: ignore[arg-type]
+            else _fmt(r.achieved),
             str(r.unit),
             met + ("" if r.hard else " (soft)"),
             str(r.source),
