@@ -266,7 +266,7 @@ def solve_built(
         timings["shadow_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         if progress is not None and options.target_costs:
-            progress.stage("target costs: re-solving without each binding target")
+            progress.stage("target prices: binding targets are re-solved without them (target_prices.csv)")
         prices = target_prices(
             instance,
             evaluation,

@@ -382,6 +382,10 @@ TEXT: dict[str, dict[str, str]] = {
             "可行且已校验,但可能不是最低成本。"
         ),
         "no_new_build": "无新建",
+        "prices_none_binding": (
+            "本方案中没有目标处于紧约束(余量均超过容差:份额和降幅类 0.1 个百分点,其余 0.1%),因此"
+            "未给出影子价格,也未重新求解目标代价。"
+        ),
         "relaxation_in_unit": "放宽量(目标单位)",
         "absolute": "放宽量(绝对值)",
         "absolute_unit": "绝对值单位",
@@ -543,6 +547,11 @@ TEXT: dict[str, dict[str, str]] = {
             "eapest."
         ),
         "no_new_build": "no new build",
+        "prices_none_binding": (
+            "No target binds in this plan (every slack exceeds the tolerance: 0.1 point for share"
+            "s and cuts, 0.1 % otherwise), so no shadow price is given and no target cost was re-"
+            "solved."
+        ),
         "relaxation_in_unit": "Relaxation (target's unit)",
         "absolute": "Relaxation (absolute)",
         "absolute_unit": "Absolute unit",

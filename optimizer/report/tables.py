@@ -558,6 +558,8 @@ def target_price_sentences(data: RunData) -> list[str]:
         return []
     money = unit(data.lang, "money")
     binding = frame[[str(b).lower() == "true" for b in frame["binding"]]]
+    if binding.empty:
+        return [data.t("prices_none_binding")]
     out = []
     for tid, rows in binding.groupby("target_id", sort=False):
         row = rows.iloc[0]
