@@ -41,6 +41,7 @@ table.data th { background: #305496; color: white; padding: 5px 6px; text-align:
 table.data td { border-bottom: 1px solid #e3e3e3; padding: 4px 6px; vertical-align: top; }
 table.data td:first-child { white-space: nowrap; }
 table.data td.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+table.data td:not(.n) { min-width: 4em; }
 tr.met td.status { background: #e2efda; color: #1e6b1e; font-weight: bold; }
 tr.missed td { background: #fbe0d6; } tr.missed td.status { color: #b00000; font-weight: bold; }
 tr.soft td.status { background: #fff2cc; color: #8a6100; font-weight: bold; }

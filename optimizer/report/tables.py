@@ -485,6 +485,7 @@ def group_schedule_display(data: RunData, column: str) -> Table:
         "#,##0.0",
         14,
     )
+    table.add(t("capacity_unit"), [data.output_unit_label(s) for s in active["sector"]], "text", width=10)
     table.add(t("retrofits"), active["retrofits"], "int", "#,##0", width=10)
     table.add(t("new_builds"), active["new_builds"], "int", "#,##0", width=10)
     table.add(with_unit(t("capex"), money.label), active["capex_cny"] / money.factor, "num", "#,##0.00", 12)
