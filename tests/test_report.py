@@ -179,6 +179,7 @@ def test_excel_layout(reports: dict[str, list[Path]], lang: str) -> None:
             "目标",
             "目标代价",
             "年度安排",
+            "逐年投资",
             "按城市",
             "按企业",
             "规划",
@@ -192,6 +193,7 @@ def test_excel_layout(reports: dict[str, list[Path]], lang: str) -> None:
             "Targets",
             "Target prices",
             "Schedule",
+            "Investment by year",
             "By city",
             "By company",
             "Plan",
@@ -202,6 +204,12 @@ def test_excel_layout(reports: dict[str, list[Path]], lang: str) -> None:
         ],
     }
     assert wb.sheetnames == expected[lang]
+    # investment by year: a native stacked bar chart whose figures add up to schedule.csv's capex
+    invest = wb["逐年投资" if lang == "zh" else "Investment by year"]
+    assert len(invest._charts) == 1
+    schedule = pd.read_csv(reports[lang][1].parent / "schedule.csv")
+    shown = sum(v for row in invest.iter_rows(min_row=2, min_col=2, values_only=True) for v in row if v)
+    assert _close(shown * MONEY[lang], float(schedule["capex_cny"].sum()))
     for ws in wb.worksheets:
         assert ws.freeze_panes in {"A2", "B2"}, ws.title
         assert all(c.font.bold for c in ws[1]), ws.title

@@ -52,6 +52,9 @@ class Table:
     columns: list[Column] = field(default_factory=list)
     # per-row style hint for the HTML page (e.g. "met", "missed", "soft", "na")
     row_class: list[str] = field(default_factory=list)
+    # Excel only: a native chart of the table ("stacked_bar": first column the categories,
+    # every other column one series)
+    chart: str | None = None
 
     @property
     def n_rows(self) -> int:
@@ -589,3 +592,26 @@ def target_price_sentences(data: RunData) -> list[str]:
             )
         )
     return out
+
+
+def investment_display(data: RunData) -> Table:
+    """Capex per year and sector (亿元 / M CNY), one column per sector: the Excel chart's data."""
+    t = data.t
+    table = Table("investment", t("sheet_investment"), chart="stacked_bar")
+    frame = data.schedule
+    if frame is None or not len(frame):
+        return table
+    money = unit(data.lang, "money")
+    wide = frame.pivot_table(index="year", columns="sector", values="capex_cny", aggfunc="sum").fillna(0.0)
+    table.add(t("year"), [int(y) for y in wide.index], "int", "0", width=8)
+    for sector in [s for s in data.sectors if s in wide.columns] + [
+        s for s in wide.columns if s not in data.sectors
+    ]:
+        table.add(
+            with_unit(data.sector(str(sector)), money.label),
+            wide[sector] / money.factor,
+            "num",
+            "#,##0.00",
+            14,
+        )
+    return table
