@@ -89,6 +89,7 @@ PRICE_COLUMNS = [
     "binding",
     "dual_price",
     "price_unit",
+    "price_basis",
     "target_cost_cny",
     "target_cost_low_cny",
     "target_cost_high_cny",
@@ -231,6 +232,11 @@ def target_prices(
 ) -> pd.DataFrame:
     """One row per target row of ``targets`` (the evaluator's check) that the model enforces."""
     rows_by_key = target_row_index(form)
+    # rows whose every variable is integer (shares of lines retrofitted, projects started)
+    A = form.A.tocsr()
+    integer_rows = [
+        bool(form.integer[A.indices[A.indptr[i] : A.indptr[i + 1]]].all()) for i in range(A.shape[0])
+    ]
     duals = lp.row_duals if lp is not None else None
     scopes = {r.label: r.sectors for r in target_rows(instance)}
     records = []
@@ -243,6 +249,14 @@ def target_prices(
         required, achieved = float(r.required), float(r.achieved)
         binding = is_binding(str(r.kind), str(r.unit), required, achieved)
         price = math.nan
+        basis = ""
+        if binding:
+            # a row of integer decisions only has no marginal price once the integers are fixed
+            basis = (
+                "integer decisions only: dual 0 by construction, read target_cost"
+                if all(integer_rows[i] for i in rows)
+                else "LP with the plan's integer decisions fixed"
+            )
         if binding and duals is not None:
             # a minimisation's dual is d(cost)/d(rhs); stricter means a larger rhs for >= rows and
             # a smaller one for <= rows, so the price of tightening is |dual| summed over its rows
@@ -261,6 +275,7 @@ def target_prices(
                 "binding": binding,
                 "dual_price": price,
                 "price_unit": PRICE_UNITS.get(str(r.kind), "CNY per unit"),
+                "price_basis": basis,
                 "target_cost_cny": math.nan,
                 "target_cost_low_cny": math.nan,
                 "target_cost_high_cny": math.nan,

@@ -37,6 +37,7 @@ def test_forced_retrofit_costs_its_capex_net_of_salvage(tmp_path: Path) -> None:
     assert row["target_cost_cny"] == pytest.approx(1.0e6, rel=1e-6)
     assert row["target_cost_low_cny"] <= row["target_cost_cny"] <= row["target_cost_high_cny"] + 1e-6
     assert row["price_unit"] == "CNY per percentage point"
+    assert row["price_basis"].startswith("integer decisions only")  # the share row holds binaries only
 
 
 def _cap_instance(folder: Path, cap_t: float | None) -> Path:
@@ -82,6 +83,7 @@ def test_emissions_cap_price_and_cost(tmp_path: Path) -> None:
     assert result.npv_cny - free.npv_cny == pytest.approx(cost, rel=1e-6)  # the hand figure holds
     row = result.target_prices.set_index("target_id").loc["CAP"]
     assert bool(row["binding"]) and row["price_unit"] == "CNY per tCO2/yr"
+    assert row["price_basis"].startswith("LP with")  # emissions depend on continuous output
     assert row["dual_price"] == pytest.approx(2 * 20 / (0.862 - 0.6144), rel=1e-6)
     assert row["target_cost_cny"] == pytest.approx(cost, rel=1e-6)
 
@@ -106,3 +108,31 @@ def test_binding_rule_and_row_names() -> None:
         2025,
     )
     assert parse_row_name("demand[cement_clinker,2025]") == ("demand", "cement_clinker", 2025)
+
+
+def test_report_says_what_each_binding_target_costs(tmp_path: Path) -> None:
+    """The 1.0 M CNY retrofit target of the first test, shown as 0.01 亿元 / 1.00 M CNY."""
+    import io
+
+    from rich.console import Console
+
+    from optimizer.report import write_report
+    from optimizer.run import run_plan
+
+    folder = make_instance(
+        tmp_path / "i",
+        lines=[{"line_id": "A", "fuel_kgce_per_unit": 110}],
+        techs=[{"tech_id": "burner", "fuel_saving_frac": 0.2, "capex_fixed_cny": 10e6}],
+        targets=[
+            {"target_id": "T1", "kind": "benchmark_share", "year": 2025, "value": 1.0, "unit": "fraction"}
+        ],
+        demand={2025: 300e3, 2026: 300e3},
+    )
+    out = tmp_path / "run"
+    options = RunOptions(out=out, time_limit_s=60, target_costs=True, gap=1e-9, race=1)
+    assert run_plan(load_instance(folder), options, Console(file=io.StringIO())) == 0
+    zh = write_report(out, "zh")[0].read_text(encoding="utf-8")
+    en = write_report(out, "en")[0].read_text(encoding="utf-8")
+    assert "T1(2025年,能效标杆水平产能占比):该目标使总成本增加约 0.01 亿元" in zh
+    assert "T1 (2025, capacity at benchmark): this target raises the total cost by about 1.00 M CNY" in en
+    assert "仅含整数决策" in zh

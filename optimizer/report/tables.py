@@ -522,6 +522,8 @@ def target_prices_display(data: RunData) -> Table:
     table.add(t("unit"), [u.label for u in units], "text", width=12)
     table.add(t("dual_price"), frame["dual_price"], "num", "#,##0", width=16)
     table.add(t("price_unit"), [_price_unit(lang, u) for u in frame["price_unit"]], "text", width=18)
+    if "price_basis" in frame.columns:
+        table.add(t("price_basis"), [_price_basis(lang, b) for b in frame["price_basis"]], "text", width=30)
     table.add(
         with_unit(t("target_cost"), money.label),
         frame["target_cost_cny"] / money.factor,
@@ -549,6 +551,15 @@ _PRICE_UNITS_ZH = {
     "CNY per project/yr": "元/(项/年)",
     "CNY per CNY of budget": "元/元",
 }
+
+
+def _price_basis(lang: str, raw: object) -> str:
+    text = "" if raw is None or (isinstance(raw, float) and math.isnan(raw)) else str(raw)
+    if lang != "zh" or not text:
+        return text
+    if text.startswith("integer"):
+        return "仅含整数决策:固定后影子价格恒为 0,请看目标代价"
+    return "固定整数决策后的线性规划"
 
 
 def _price_unit(lang: str, raw: object) -> str:
