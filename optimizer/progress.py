@@ -28,6 +28,11 @@ class Progress:
         self._status: Status | None = None
         self._last_line = -1e9
         self._last_best: float | None = None
+        self._known: float | None = None  # a plan the solver started from (warm start)
+
+    def known_plan(self, objective: float | None) -> None:
+        """The solver starts from a plan of this cost: shown until it finds a better one."""
+        self._known = objective
 
     def stage(self, text: str) -> None:
         """A stage starts (packages, model, warm start, solve, evaluation)."""
@@ -36,6 +41,8 @@ class Progress:
 
     def solver(self, elapsed: float, best: float | None, bound: float | None) -> None:
         """A racer reported a new incumbent or bound (the solver's progress callback)."""
+        if self._known is not None and (best is None or self._known < best):
+            best = self._known
         gap = relative_gap(best, bound)
         text = (
             f"[{time.perf_counter() - self.t0:6.1f}s] solving {elapsed:5.0f}s"

@@ -194,6 +194,8 @@ def solve_built(
         warm = relax_and_round(model, data, form, columns, solver, solver_options)
         timings["warm_start_s"] = warm.seconds
         start = warm.x
+        if progress is not None:
+            progress.known_plan(warm.objective)
         messages.append(
             f"warm start: {warm.note}"
             + (f", NPV {warm.objective:,.0f} CNY" if warm.objective is not None else "")

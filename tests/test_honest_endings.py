@@ -96,3 +96,23 @@ def test_cli_run_is_quiet_and_shows_progress(tmp_path: Path) -> None:
         text=True,
     )
     assert verbose.returncode == 0 and "HiGHS" in verbose.stdout  # -v shows the solver's log
+
+
+def test_progress_plain_lines_improve_or_wait() -> None:
+    """Off a terminal: a line per better plan, bound-only updates at most every LOG_EVERY_S."""
+    import io
+
+    from rich.console import Console
+
+    from optimizer.progress import Progress
+
+    buffer = io.StringIO()
+    progress = Progress(Console(file=buffer, width=200), live=False)
+    progress.known_plan(110e8)  # the warm start's plan
+    progress.solver(1.0, None, 100e8)  # first update: printed, best from the warm start
+    progress.solver(1.5, None, 100.5e8)  # bound only, too soon: not printed
+    progress.solver(2.0, 105e8, 101e8)  # a better plan: printed
+    lines = buffer.getvalue().strip().splitlines()
+    assert len(lines) == 2
+    assert "best plan 110.0000 亿元" in lines[0] and "gap 9.091%" in lines[0]
+    assert "best plan 105.0000 亿元" in lines[1] and "bound 101.0000 亿元" in lines[1]
