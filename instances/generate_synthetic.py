@@ -655,6 +655,72 @@ CQ_DOC = "003_d62076349a496d30.txt"
 NA_DOC = "cement energy-saving and carbon-cutting action plan 2024 (facts.md s4)"
 BENCH_SECTORS_BM = "cement_clinker;flat_glass;pv_glass;ceramic_tile;sanitary_ceramics"
 
+DOCUMENT_COLUMNS = [spec.name for spec in table_schema("documents")]
+# Titles, issuers, dates and numbers as printed at the head of each seed file (flag V); the
+# national plan is not among the seeds, so its details are unverified (U).
+DOCUMENTS: list[dict] = [
+    {
+        "file": XJ_DOC,
+        "title_zh": "新疆维吾尔自治区建材行业碳达峰实施方案",
+        "title_en": "Xinjiang building-materials carbon-peak implementation plan",
+        "issuer": "新疆维吾尔自治区工业和信息化厅、发展和改革委员会、生态环境厅、住房和城乡建设厅",
+        "date": "2023-08-08",
+        "number": "新工信建材〔2023〕3号",
+        "source": f"shared/seeds/{XJ_DOC}, head of the notice",
+        "flag": "V",
+    },
+    {
+        "file": GZ_DOC,
+        "title_zh": "贵州省建材行业碳达峰实施方案",
+        "title_en": "Guizhou building-materials carbon-peak implementation plan",
+        "issuer": "贵州省工业和信息化厅、发展和改革委员会、生态环境厅、住房和城乡建设厅",
+        "date": "2023-06-13",
+        "number": "黔工信〔2023〕25号",
+        "source": f"shared/seeds/{GZ_DOC}, head of the notice",
+        "flag": "V",
+    },
+    {
+        "file": ZJ_DOC,
+        "title_zh": "浙江省建材行业碳达峰行动方案",
+        "title_en": "Zhejiang building-materials carbon-peak action plan",
+        "issuer": "浙江省经济和信息化厅、发展和改革委员会、生态环境厅、住房和城乡建设厅",
+        "date": "2023-12-14",
+        "number": "",  # the seed copy prints no number
+        "source": f"shared/seeds/{ZJ_DOC}, head of the notice (no document number printed)",
+        "flag": "V",
+    },
+    {
+        "file": CQ_DOC,
+        "title_zh": "重庆市材料行业碳达峰实施方案",
+        "title_en": "Chongqing materials-industries carbon-peak implementation plan",
+        "issuer": "重庆市经济和信息化委员会",
+        "date": "2024-04-18",
+        "number": "渝经信规范〔2024〕10号",
+        "source": f"shared/seeds/{CQ_DOC}, head of the notice",
+        "flag": "V",
+    },
+    {
+        "file": XE_DOC,
+        "title_zh": "新疆维吾尔自治区工业能效提升行动计划",
+        "title_en": "Xinjiang industrial energy-efficiency improvement action plan",
+        "issuer": "",  # the seed copy prints neither issuer, date nor number
+        "date": "",
+        "number": "",
+        "source": f"shared/seeds/{XE_DOC}, title of the notice (issuer, date and number not printed)",
+        "flag": "V",
+    },
+    {
+        "file": NA_DOC,
+        "title_zh": "水泥行业节能降碳专项行动计划",
+        "title_en": "Cement industry energy-saving and carbon-cutting action plan (2024)",
+        "issuer": "国家发展改革委、工业和信息化部",
+        "date": "2024",
+        "number": "",
+        "source": "facts.md s4 (English summary); Chinese title and issuers not seen in a seed file",
+        "flag": "U",
+    },
+]
+
 TARGET_COLUMNS = [spec.name for spec in table_schema("targets")]  # the schema is the one column list
 
 
@@ -671,6 +737,7 @@ def _t(
     pooled: bool = True,
     attribute: str = "",
     hard: bool = True,
+    description_zh: str = "",
 ) -> dict:
     return {
         "target_id": target_id,
@@ -685,6 +752,7 @@ def _t(
         "document": document,
         "clause": clause,
         "description": description,
+        "description_zh": description_zh,
     }
 
 
@@ -700,6 +768,7 @@ TARGETS: dict[str, list[dict]] = {
             ZJ_DOC,
             "一(三)",
             "cement clinker capacity down 8% (52 -> 48 Mt/yr)",
+            description_zh="原文：“水泥熟料产能下降 8%”（5200 万吨/年 → 约 4800 万吨/年）",
         ),
         _t(
             "ZJ-T2",
@@ -711,6 +780,7 @@ TARGETS: dict[str, list[dict]] = {
             ZJ_DOC,
             "一(三)",
             "clinker unit comprehensive energy consumption down 5%",
+            description_zh="原文：“熟料单位产品综合能耗下降 5%”",
         ),
         _t(
             "ZJ-T3",
@@ -724,6 +794,10 @@ TARGETS: dict[str, list[dict]] = {
             "capacity at energy-efficiency level 1 (benchmark) >= 50% in clinker, flat glass, "
             "PV glass and ceramics",
             pooled=False,
+            description_zh=(
+                "原文：“水泥熟料、平板玻璃和陶瓷制品等重点产品达到能效 1 级（标杆）水平产能比例提"
+                "高到 50%以上”（按行业分别考核）"
+            ),
         ),
         _t(
             "ZJ-T4",
@@ -735,6 +809,7 @@ TARGETS: dict[str, list[dict]] = {
             ZJ_DOC,
             "一(三)",
             "installed clean energy (PV + storage) in the sector >= 135 MW",
+            description_zh="原文：“清洁能源总装机容量（太阳能光伏、储能）达到 135MW以上”",
         ),
         _t(
             "ZJ-T5",
@@ -747,6 +822,7 @@ TARGETS: dict[str, list[dict]] = {
             "一(三)",
             "clinker producers at air-pollution performance grade A >= 50%",
             attribute="grade_a",
+            description_zh="原文：“水泥熟料生产企业大气污染防治绩效 A级比例提升至 50%以上”",
         ),
         _t(
             "ZJ-T6",
@@ -758,6 +834,7 @@ TARGETS: dict[str, list[dict]] = {
             ZJ_DOC,
             "一(三)",
             "sector emissions peak before 2030 (raw-material substitution clearly higher)",
+            description_zh="原文：“建材行业原料替代水平明显提高……在 2030年前确保实现建材行业碳达峰”",
         ),
         _t(
             "ZJ-R1",
@@ -770,6 +847,10 @@ TARGETS: dict[str, list[dict]] = {
             "二(1)",
             "capacity replacement for new clinker: retire 2 t for every 1 t built; "
             "new line at GB 16780-2021 level 1",
+            description_zh=(
+                "原文：“通用水泥熟料退出产能与建设产能的置换比例提高到 2：1，新建熟料项目单位产品"
+                "能耗必须达到 GB16780-2021规定的 1 级标准”"
+            ),
         ),
         _t(
             "ZJ-R2",
@@ -782,6 +863,10 @@ TARGETS: dict[str, list[dict]] = {
             "二(1); 三(一)",
             "clinker lines <= 2500 t/d consolidated and exit year by year (deadline 2030 assumed: "
             "the document gives none)",
+            description_zh=(
+                "原文：“进一步研究落实 2500吨/日及以下水泥熟料生产线整合退出方案，省市县合力分年"
+                "度推进”（文件未给期限，按 2030 年计）"
+            ),
         ),
         _t(
             "ZJ-R3",
@@ -793,6 +878,7 @@ TARGETS: dict[str, list[dict]] = {
             ZJ_DOC,
             "二(4)",
             ">= 100 energy-saving / carbon-cutting retrofit projects per year",
+            description_zh="原文：“力争每年推进实施建材企业节能降碳综合技术改造项目 100项以上”",
         ),
         _t(
             "ZJ-R4",
@@ -806,6 +892,9 @@ TARGETS: dict[str, list[dict]] = {
             "grade-A pollution upgrade for every clinker producer (encouraged; reported only)",
             attribute="grade_a",
             hard=False,
+            description_zh=(
+                "原文：“所有水泥熟料生产企业对照大气污染防治绩效 A级标准实施提级改造”（鼓励性要求，仅报告）"
+            ),
         ),
     ],
     "guizhou": [
@@ -819,6 +908,7 @@ TARGETS: dict[str, list[dict]] = {
             GZ_DOC,
             "一(三)",
             "capacity at or above the benchmark level >= 30% (sector-wide)",
+            description_zh="原文：“行业能效标杆水平以上的产能比例达到30%以上”（全行业合计）",
         ),
         _t(
             "GZ-T2",
@@ -830,6 +920,7 @@ TARGETS: dict[str, list[dict]] = {
             GZ_DOC,
             "一(三)",
             "clinker unit comprehensive energy down >= 3%",
+            description_zh="原文：“水泥熟料单位产品综合能耗水平降低3%以上”",
         ),
         _t(
             "GZ-T3",
@@ -841,6 +932,7 @@ TARGETS: dict[str, list[dict]] = {
             GZ_DOC,
             "一(三)",
             "raw/fuel substitution much higher; emissions peak (national 2030 goal)",
+            description_zh="原文：“原燃料替代水平大幅提高”；达峰年份按《2030年前碳达峰行动方案》取 2030 年前",
         ),
     ],
     "xinjiang": [
@@ -854,6 +946,7 @@ TARGETS: dict[str, list[dict]] = {
             XJ_DOC,
             "一(三)",
             "clinker unit energy down >= 3%",
+            description_zh="原文：“水泥熟料单位产品能耗水平降低 3%以上”",
         ),
         _t(
             "XJ-T2",
@@ -866,6 +959,7 @@ TARGETS: dict[str, list[dict]] = {
             "一(三), box 1",
             "cement and flat-glass capacity at the benchmark level > 30%",
             pooled=False,
+            description_zh="原文：“水泥、平板玻璃行业能效达到标杆水平的产能比例超过 30%”（按行业分别考核）",
         ),
         _t(
             "XJ-T3",
@@ -877,6 +971,7 @@ TARGETS: dict[str, list[dict]] = {
             XJ_DOC,
             "一(三)",
             "building-materials emissions peak before 2030",
+            description_zh="原文：“确保 2030 年前建材行业实现碳达峰”",
         ),
         _t(
             "XJ-T4",
@@ -890,6 +985,7 @@ TARGETS: dict[str, list[dict]] = {
             ">= 60% of large and medium key enterprises through green/smart upgrades (lines used "
             "as the unit)",
             attribute="green_smart",
+            description_zh="原文：“推动建材行业 60%以上大中型重点企业实现绿色智能化技术升级”（以生产线计）",
         ),
         _t(
             "XE-T1",
@@ -901,6 +997,7 @@ TARGETS: dict[str, list[dict]] = {
             XE_DOC,
             "二",
             "capacity at or above benchmark >= 30% in key high-energy areas",
+            description_zh="原文：“高耗能行业重点领域能效标杆水平以上产能比例达到30%”",
         ),
         _t(
             "XE-T2",
@@ -912,6 +1009,7 @@ TARGETS: dict[str, list[dict]] = {
             XE_DOC,
             "二; 三(七)2",
             "capacity below the baseline basically cleared",
+            description_zh="原文：“能效基准水平以下产能基本清零”",
         ),
         _t(
             "XE-T3",
@@ -925,6 +1023,10 @@ TARGETS: dict[str, list[dict]] = {
             "coal boilers <= 35 t/h in county-level and larger urban areas retired (no boilers in "
             "the line inventory)",
             hard=False,
+            description_zh=(
+                "原文：“到2025年，县级及以上城市建成区基本淘汰35蒸吨/小时及以下燃煤锅炉”（清单中"
+                "无锅炉，未建模）"
+            ),
         ),
         _t(
             "XE-T4",
@@ -938,6 +1040,9 @@ TARGETS: dict[str, list[dict]] = {
             "50 energy-efficiency leader enterprises across all key industrial sectors (mostly "
             "outside building materials)",
             hard=False,
+            description_zh=(
+                "原文：“到2030年，在重点领域遴选50家‘能效领跑者’企业”（多数在建材行业以外，未建模）"
+            ),
         ),
         _t(
             "XE-T5",
@@ -950,6 +1055,7 @@ TARGETS: dict[str, list[dict]] = {
             "三",
             "non-fossil share of energy use clearly higher (no figure given)",
             hard=False,
+            description_zh="原文：“非化石能源占能源消费总量比例显著提高”（未给数值，未建模）",
         ),
     ],
     "chongqing": [
@@ -963,6 +1069,7 @@ TARGETS: dict[str, list[dict]] = {
             CQ_DOC,
             "二",
             "clinker unit comprehensive energy down >= 3%",
+            description_zh="原文：“水泥熟料单位产品综合能耗水平降低 3%以上”",
         ),
         _t(
             "CQ-T2",
@@ -978,6 +1085,11 @@ TARGETS: dict[str, list[dict]] = {
             "(EAF lines here), ferroalloy, aluminium, cement, flat glass, building and sanitary "
             "ceramics",
             pooled=False,
+            description_zh=(
+                "原文：“炼铁、炼钢、铁合金冶炼、铝冶炼、水泥制造、平板玻璃、建筑陶瓷制品、卫生陶"
+                "瓷制品等重点领域能效标杆水平以上的产能比例达到 30%”（按行业分别考核，炼钢以电炉"
+                "线计）"
+            ),
         ),
         _t(
             "CQ-T3",
@@ -989,6 +1101,7 @@ TARGETS: dict[str, list[dict]] = {
             CQ_DOC,
             "二",
             "steel, non-ferrous and building materials peak before 2030",
+            description_zh="原文：“确保 2030 年前钢铁、有色金属、建材行业实现碳达峰”",
         ),
         _t(
             "CQ-T4",
@@ -1000,6 +1113,7 @@ TARGETS: dict[str, list[dict]] = {
             CQ_DOC,
             "三(一)1",
             "hot-rolled construction bar capacity <= 8 Mt/yr",
+            description_zh="原文：“建筑用热轧棒线材年产能原则上不超过 800 万吨”",
         ),
         _t(
             "CQ-T5",
@@ -1011,6 +1125,7 @@ TARGETS: dict[str, list[dict]] = {
             CQ_DOC,
             "四(三)4",
             "industrial silicon upgraded to the baseline level or exited before 2026",
+            description_zh="原文：“工业硅原则上应在2026年前完成能效改造升级到基准水平以上或淘汰退出”",
         ),
         _t(
             "CQ-R1",
@@ -1022,6 +1137,10 @@ TARGETS: dict[str, list[dict]] = {
             CQ_DOC,
             "box 3",
             "gradually retire 2500 t/d clinker lines (deadline 2030 assumed)",
+            description_zh=(
+                "原文：“整合市内低效产能、逐步退出 2500 吨/[日熟料生产线]”（原文此处排版缺字；期"
+                "限按 2030 年计）"
+            ),
         ),
         _t(
             "CQ-R2",
@@ -1034,6 +1153,10 @@ TARGETS: dict[str, list[dict]] = {
             "三(三)1",
             "staggered production: 190 stop days per clinker line in 2025 (facts.md s4) -> at most "
             "175 operating days",
+            description_zh=(
+                "原文：“落实水泥常态化错峰生产的工作要求”；2025 年每条熟料线错峰停窑 190 天（fact"
+                "s.md s4），即年运行不超过 175 天"
+            ),
         ),
     ],
     "national": [
@@ -1047,6 +1170,7 @@ TARGETS: dict[str, list[dict]] = {
             NA_DOC,
             "targets",
             "national clinker capacity about 1.8 Gt/yr by end-2025",
+            description_zh="到 2025 年底水泥熟料产能控制在 18 亿吨/年左右（据 facts.md s4 转述，非原文）",
         ),
         _t(
             "NA-T2",
@@ -1058,6 +1182,7 @@ TARGETS: dict[str, list[dict]] = {
             NA_DOC,
             "targets",
             "30% of clinker capacity at benchmark by 2025",
+            description_zh="能效标杆水平以上的熟料产能占比达到 30%（据 facts.md s4 转述，非原文）",
         ),
         _t(
             "NA-T3",
@@ -1069,6 +1194,7 @@ TARGETS: dict[str, list[dict]] = {
             NA_DOC,
             "targets",
             "clinker capacity below baseline retrofitted or closed by 2025",
+            description_zh="能效基准水平以下熟料产能完成技术改造或淘汰退出（据 facts.md s4 转述，非原文）",
         ),
         _t(
             "NA-T4",
@@ -1081,6 +1207,10 @@ TARGETS: dict[str, list[dict]] = {
             "targets",
             "clinker energy -3.7% (the plan's base is 2020; applied here to the 2024 fleet)",
             hard=False,
+            description_zh=(
+                "熟料单位产品综合能耗比 2020 年降低 3.7%（此处用于 2024 年的生产线；据 facts.md s"
+                "4 转述，非原文）"
+            ),
         ),
         _t(
             "NA-T5",
@@ -1092,6 +1222,7 @@ TARGETS: dict[str, list[dict]] = {
             NA_DOC,
             "national 2030 goal",
             "building-materials emissions peak before 2030",
+            description_zh="建材行业 2030 年前碳达峰（国家目标）",
         ),
     ],
 }
@@ -1395,6 +1526,7 @@ def province_lines(
 def generate_all() -> None:
     plants = read_gem(GEM_WORKBOOK)
     national = clinker_plants(plants)
+    _write_csv(CATALOGUE / "documents.csv", DOCUMENT_COLUMNS, DOCUMENTS)
     for key, p in PROVINCES.items():
         rng = np.random.default_rng([SEED, sum(map(ord, key))])
         fleet, calibration = province_fleet(plants, national, gem_province(key), p.clinker_capacity_t)

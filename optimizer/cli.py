@@ -106,7 +106,7 @@ def main_callback(
         Path | None, typer.Option(help="Output folder (default: a new timestamped folder under runs/)")
     ] = None,
     time_limit: Annotated[float, typer.Option(help="Hard wall-clock limit for the solver, seconds")] = 300.0,
-    gap: Annotated[float, typer.Option(help="Relative MIP gap")] = 1e-4,
+    gap: Annotated[float, typer.Option(help="Relative MIP gap (0.1 %)")] = 1e-3,
     threads: Annotated[int, typer.Option(help="Solver threads (0 = solver default)")] = 0,
     seed: Annotated[int, typer.Option(help="Solver random seed")] = 0,
     race: Annotated[
@@ -149,6 +149,13 @@ def main_callback(
     verbose: Annotated[
         bool, typer.Option("-v", "--verbose", help="Print build, hand-over and solve times")
     ] = False,
+    target_costs: Annotated[
+        bool,
+        typer.Option(
+            "--target-costs/--no-target-costs",
+            help="Re-solve without each binding target to price it (target_prices.csv)",
+        ),
+    ] = True,
 ) -> None:
     """Plan a province: retire, swap or retrofit every line to meet its targets at least cost."""
     if ctx.invoked_subcommand is not None:
@@ -171,7 +178,14 @@ def main_callback(
         out,
     )
     signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    from optimizer.report.labels import check_lang
+
+    try:  # before any loading or solving: a typo must not cost a solve
+        lang = check_lang(lang)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--lang") from error
     from optimizer.decompose import DECOMPOSE_LINES, SubproblemSolver, run_decomposed
+    from optimizer.progress import Progress
     from optimizer.run import RunOptions, run_plan
 
     try:
@@ -210,6 +224,8 @@ def main_callback(
                 report=not no_report,
                 report_lang=lang,
                 started_at=started_at,
+                target_costs=target_costs,
+                progress=Progress(console),
             ),
             console,
         )
@@ -435,7 +451,7 @@ def portfolio(
     k_best: Annotated[int, typer.Option("--k-best", help="Also find the K best distinct portfolios")] = 1,
     carbon_price: Annotated[float | None, typer.Option(help="Carbon price, CNY/tCO2, every year")] = None,
     time_limit: Annotated[float, typer.Option(help="Solver wall-clock limit, s")] = 120.0,
-    gap: Annotated[float, typer.Option(help="Relative MIP gap")] = 1e-4,
+    gap: Annotated[float, typer.Option(help="Relative MIP gap (0.1 %)")] = 1e-3,
     out: Annotated[Path | None, typer.Option(help="Output folder (default: new folder under runs/)")] = None,
 ) -> None:
     """Test a company's retrofit portfolio against the cheapest one meeting the same goals."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,10 +25,14 @@ from optimizer.models.data import ModelData, build_model_data
 from optimizer.models.extract import decisions_to_plan, read_decisions
 from optimizer.models.objective import SLACK_PRICE_CNY
 from optimizer.overrides import apply_overrides
+from optimizer.progress import Progress
 from optimizer.solvers.base import SolveResult, SolverOptions, StandardForm, Status
 from optimizer.solvers.highs import HighsSolver
 from optimizer.solvers.standard_form import compile_model
 from optimizer.warm_start import relax_and_round
+
+DEFAULT_GAP = 1e-3
+"""The one default relative MIP gap (0.1 %, as the README promises), for the CLI and RunOptions."""
 
 VERIFY_REL_TOL = 1e-6
 """Model objective and evaluator NPV must agree to this relative tolerance."""
@@ -37,7 +42,7 @@ VERIFY_REL_TOL = 1e-6
 class RunOptions:
     out: Path | None = None
     time_limit_s: float = 300.0
-    gap: float = 1e-4
+    gap: float = DEFAULT_GAP
     threads: int = 0
     seed: int = 0
     race: int = 1  # HiGHS runs raced with different seeds (see SolverOptions.race)
@@ -48,10 +53,12 @@ class RunOptions:
     verbose: bool = False
     write: bool = True
     shadow_prices: bool = True
+    target_costs: bool = False  # re-solve without each binding target (the CLI turns it on)
     report: bool = False  # the CLI turns it on unless --no-report
     report_lang: str = "zh"
     started_at: float | None = None  # time.perf_counter() when the command started: time_limit_s
     # then bounds the whole command (reading, packages, build, solve, diagnosis), not the solve
+    progress: Progress | None = None  # stage lines and live solver updates (optimizer/progress.py)
 
 
 @dataclass
@@ -75,6 +82,7 @@ class PlanResult:
     out_dir: Path | None = None
     messages: list[str] = field(default_factory=list)
     package_stats: pd.DataFrame | None = None  # per line: candidates, enumerated, pareto, kept
+    target_prices: pd.DataFrame | None = None  # per target row: binding, price, cost (target_prices.py)
 
     @classmethod
     def without_plan(
@@ -115,8 +123,33 @@ def solve_instance(
         return solve_myopic(instance, options, packages, timings, t_start)
     if options.mode != "perfect":
         raise ValueError(f"unknown mode {options.mode!r} (expected perfect or myopic)")
+    if options.progress is not None:
+        options.progress.stage(
+            f"{instance.name}: technology packages and model for {len(instance.lines)} lines"
+        )
     built = build_instance_model(instance, timings, packages)
+    if options.progress is not None:
+        c = built.counts
+        options.progress.stage(
+            f"built in {sum(timings.values()):.1f}s: {c['packages']} packages, {c['variables']} variables, "
+            f"{c['constraints']} constraints"
+        )
     return solve_built(instance, built, options, start, timings, t_start)
+
+
+def gap_reached(result: SolveResult, requested: float) -> bool:
+    """The search ended within the requested gap (a proven optimum to that tolerance)."""
+    return result.gap is not None and result.gap <= requested * (1 + 1e-9)
+
+
+def time_limit_message(result: SolveResult, options: RunOptions) -> str:
+    """Said in the console, the summary and the report when the clock ended the search."""
+    reached = "unknown" if result.gap is None else f"{result.gap:.3%}"
+    return (
+        f"requested gap not reached: the {options.time_limit_s:.0f}s time limit stopped the search at a "
+        f"gap of {reached} (requested {options.gap:.3%}); the plan is feasible and verified but may "
+        f"not be the cheapest. Raise --time-limit for a proven optimum"
+    )
 
 
 def solver_options_of(options: RunOptions) -> SolverOptions:
@@ -127,6 +160,7 @@ def solver_options_of(options: RunOptions) -> SolverOptions:
         seed=options.seed,
         race=options.race,
         verbose=options.verbose,
+        progress=options.progress.solver if options.progress is not None else None,
     )
 
 
@@ -153,18 +187,27 @@ def solve_built(
     solver = HighsSolver()
     deadline = (options.started_at if options.started_at is not None else t_start) + options.time_limit_s
     solver_options = within_deadline(solver_options_of(options), deadline)
+    progress = options.progress
     messages = list(messages or [])
     if start is not None:
         messages.append("warm start: given by the caller")
     elif options.warm_start:
+        if progress is not None:
+            progress.stage("warm start (relax and round)")
         warm = relax_and_round(model, data, form, columns, solver, solver_options)
         timings["warm_start_s"] = warm.seconds
         start = warm.x
+        if progress is not None:
+            progress.known_plan(warm.objective)
         messages.append(
             f"warm start: {warm.note}"
             + (f", NPV {warm.objective:,.0f} CNY" if warm.objective is not None else "")
         )
+    if progress is not None:
+        progress.stage(f"solving to a {options.gap:.2%} gap, at most {options.time_limit_s:.0f}s")
     result = solver.solve(form, within_deadline(solver_options, deadline), start=start)
+    if progress is not None:
+        progress.done()
     timings["solve_s"] = result.wall_seconds
     if result.interrupted and not result.has_solution:
         timings["total_s"] = time.perf_counter() - t_start
@@ -178,6 +221,8 @@ def solve_built(
             package_stats=built.packages.stats,
             messages=[*messages, result.termination],
         )
+    if result.has_solution and not gap_reached(result, options.gap):
+        messages.append(time_limit_message(result, options))
     if result.status is Status.INFEASIBLE:
         left = deadline - time.perf_counter()
         if left >= MIN_DIAGNOSIS_S:
@@ -251,15 +296,34 @@ def solve_built(
             + ", ".join(f"{r.target_id}@{r.year}" for r in missed.itertuples())
         )
         code, status = EXIT_VERIFY, "verification_failed"
-    shadow = None
+    shadow = prices = None
     if options.shadow_prices and code == EXIT_OK:
+        from optimizer.target_prices import target_prices
+
         t0 = time.perf_counter()
         try:
-            shadow = shadow_prices(form, result, solver, within_deadline(solver_options, deadline))
+            lp = fixed_lp(form, result, solver, within_deadline(solver_options, deadline))
+            shadow = shadow_prices(form, result, solver, within_deadline(solver_options, deadline), lp)
         except KeyboardInterrupt:  # the plan is verified already: keep it, skip the duals
             code, status = EXIT_INTERRUPTED, "interrupted"
             messages.append("interrupted while computing shadow prices: plan kept, no shadow prices")
         timings["shadow_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+    if shadow is not None:
+        if progress is not None and options.target_costs:
+            progress.stage("target prices: binding targets are re-solved without them (target_prices.csv)")
+        prices = target_prices(
+            instance,
+            evaluation,
+            targets,
+            form,
+            result,
+            lp,
+            solver,
+            solver_options,
+            resolve=options.target_costs,
+        )
+        timings["target_costs_s"] = time.perf_counter() - t0
     timings["total_s"] = time.perf_counter() - t_start
     return PlanResult(
         status,
@@ -277,6 +341,7 @@ def solve_built(
         shadow_prices=shadow,
         package_stats=built.packages.stats,
         messages=messages,
+        target_prices=prices,
     )
 
 
@@ -353,12 +418,8 @@ def _load_solution(columns: list, x: np.ndarray) -> None:
         var.set_value(float(value), skip_validation=True)
 
 
-def shadow_prices(form, result: SolveResult, solver: HighsSolver, options: SolverOptions) -> pd.DataFrame:
-    """Marginal cost of each target row from the LP with every integer fixed at its value.
-
-    The dual of a row is the change of the optimal NPV (CNY) per unit of the row's right-hand
-    side; target rows are written so that the unit is the target's own constraint unit.
-    """
+def fixed_lp(form, result: SolveResult, solver: HighsSolver, options: SolverOptions) -> SolveResult:
+    """The LP with every integer fixed at the plan's value, solved for its row duals."""
     from copy import copy
 
     assert result.x is not None
@@ -370,7 +431,18 @@ def shadow_prices(form, result: SolveResult, solver: HighsSolver, options: Solve
     fixed.col_lower[ints] = values
     fixed.col_upper[ints] = values
     fixed.integer = np.zeros_like(form.integer)
-    lp = solver.solve_lp_duals(fixed, options)
+    return solver.solve_lp_duals(fixed, options)
+
+
+def shadow_prices(
+    form, result: SolveResult, solver: HighsSolver, options: SolverOptions, lp: SolveResult | None = None
+) -> pd.DataFrame:
+    """Marginal cost of each target row from the LP with every integer fixed at its value.
+
+    The dual of a row is the change of the optimal NPV (CNY) per unit of the row's right-hand
+    side; target rows are written so that the unit is the target's own constraint unit.
+    """
+    lp = fixed_lp(form, result, solver, options) if lp is None else lp
     rows = []
     if lp.row_duals is None:
         return pd.DataFrame(columns=["constraint", "dual_cny_per_unit", "binding"])
@@ -449,27 +521,111 @@ def explain_infeasibility(
         )
     _load_solution(columns, result.x)
     rows = []
+    kinds = {r.label: r.kind for r in data.targets}
+    scales = model.__dict__.get("slack_scales", {})
     for label, t in model.slack:
         value = float(pyo.value(model.slack[label, t]))
         if value > 1e-7:
-            rows.append(
-                {
-                    "target": label,
-                    "year": t,
-                    "relaxation": value,
-                    "note": "relative relaxation needed (share points or fraction of the base-year value)"
-                    + (
-                        ""
-                        if result.status is Status.OPTIMAL
-                        else f"; the diagnosis stopped at the time limit (gap {_fmt(result.gap)}): "
-                        "a smaller relaxation may exist"
-                    ),
-                }
-            )
+            kind = kinds.get(label, "")
+            scale = float(scales.get((label, t), ("", 1.0))[1])
+            row = {"target": label, "year": t, "kind": kind, **relaxation_in_units(kind, value, scale)}
+            if result.status is not Status.OPTIMAL:
+                row["note"] = (
+                    f"{row['note']}; the diagnosis stopped at the time limit (gap {_fmt(result.gap)}): "
+                    "a smaller relaxation may exist"
+                )
+            rows.append(row)
     objective = float(pyo.value(model.npv)) - SLACK_PRICE_CNY * sum(r["relaxation"] for r in rows)
+    if not rows:
+        return pd.DataFrame(columns=RELAXATION_COLUMNS)
     for r in rows:
         r["plan_npv_cny_with_relaxation"] = objective
     return pd.DataFrame(rows)
+
+
+RELAXATION_COLUMNS = [
+    "target",
+    "year",
+    "kind",
+    "relaxation",
+    "relaxation_in_unit",
+    "unit",
+    "absolute",
+    "absolute_unit",
+    "note",
+    "plan_npv_cny_with_relaxation",
+]
+
+# kind -> (target's own unit per unit of slack, its unit, absolute unit, sentence); the slack s
+# of a row is measured relative to the row's scale (models/constraints/targets.py), so the
+# absolute figure is s x scale in the row's own quantity.
+_RELAXATION_UNITS = {
+    "capacity_cut": (
+        100.0,
+        "percentage points of the cut",
+        "t/yr of capacity above the limit",
+        "the capacity cut must be {u:.3g} points smaller: {a:,.0f} t/yr more capacity kept",
+    ),
+    "capacity_cap": (
+        None,
+        "t/yr",
+        "t/yr of capacity above the cap",
+        "the capacity cap must be {a:,.0f} t/yr higher",
+    ),
+    "intensity_cut": (
+        100.0,
+        "percentage points of the cut (of base intensity)",
+        "kgce/unit x capacity",
+        "the intensity cut must be about {u:.3g} points smaller",
+    ),
+    "benchmark_share": (
+        100.0,
+        "percentage points of share (of the base capacity)",
+        "capacity short of the benchmark (share weight)",
+        "the benchmark share must be about {u:.3g} points lower: {a:,.0f} of capacity "
+        "(share weight) more below the benchmark",
+    ),
+    "attribute_share": (
+        100.0,
+        "percentage points of share (of the base line count)",
+        "lines",
+        "the share must be about {u:.3g} points lower: {a:.3g} lines fewer with the attribute",
+    ),
+    "baseline_clear": (
+        None,
+        "t/yr",
+        "t/yr below the baseline left running",
+        "{a:,.0f} t/yr of capacity below the baseline must be allowed to run",
+    ),
+    "clean_energy_mw": (None, "MW", "MW", "the clean-energy floor must be {a:,.1f} MW lower"),
+    "emissions_cap": (None, "tCO2/yr", "tCO2/yr", "emissions must be allowed {a:,.0f} tCO2/yr more"),
+    "emissions_cut": (None, "tCO2/yr", "tCO2/yr", "emissions must be allowed {a:,.0f} tCO2/yr more"),
+    "emissions_peak": (
+        None,
+        "tCO2/yr",
+        "tCO2/yr",
+        "the peak allows {a:,.0f} tCO2/yr more than the earlier year",
+    ),
+    "projects_min": (None, "projects", "projects", "{a:,.1f} fewer retrofit projects over the period"),
+    "capex_budget": (None, "CNY", "CNY", "the budget must be {a:,.0f} CNY larger"),
+}
+
+
+def relaxation_in_units(kind: str, slack: float, scale: float) -> dict[str, object]:
+    """One relaxation in the target's own unit and as an absolute figure (see _RELAXATION_UNITS)."""
+    per, unit, absolute_unit, sentence = _RELAXATION_UNITS.get(
+        kind, (None, "fraction of the row scale", "row units", "relaxed by {a:,.4g}")
+    )
+    absolute = slack * scale
+    in_unit = slack * per if per is not None else absolute
+    return {
+        "relaxation": slack,
+        "relaxation_in_unit": in_unit,
+        "unit": unit,
+        "absolute": absolute,
+        "absolute_unit": absolute_unit,
+        "note": sentence.format(u=in_unit, a=absolute),
+    }
 
 
 def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
@@ -485,10 +641,24 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
         tables["plan"] = plan_table(result.evaluation, result.plan)
         tables["kpis"] = result.evaluation.by_sector()
         tables["costs"] = result.evaluation.cost_breakdown().reset_index()
+        from optimizer.schedule import by_group, schedule_table
+
+        nameplate = dict(
+            zip(
+                result.evaluation.arrays.line_ids,
+                result.evaluation.arrays.lines.capacity_per_year,
+                strict=False,
+            )
+        )
+        tables["schedule"] = schedule_table(tables["plan"], nameplate)
+        tables["schedule_by_city"] = by_group(tables["plan"], nameplate, "city")
+        tables["schedule_by_company"] = by_group(tables["plan"], nameplate, "company")
     if result.relaxation is not None:
         tables["infeasibility"] = result.relaxation
     if result.shadow_prices is not None:
         tables["shadow_prices"] = result.shadow_prices
+    if result.target_prices is not None:
+        tables["target_prices"] = result.target_prices
     if result.package_stats is not None:
         tables["packages"] = result.package_stats
     summary = {
@@ -502,6 +672,10 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
         "objective_cny": result.objective_cny,
         "evaluator_npv_cny": result.npv_cny,
         "mip_gap": result.mip_gap,
+        "gap_requested": options.gap,
+        "gap_reached": result.mip_gap,
+        "gap_met": bool(result.solve is not None and gap_reached(result.solve, options.gap)),
+        "time_limit_s": options.time_limit_s,
         "bound_cny": result.bound_cny,
         # enough to re-run the same search: seeds seed .. seed + race - 1 raced
         "solver": {
@@ -585,7 +759,9 @@ def print_targets(targets: pd.DataFrame, console: Console) -> None:
             str(r.year),
             str(r.kind),
             _fmt(r.required),
-            _fmt(r.achieved),
+            "no new build"
+            if r.kind == "replacement_ratio" and not math.isfinite(float(r.achieved))  # type: ignore[arg-type]
+            else _fmt(r.achieved),
             str(r.unit),
             met + ("" if r.hard else " (soft)"),
             str(r.source),

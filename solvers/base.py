@@ -7,6 +7,7 @@ code never branches on solver names (linopy's habit).
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -67,6 +68,9 @@ class SolverOptions:
     (``solvers.highs.RACER_HEURISTIC_EFFORT``). HiGHS branch-and-bound time varies a lot with
     the seed (1–3× seen on a province), so two racers on two cores cut the expected time to a
     proven gap."""
+    progress: Callable[[float, float | None, float | None], None] | None = None
+    """MIP only: called in the parent with (elapsed s, best objective, best bound) whenever a
+    racer reports a new incumbent or bound (about once a second), for a live display."""
 
 
 @dataclass

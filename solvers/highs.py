@@ -133,6 +133,14 @@ def _child(
 
     if parent_pid is not None:
         _die_with_parent(parent_pid, parent_death_signal)
+    if not (options.verbose and racer == 0):
+        # HiGHS prints its copyright banner when the Highs object is created, before any
+        # option can switch output off: silence this child's stdout (it reports on the queue)
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
     h = _build(form, relax, options.verbose and racer == 0)
     h.setOptionValue("time_limit", float(options.time_limit_s))
     h.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
@@ -171,7 +179,7 @@ def _child(
 
     if form.integer.any() and not relax:
         h.cbMipImprovingSolution.subscribe(on_improving)
-        if options.race > 1:
+        if options.race > 1 or options.progress is not None:
             h.cbMipInterrupt.subscribe(on_interrupt)
     t0 = time.perf_counter()
     h.run()
@@ -262,7 +270,14 @@ class HighsSolver:
                     best = (objective, bound, x)
             elif kind == "bound":
                 bounds[racer] = max(bounds[racer], message[2])
-            else:
+            if kind in {"incumbent", "bound"} and options.progress is not None:
+                top = max(bounds)
+                options.progress(
+                    time.perf_counter() - t0,
+                    best[0] if best is not None else None,
+                    top if np.isfinite(top) else None,
+                )
+            if kind == "final":
                 finals[racer] = message[2:]
                 if racers == 1 or _conclusive(message[2]):
                     winner = message[2:]

@@ -131,7 +131,7 @@ def test_html_draws_every_chart_in_chromium(
     assert attrs.get("data-errors") == "0", errors.group(1) if errors else attrs
     assert errors is not None and errors.group(1).strip() == ""
     expected = int(attrs["data-charts-expected"])
-    assert expected == 7  # emissions, capacity, shares, PV, costs, MAC, timeline
+    assert expected == 8  # emissions, capacity, shares, PV, investment by year, costs, MAC, timeline
     assert attrs.get("data-charts-drawn") == str(expected), attrs
     # the timeline filter filled its selects and filtered the lines (tiny: L1 and G1 in Alpha
     # retire, L2 in Beta is retrofitted)
@@ -173,10 +173,43 @@ def _sheet(path: Path, title: str) -> tuple[list[str], list[tuple]]:
 def test_excel_layout(reports: dict[str, list[Path]], lang: str) -> None:
     wb = load_workbook(reports[lang][1])
     expected = {
-        "zh": ["概要", "目标", "规划", "分行业指标", "成本", "边际减排成本", "影子价格"],
-        "en": ["Summary", "Targets", "Plan", "Sector KPIs", "Costs", "MAC", "Shadow prices"],
+        # target prices and the yearly schedule (by city, by company) follow the targets
+        "zh": [
+            "概要",
+            "目标",
+            "目标代价",
+            "年度安排",
+            "逐年投资",
+            "按城市",
+            "按企业",
+            "规划",
+            "分行业指标",
+            "成本",
+            "边际减排成本",
+            "影子价格",
+        ],
+        "en": [
+            "Summary",
+            "Targets",
+            "Target prices",
+            "Schedule",
+            "Investment by year",
+            "By city",
+            "By company",
+            "Plan",
+            "Sector KPIs",
+            "Costs",
+            "MAC",
+            "Shadow prices",
+        ],
     }
     assert wb.sheetnames == expected[lang]
+    # investment by year: a native stacked bar chart whose figures add up to schedule.csv's capex
+    invest = wb["逐年投资" if lang == "zh" else "Investment by year"]
+    assert len(invest._charts) == 1
+    schedule = pd.read_csv(reports[lang][1].parent / "schedule.csv")
+    shown = sum(v for row in invest.iter_rows(min_row=2, min_col=2, values_only=True) for v in row if v)
+    assert _close(shown * MONEY[lang], float(schedule["capex_cny"].sum()))
     for ws in wb.worksheets:
         assert ws.freeze_panes in {"A2", "B2"}, ws.title
         assert all(c.font.bold for c in ws[1]), ws.title
@@ -307,7 +340,9 @@ def test_report_without_instance_still_written(run_dir: Path, tmp_path: Path) ->
     (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
     html, xlsx = write_report(folder, "en")
     page = html.read_text(encoding="utf-8")
-    assert 'data-charts-expected="6"' in page and "could not be loaded" in page
+    assert (
+        'data-charts-expected="7"' in page and "could not be loaded" in page
+    )  # no MAC; investment by year is drawn from schedule.csv
     assert "Cement clinker" in page  # names fall back to the shipped catalogue
     assert "MAC" not in load_workbook(xlsx).sheetnames
 
@@ -407,6 +442,7 @@ def test_missed_soft_unmodelled_and_infinite_targets(run_dir: Path, tmp_path: Pa
     rows = {r[0]: r for r in load_workbook(xlsx)["Targets"].iter_rows(min_row=2, values_only=True)}
     assert rows["X-HARD"][8] == "MISSED" and rows["X-SOFT"][8] == "MISSED (soft)"
     assert rows["X-NM"][8] == "n/a" and rows["X-NM"][6] is None
-    assert rows["X-RATIO"][6] == "∞" and rows["X-HARD"][6] == -0.1
+    # a ratio with nothing built reads "no new build" (older run folders wrote inf), not ∞
+    assert rows["X-RATIO"][6] == "no new build" and rows["X-HARD"][6] == -0.1
     hard_met = re.search(r"Hard targets met</div><div class=\"v\">(\d+) / (\d+)<", page)
     assert hard_met and hard_met.group(1) != hard_met.group(2)

@@ -90,6 +90,10 @@ def _add(
     if not index:
         return
 
+    # slack scales, so a relaxation can be reported in the target's own absolute unit
+    scales = m.__dict__.setdefault("slack_scales", {})
+    scales.update({key: (name, value[3]) for key, value in cache.items()})
+
     def rule(m: pyo.ConcreteModel, label: str, t: int):
         expr, sense, rhs, scale = cache[(label, t)]
         slack = scale * m.slack[label, t] if d.relax_targets else 0
@@ -287,6 +291,9 @@ def define_emissions(m: pyo.ConcreteModel, d: ModelData) -> None:
         )
         index.append(key)
     if index:
+        scales = m.__dict__.setdefault("slack_scales", {})
+        for key, (_, scale) in cache.items():
+            scales.setdefault(key, ("emissions_peak_falling", scale))
         m.emissions_peak_falling = pyo.Constraint(
             index,
             rule=lambda m, label, t: (

@@ -16,11 +16,12 @@ from pathlib import Path
 import pandas as pd
 
 from optimizer.data.consistency import check_consistency
+from optimizer.data.provinces import province_key
 from optimizer.data.scenario import Scenario, parse_scenario
 from optimizer.data.schema import OPTIONAL_TABLES, TABLES, read_raw_table, table_schema, validate_table
 from optimizer.errors import InputError, InputProblem
 
-CATALOGUE_TABLES = ("sectors", "products", "technologies", "new_builds")
+CATALOGUE_TABLES = ("sectors", "products", "technologies", "new_builds", "documents")
 TABLES_WITH_FILES = TABLES
 TABLES_WITH_ROWS = ("sectors", "products", "lines", "scenario", "prices", "demand")
 """Tables an instance cannot do without a row of (targets, technologies, new builds and
@@ -33,6 +34,7 @@ _INDEX = {
     "technologies": "tech_id",
     "new_builds": "sector",
     "targets": "target_id",
+    "documents": "file",
 }
 
 
@@ -53,6 +55,7 @@ class Instance:
     demand: pd.DataFrame
     files: dict[str, Path] = field(default_factory=dict)
     decisions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    documents: pd.DataFrame = field(default_factory=pd.DataFrame)  # cited documents, by file
 
     @property
     def line_sectors(self) -> list[str]:
@@ -84,7 +87,7 @@ def shipped_instances() -> list[str]:
 def instance_dir(province: str) -> Path:
     """Folder of a shipped instance, or a clear error listing the ones that exist."""
     names = shipped_instances()
-    key = province.strip().lower()
+    key = province_key(province)  # 浙江, 浙江省, Zhejiang and zhejiang are one folder
     if key not in names:
         raise InputError(
             [
@@ -93,7 +96,8 @@ def instance_dir(province: str) -> Path:
                     None,
                     None,
                     province,
-                    f"is not a shipped instance (expected one of: {', '.join(names)})",
+                    f"is not a shipped instance (expected one of: {', '.join(names)}, "
+                    "or their Chinese names, e.g. 浙江)",
                 )
             ]
         )
@@ -176,6 +180,7 @@ def load_instance(folder: Path | str, overrides: dict[str, pd.DataFrame] | None 
         demand=indexed["demand"],
         files=files,
         decisions=indexed["decisions"],
+        documents=indexed["documents"],
     )
     problems.extend(check_consistency(instance))
     if problems:

@@ -33,8 +33,9 @@ TABLES = (
     "prices",
     "demand",
     "decisions",
+    "documents",
 )
-OPTIONAL_TABLES = ("decisions",)
+OPTIONAL_TABLES = ("decisions", "documents")
 
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 _TRUE = {"true", "yes", "1", "y", "t"}

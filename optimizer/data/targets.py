@@ -31,6 +31,7 @@ class TargetRow:
     clause: str
     description: str
     group: str  # the sector for per-sector rows, else "pooled"
+    description_zh: str = ""
 
     @property
     def label(self) -> str:
@@ -64,9 +65,14 @@ def target_rows(instance: Instance) -> list[TargetRow]:
                     clause=str(t["clause"]),
                     description=str(t["description"]),
                     group=g[0] if per_sector else "pooled",
+                    description_zh=_text(t.get("description_zh")),
                 )
             )
     return rows
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
 def model_years_of(instance: Instance) -> tuple[int, ...]:

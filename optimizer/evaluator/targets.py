@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from optimizer.data.documents import citation
 from optimizer.data.instance import Instance
 from optimizer.data.targets import (
     applies,
@@ -40,6 +41,8 @@ TARGET_COLUMNS = [
     "hard",
     "source",
     "description",
+    "source_en",
+    "description_zh",
 ]
 
 
@@ -126,16 +129,19 @@ def check_targets(instance: Instance, arrs: EvalArrays, out: np.ndarray) -> pd.D
                 required, achieved = row.value, float(spent)
                 met = achieved <= required * (1 + REL_TOL)
             elif row.kind == "size_exit":
-                small = sel & (arrs.lines.size_t_per_day <= row.value) & ~arrs.is_new
-                required, achieved = 0.0, float(cap[small, y].sum())
-                met = achieved <= REL_TOL * max(base_cap, 1.0)
+                # the size (t/d) of the largest small line still running: 0 once all have exited
+                small = sel & (arrs.lines.size_t_per_day <= row.value) & ~arrs.is_new & (cap[:, y] > 0)
+                required = 0.0
+                achieved = float(arrs.lines.size_t_per_day[small].max()) if small.any() else 0.0
+                met = not small.any()
             elif row.kind == "replacement_ratio":
                 new_cap = float(cap[in_scope & arrs.is_new, y].sum()) if y is not None else 0.0
                 retired = float(
                     arrs.lines.capacity_per_year[in_scope & ~arrs.is_new & (arrs.retire_year <= t)].sum()
                 )
                 required = row.value
-                achieved = retired / new_cap if new_cap > 0 else math.inf
+                # nothing built: no ratio to check (shown as "no new build"), not an infinite one
+                achieved = retired / new_cap if new_cap > 0 else math.nan
                 met = new_cap == 0 or achieved >= required - REL_TOL
             elif row.kind == "projects_min":
                 span = periods.get(t, (t,))
@@ -164,8 +170,10 @@ def check_targets(instance: Instance, arrs: EvalArrays, out: np.ndarray) -> pd.D
                     "unit": row.unit,
                     "met": met,
                     "hard": row.hard,
-                    "source": f"{row.document} {row.clause}",
+                    "source": citation(instance.documents, row.document, row.clause, "zh"),
                     "description": row.description,
+                    "source_en": citation(instance.documents, row.document, row.clause, "en"),
+                    "description_zh": row.description_zh or row.description,
                 }
             )
     return pd.DataFrame(rows, columns=TARGET_COLUMNS)

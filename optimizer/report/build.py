@@ -30,12 +30,17 @@ from optimizer.report.mac import mac_table
 from optimizer.report.tables import (
     Table,
     costs_table,
+    group_schedule_display,
     infeasibility_table,
+    investment_display,
     kpis_table,
     mac_table_display,
     plan_table,
+    schedule_display,
     shadow_table,
     summary_table,
+    target_price_sentences,
+    target_prices_display,
     targets_table,
 )
 
@@ -71,6 +76,8 @@ def build_figures(data: RunData, mac: pd.DataFrame | None) -> dict[str, go.Figur
         figures["chart-capacity"] = F.capacity_figure(data)
         figures["chart-shares"] = F.shares_figure(data)
         figures["chart-pv"] = F.pv_figure(data)
+    if data.schedule is not None and len(data.schedule):
+        figures["chart-investment"] = F.investment_figure(data)
     if data.costs is not None and len(data.costs):
         figures["chart-costs"] = F.costs_figure(data)
     if mac is not None:
@@ -109,20 +116,32 @@ def write_report(
     costs = costs_table(data)
     shadow = shadow_table(data)
     infeasible = infeasibility_table(data)
+    prices = target_prices_display(data)
+    schedule = schedule_display(data)
+    by_city = group_schedule_display(data, "city")
+    by_company = group_schedule_display(data, "company")
     page = render_page(
         data,
         figures,
         targets,
         [
             (t("infeasibility_title"), infeasible, ""),
+            (t("prices_title"), prices, "\n".join([t("prices_note"), *target_price_sentences(data)])),
+            (t("schedule_title"), schedule, t("schedule_note")),
+            (t("by_city_title"), by_city, ""),
+            (t("by_company_title"), by_company, ""),
             (t("costs_title"), costs, ""),
             (t("mac_title"), mac_display, t("mac_note")),
-            (t("shadow_title"), shadow, ""),
         ],
     )
     sheets: list[Table] = [
         summary_table(data),
         targets,
+        prices,
+        schedule,
+        investment_display(data),
+        by_city,
+        by_company,
         plan_table(data),
         kpis_table(data),
         costs,

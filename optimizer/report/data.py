@@ -43,6 +43,12 @@ class RunData:
     shadow: pd.DataFrame | None
     infeasibility: pd.DataFrame | None
     instance: Instance | None = None
+    schedule: pd.DataFrame | None = None
+    schedule_by_city: pd.DataFrame | None = None
+    schedule_by_company: pd.DataFrame | None = None
+    target_prices: pd.DataFrame | None = None
+    city_names: dict[str, str] = field(default_factory=dict)
+    company_names: dict[str, str] = field(default_factory=dict)
     evaluation: Evaluation | None = None
     sector_names: dict[str, str] = field(default_factory=dict)
     sector_units: dict[str, str] = field(default_factory=dict)
@@ -52,6 +58,13 @@ class RunData:
     def t(self, key: str) -> str:
         """The report's own word for ``key`` in this report's language."""
         return TEXT[self.lang][key]
+
+    def city(self, name: str) -> str:
+        """The city as lines.csv spells it in this language (``city_zh`` where given)."""
+        return self.city_names.get(name, name)
+
+    def company(self, name: str) -> str:
+        return self.company_names.get(name, name)
 
     def sector(self, sector_id: str) -> str:
         return self.sector_names.get(sector_id, sector_id)
@@ -143,7 +156,9 @@ def load_run(
     targets = _read_csv(run_dir / "targets.csv", dtype={"met": object, "group": str, "scope": str})
     if targets is not None:
         targets["met"] = [_met(v) for v in targets["met"]]
-        for column in ("group", "scope", "source", "description", "unit"):
+        for column in ("group", "scope", "source", "description", "unit", "source_en", "description_zh"):
+            if column not in targets.columns:  # run folders written before the column existed
+                targets[column] = ""
             targets[column] = targets[column].fillna("").astype(str)
     plan = _read_csv(
         run_dir / "plan.csv",
@@ -164,10 +179,22 @@ def load_run(
         infeasibility=_read_csv(run_dir / "infeasibility.csv"),
         instance=instance,
         evaluation=evaluation,
+        schedule=_read_csv(
+            run_dir / "schedule.csv", dtype={"closed_lines": str, "retrofits_by_technology": str}
+        ),
+        schedule_by_city=_read_csv(run_dir / "schedule_by_city.csv", dtype={"city": str}),
+        schedule_by_company=_read_csv(run_dir / "schedule_by_company.csv", dtype={"company": str}),
+        target_prices=_read_csv(run_dir / "target_prices.csv", dtype={"group": str}),
     )
     if data.instance is None:
         data.instance = _load_instance(summary, data.notes)
     _names(data)
+    for frame in (data.plan, data.schedule_by_city, data.schedule_by_company):
+        if frame is not None:
+            if "city" in frame.columns and data.city_names:
+                frame["city"] = [data.city(str(c)) for c in frame["city"]]
+            if "company" in frame.columns and data.company_names:
+                frame["company"] = [data.company(str(c)) for c in frame["company"]]
     if data.evaluation is None and data.instance is not None and plan is not None:
         try:
             data.evaluation = evaluate(data.instance, read_plan(data.instance, run_dir / "plan.csv"))
@@ -206,6 +233,14 @@ def _names(data: RunData) -> None:
     data.sector_names = {str(k): str(v) for k, v in sectors[column].items() if isinstance(v, str) and v}
     data.sector_units = {str(k): str(v) for k, v in sectors["unit"].items()}
     data.tech_names = {str(k): str(v) for k, v in techs[column].items() if isinstance(v, str) and v}
+    if data.lang == "zh" and data.instance is not None:
+        # GEM-based fleets carry Chinese names (city_zh, company_zh); older fleets only pinyin
+        lines = data.instance.lines
+        for raw, names in (("city", data.city_names), ("company", data.company_names)):
+            if f"{raw}_zh" in lines.columns:
+                for k, v in zip(lines[raw], lines[f"{raw}_zh"], strict=True):
+                    if isinstance(v, str) and v.strip():
+                        names[str(k)] = v.strip()
 
 
 def data_sources_text(data: RunData) -> str:

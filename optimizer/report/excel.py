@@ -10,6 +10,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -80,6 +81,24 @@ def add_sheet(wb: Workbook, table: Table) -> None:
                 cell.fill = fill
             cells.append(cell)
         ws.append(cells)
+    if table.chart == "stacked_bar" and table.n_rows and len(table.columns) > 1:
+        _add_chart(ws, table)
+
+
+def _add_chart(ws: WriteOnlyWorksheet, table: Table) -> None:
+    """A native stacked bar chart of ``table`` (categories in column A, a series per column)."""
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = table.title
+    chart.y_axis.title = table.columns[1].header.split("(")[-1].rstrip(")") if len(table.columns) > 1 else ""
+    chart.height, chart.width = 9, 18
+    n = table.n_rows
+    data = Reference(ws, min_col=2, max_col=len(table.columns), min_row=1, max_row=n + 1)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=n + 1))
+    ws.add_chart(chart, f"{get_column_letter(len(table.columns) + 2)}2")
 
 
 def write_workbook(path: Path, tables: list[Table]) -> None:

@@ -489,3 +489,34 @@ def timeline_figure(data: RunData) -> go.Figure:
 def timeline_height(n_lines: int) -> int:
     """Pixels for ``n_lines`` rows (the page's filter uses the same rule, in JS)."""
     return max(320, 150 + 18 * n_lines)
+
+
+def investment_figure(data: RunData) -> go.Figure:
+    """Capex per year stacked by sector (bars) and lines closed per year (markers, right axis)."""
+    schedule = data.schedule
+    assert schedule is not None
+    money = unit(data.lang, "money")
+    colours = sector_colours(data)
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    for sector, rows in schedule.groupby("sector", sort=False):
+        fig.add_bar(
+            x=rows["year"],
+            y=rows["capex_cny"] / money.factor,
+            name=data.sector(str(sector)),
+            marker_color=colours.get(str(sector)),
+            hovertemplate="%{x}: %{y:,.2f} " + money.label + "<extra>%{fullData.name}</extra>",
+        )
+    closed = schedule.groupby("year")["lines_closed"].sum()
+    fig.add_scatter(
+        x=list(closed.index),
+        y=list(closed.values),
+        name=data.t("lines_closed"),
+        mode="lines+markers",
+        line={"color": "#d62728", "dash": "dot"},
+        secondary_y=True,
+    )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title=with_unit(data.t("capex"), money.label), secondary_y=False)
+    fig.update_yaxes(title=data.t("lines_closed"), secondary_y=True, rangemode="tozero")
+    fig.update_xaxes(dtick=1)
+    return _layout(fig, data.t("investment_title"))

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
+from optimizer.data.provinces import display_name
 from optimizer.report.data import RunData, data_sources_text
 from optimizer.report.figures import FONT, TIMELINE_MAX_LINES, plan_peak_year
 from optimizer.report.labels import status_text, unit
@@ -40,11 +41,13 @@ table.data th { background: #305496; color: white; padding: 5px 6px; text-align:
 table.data td { border-bottom: 1px solid #e3e3e3; padding: 4px 6px; vertical-align: top; }
 table.data td:first-child { white-space: nowrap; }
 table.data td.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+table.data td:not(.n) { min-width: 4em; }
 tr.met td.status { background: #e2efda; color: #1e6b1e; font-weight: bold; }
 tr.missed td { background: #fbe0d6; } tr.missed td.status { color: #b00000; font-weight: bold; }
 tr.soft td.status { background: #fff2cc; color: #8a6100; font-weight: bold; }
 tr.na td.status { color: #888; }
 .note { color: #555; font-size: 13px; margin: 4px 0 8px; }
+.warning { background: #fff2cc; border-left: 4px solid #bf9000; padding: 8px 12px; font-size: 14px; }
 .chart { margin: 18px 0; }
 .filters { display: flex; gap: 16px; align-items: center; font-size: 14px; margin-top: 8px; }
 .filters select { font-size: 14px; padding: 2px 4px; max-width: 320px; }
@@ -270,6 +273,17 @@ def _cards(data: RunData) -> str:
     )
 
 
+def gap_warning(data: RunData) -> str:
+    """Said above everything when the time limit ended the search before the requested gap."""
+    s = data.summary
+    if s.get("gap_met", True) or s.get("gap_requested") is None or s.get("evaluator_npv_cny") is None:
+        return ""
+    reached = s.get("gap_reached")
+    return data.t("gap_warning").format(
+        requested=float(s["gap_requested"]), reached="—" if reached is None else f"{float(reached):.2%}"
+    )
+
+
 def render_page(
     data: RunData,
     figures: dict[str, go.Figure],
@@ -290,10 +304,11 @@ def render_page(
         f" · {t('generated')}: {datetime.now().strftime('%Y-%m-%d %H:%M')}"
     )
     parts = [
-        f"<h1>{_esc(t('title'))} — {_esc(s.get('instance'))}</h1>",
+        f"<h1>{_esc(t('title'))} — {_esc(display_name(str(s.get('instance')), data.lang))}</h1>",
         f'<div class="meta">{meta}</div>',
         f'<p class="note" id="data-sources">{_esc(data_sources_text(data))}</p>',
         '<pre id="report-errors" hidden></pre>',
+        *([f'<p class="warning">{_esc(gap_warning(data))}</p>'] if gap_warning(data) else []),
         _cards(data),
         f"<h2>{_esc(t('targets'))}</h2>",
         f'<p class="note">{_esc(t("targets_note"))}</p>',
@@ -325,8 +340,8 @@ def render_page(
         if not table.n_rows:
             continue
         parts.append(f"<h2>{_esc(heading)}</h2>")
-        if note:
-            parts.append(f'<p class="note">{_esc(note)}</p>')
+        for line in note.split("\n") if note else []:
+            parts.append(f'<p class="note">{_esc(line)}</p>')
         parts.append(f'<div class="scroll">{table_html(table)}</div>')
     # their heading is on the page (above the filter or the note): no title, less top margin
     untitled = {
@@ -355,7 +370,7 @@ def render_page(
     return (
         f'<!DOCTYPE html>\n<html lang="{lang_attr}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_esc(t('title'))} — {_esc(s.get('instance'))}</title>"
+        f"<title>{_esc(t('title'))} — {_esc(display_name(str(s.get('instance')), data.lang))}</title>"
         f"<style>{_CSS % {'font': FONT}}</style></head>"
         f'<body data-charts-expected="{len(figures)}" data-errors="0">'
         f"<script>{_ERROR_CAPTURE}</script>"

@@ -346,6 +346,54 @@ TEXT: dict[str, dict[str, str]] = {
         "intensity_change": "能耗较基准年变化",
         "npv_year": "当年成本现值",
         "shadow_title": "目标约束的影子价格",
+        "schedule_title": "年度实施安排(退出、改造、新建与投资)",
+        "schedule_note": "退出产能按产线设计产能计;投资与运行成本为当年名义值。",
+        "sheet_schedule": "年度安排",
+        "sheet_by_city": "按城市",
+        "sheet_investment": "逐年投资",
+        "price_basis": "价格依据",
+        "sheet_by_company": "按企业",
+        "by_city_title": "按城市的年度安排",
+        "by_company_title": "按企业的年度安排",
+        "investment_title": "逐年投资与退出产能",
+        "lines_closed": "退出产线数",
+        "capacity_closed": "退出产能",
+        "closed_lines": "退出产线",
+        "retrofits": "改造项数",
+        "retrofits_by_tech": "改造技术(项数)",
+        "new_builds": "新建产线数",
+        "new_capacity": "新建产能",
+        "operating_cost": "运行成本",
+        "prices_title": "各项目标的代价",
+        "prices_note": (
+            "“目标代价”=当前最优方案成本减去去掉该目标后重新求解的最优成本(同一间隙与时限);影子价"
+            "格取自固定整数决策后的线性规划,仅对起约束作用的目标给出。"
+        ),
+        "sheet_prices": "目标代价",
+        "slack": "余量",
+        "dual_price": "影子价格",
+        "price_unit": "价格单位",
+        "target_cost": "目标代价",
+        "target_cost_range": "代价区间",
+        "prices_sentence": (
+            "{target}({year}年,{kind}):该目标使总成本增加约 {cost:,.2f} 亿元(区间 {low:,.2f}–{hig"
+            "h:,.2f} 亿元)。"
+        ),
+        "prices_sentence_none": (
+            "{target}({year}年,{kind}):起约束作用,但去掉后未能在时限内重新求解({status})。"
+        ),
+        "gap_warning": (
+            "注意:求解时限已到,未达到要求的最优性间隙(要求 {requested:.2%},实际 {reached})。方案"
+            "可行且已校验,但可能不是最低成本。"
+        ),
+        "no_new_build": "无新建",
+        "prices_none_binding": (
+            "本方案中没有目标处于紧约束(余量均超过容差:份额和降幅类 0.1 个百分点,其余 0.1%),因此"
+            "未给出影子价格,也未重新求解目标代价。"
+        ),
+        "relaxation_in_unit": "放宽量(目标单位)",
+        "absolute": "放宽量(绝对值)",
+        "absolute_unit": "绝对值单位",
         "constraint": "约束",
         "dual": "影子价格(元/约束单位)",
         "binding": "紧约束",
@@ -464,6 +512,59 @@ TEXT: dict[str, dict[str, str]] = {
         "intensity_change": "Intensity change vs base year",
         "npv_year": "Discounted cost",
         "shadow_title": "Shadow prices of the target constraints",
+        "schedule_title": "Yearly schedule (closures, retrofits, new builds, investment)",
+        "schedule_note": (
+            "Capacity closed at the lines' nameplate; capex and operating cost nominal in each year."
+        ),
+        "sheet_schedule": "Schedule",
+        "sheet_by_city": "By city",
+        "sheet_investment": "Investment by year",
+        "price_basis": "Price basis",
+        "sheet_by_company": "By company",
+        "by_city_title": "Yearly schedule by city",
+        "by_company_title": "Yearly schedule by company",
+        "investment_title": "Investment and capacity closed by year",
+        "lines_closed": "Lines closed",
+        "capacity_closed": "Capacity closed",
+        "closed_lines": "Lines",
+        "retrofits": "Retrofits",
+        "retrofits_by_tech": "Retrofits by technology",
+        "new_builds": "New lines",
+        "new_capacity": "New capacity",
+        "operating_cost": "Operating cost",
+        "prices_title": "What each target costs",
+        "prices_note": (
+            "Target cost = today's optimum minus the optimum re-solved without the target (same g"
+            "ap and time limit); shadow prices from the LP with integer decisions fixed, given on"
+            "ly where the target binds."
+        ),
+        "sheet_prices": "Target prices",
+        "slack": "Slack",
+        "dual_price": "Shadow price",
+        "price_unit": "Price unit",
+        "target_cost": "Target cost",
+        "target_cost_range": "Cost range",
+        "prices_sentence": (
+            "{target} ({year}, {kind}): this target raises the total cost by about {cost:,.2f} M "
+            "CNY (between {low:,.2f} and {high:,.2f} M CNY)."
+        ),
+        "prices_sentence_none": (
+            "{target} ({year}, {kind}): binding, but could not be re-solved without it in time ({status})."
+        ),
+        "gap_warning": (
+            "Note: the time limit stopped the search before the requested gap (requested {request"
+            "ed:.2%}, reached {reached}). The plan is feasible and verified but may not be the ch"
+            "eapest."
+        ),
+        "no_new_build": "no new build",
+        "prices_none_binding": (
+            "No target binds in this plan (every slack exceeds the tolerance: 0.1 point for share"
+            "s and cuts, 0.1 % otherwise), so no shadow price is given and no target cost was re-"
+            "solved."
+        ),
+        "relaxation_in_unit": "Relaxation (target's unit)",
+        "absolute": "Relaxation (absolute)",
+        "absolute_unit": "Absolute unit",
         "constraint": "Constraint",
         "dual": "Dual (CNY per constraint unit)",
         "binding": "Binding",

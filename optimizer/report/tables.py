@@ -52,6 +52,9 @@ class Table:
     columns: list[Column] = field(default_factory=list)
     # per-row style hint for the HTML page (e.g. "met", "missed", "soft", "na")
     row_class: list[str] = field(default_factory=list)
+    # Excel only: a native chart of the table ("stacked_bar": first column the categories,
+    # every other column one series)
+    chart: str | None = None
 
     @property
     def n_rows(self) -> int:
@@ -128,9 +131,26 @@ def targets_table(data: RunData) -> Table:
     table.add(t("group"), scope, "text", width=24)
     table.add(t("year"), frame["year"], "int", "0", width=7)
     table.add(t("kind"), [TARGET_KINDS[lang].get(k, k) for k in frame["kind"]], "text", width=22)
-    table.add(t("clause"), frame["source"], "text", width=30)
+    # zh: 《title》clause and the clause's own words; en: English title and description
+    # (older run folders carry only the English columns: they fall back to them)
+    zh = lang == "zh"
+    sources = [
+        (s_zh if zh or not s_en else s_en)
+        for s_zh, s_en in zip(frame["source"], frame["source_en"], strict=True)
+    ]
+    descriptions = [
+        (d_zh if zh and d_zh else d_en)
+        for d_zh, d_en in zip(frame["description_zh"], frame["description"], strict=True)
+    ]
+    table.add(t("clause"), sources, "text", width=30)
     for key in ("required", "achieved"):
         values = [_target_value(v, u.factor) for v, u in zip(frame[key], units, strict=True)]
+        if key == "achieved":
+            # a replacement ratio with nothing built: no ratio to show (older runs wrote inf)
+            values = [
+                t("no_new_build") if k == "replacement_ratio" and (v is None or isinstance(v, str)) else v
+                for k, v in zip(frame["kind"], values, strict=True)
+            ]
         column = table.add(t(key), values, "num", "#,##0.00", width=13)
         # fractions stay fractions (equal to targets.csv) and are shown as percent
         column.percent_rows = [u.percent for u in units]
@@ -139,7 +159,7 @@ def targets_table(data: RunData) -> Table:
     table.add(
         t("hard"), [t("yes") if str(h).lower() == "true" else t("no") for h in frame["hard"]], "text", width=8
     )
-    table.add(t("description"), frame["description"], "text", width=60)
+    table.add(t("description"), descriptions, "text", width=60)
     table.row_class = row_class
     return table
 
@@ -339,6 +359,11 @@ def infeasibility_table(data: RunData) -> Table:
         "target": (t("target_id"), "text", "@", 1.0, 14),
         "year": (t("year"), "int", "0", 1.0, 7),
         "relaxation": (t("relaxation"), "num", "#,##0.0000", 1.0, 12),
+        "kind": (t("kind"), "text", "@", 1.0, 18),
+        "relaxation_in_unit": (t("relaxation_in_unit"), "num", "#,##0.00", 1.0, 14),
+        "unit": (t("unit"), "text", "@", 1.0, 24),
+        "absolute": (t("absolute"), "num", "#,##0.00", 1.0, 16),
+        "absolute_unit": (t("absolute_unit"), "text", "@", 1.0, 24),
         "note": (t("note"), "text", "@", 1.0, 60),
         "plan_npv_cny_with_relaxation": (
             with_unit(t("npv"), money.label),
@@ -351,6 +376,8 @@ def infeasibility_table(data: RunData) -> Table:
     for column in frame.columns:
         header, kind, fmt, factor, width = known.get(str(column), (str(column), "text", "@", 1.0, 30))
         values = frame[column]
+        if column == "kind":
+            values = pd.Series([TARGET_KINDS[data.lang].get(str(k), str(k)) for k in values])
         if factor != 1.0 or kind == "int":
             values = pd.to_numeric(values, errors="coerce") / factor
         table.add(header, values, kind, fmt, width)
@@ -378,4 +405,224 @@ def summary_table(data: RunData) -> Table:
     table = Table("summary", t("sheet_summary"))
     table.add(t("item"), [k for k, _ in items], "text", width=34)
     table.add(t("value"), [v for _, v in items], "num", "#,##0.00##", width=40)
+    return table
+
+
+def _capacity_header(data: RunData, key: str) -> str:
+    generic = "万单位/年" if data.lang == "zh" else "M units/yr"
+    return with_unit(data.t(key), generic)
+
+
+def schedule_display(data: RunData) -> Table:
+    """schedule.csv: per year and sector, closures, retrofits, new builds, money, emissions."""
+    t = data.t
+    frame = data.schedule
+    table = Table("schedule", t("sheet_schedule"))
+    if frame is None or not len(frame):
+        return table
+    lang = data.lang
+    money, co2, scale = unit(lang, "money"), unit(lang, "co2"), unit(lang, "capacity_scale")
+    table.add(t("year"), frame["year"], "int", "0", width=7)
+    table.add(t("sector"), [data.sector(s) for s in frame["sector"]], "text", width=16)
+    table.add(t("lines_closed"), frame["lines_closed"], "int", "#,##0", width=10)
+    table.add(
+        _capacity_header(data, "capacity_closed"),
+        frame["capacity_closed_per_year"] / scale.factor,
+        "num",
+        "#,##0.0",
+        14,
+    )
+    table.add(t("capacity_unit"), [data.output_unit_label(s) for s in frame["sector"]], "text", width=10)
+    table.add(t("closed_lines"), frame["closed_lines"].fillna(""), "text", width=30)
+    table.add(t("retrofits"), frame["retrofits"], "int", "#,##0", width=10)
+    table.add(
+        t("retrofits_by_tech"),
+        [
+            "; ".join(
+                f"{data.tech(p.split(':')[0])} ×{p.split(':')[1]}" for p in str(c).split(";") if ":" in p
+            )
+            for c in frame["retrofits_by_technology"].fillna("")
+        ],
+        "text",
+        width=50,
+    )
+    table.add(t("new_builds"), frame["new_builds"], "int", "#,##0", width=10)
+    table.add(
+        _capacity_header(data, "new_capacity"),
+        frame["new_capacity_per_year"] / scale.factor,
+        "num",
+        "#,##0.0",
+        14,
+    )
+    table.add(with_unit(t("capex"), money.label), frame["capex_cny"] / money.factor, "num", "#,##0.00", 12)
+    table.add(
+        with_unit(t("operating_cost"), money.label),
+        frame["operating_cost_cny"] / money.factor,
+        "num",
+        "#,##0.00",
+        12,
+    )
+    table.add(with_unit(t("co2"), co2.label), frame["total_co2_t"] / co2.factor, "num", "#,##0.00", 12)
+    return table
+
+
+def group_schedule_display(data: RunData, column: str) -> Table:
+    """schedule_by_city.csv / schedule_by_company.csv, rows with something happening only."""
+    t = data.t
+    frame = data.schedule_by_city if column == "city" else data.schedule_by_company
+    key = "by_city" if column == "city" else "by_company"
+    table = Table(key, t(f"sheet_{key}"))
+    if frame is None or not len(frame):
+        return table
+    active = frame[(frame["lines_closed"] > 0) | (frame["retrofits"] > 0) | (frame["new_builds"] > 0)]
+    lang = data.lang
+    money, scale = unit(lang, "money"), unit(lang, "capacity_scale")
+    table.add(t("year"), active["year"], "int", "0", width=7)
+    table.add(t(column), active[column], "text", width=24)
+    table.add(t("sector"), [data.sector(s) for s in active["sector"]], "text", width=16)
+    table.add(t("lines_closed"), active["lines_closed"], "int", "#,##0", width=10)
+    table.add(
+        _capacity_header(data, "capacity_closed"),
+        active["capacity_closed_per_year"] / scale.factor,
+        "num",
+        "#,##0.0",
+        14,
+    )
+    table.add(t("capacity_unit"), [data.output_unit_label(s) for s in active["sector"]], "text", width=10)
+    table.add(t("retrofits"), active["retrofits"], "int", "#,##0", width=10)
+    table.add(t("new_builds"), active["new_builds"], "int", "#,##0", width=10)
+    table.add(with_unit(t("capex"), money.label), active["capex_cny"] / money.factor, "num", "#,##0.00", 12)
+    return table
+
+
+def _prices_name(data: RunData, row: pd.Series) -> str:
+    group = str(row["group"])
+    return str(row["target_id"]) + ("" if group in ("", "pooled", "nan") else f" ({data.sector(group)})")
+
+
+def target_prices_display(data: RunData) -> Table:
+    """target_prices.csv: binding, shadow price in the target's unit, cost of the target."""
+    t = data.t
+    frame = data.target_prices
+    table = Table("prices", t("sheet_prices"))
+    if frame is None or not len(frame):
+        return table
+    lang = data.lang
+    money = unit(lang, "money")
+    table.add(t("target_id"), [_prices_name(data, r) for _, r in frame.iterrows()], "text", width=24)
+    table.add(t("year"), frame["year"], "int", "0", width=7)
+    table.add(t("kind"), [TARGET_KINDS[lang].get(k, k) for k in frame["kind"]], "text", width=22)
+    binding = [str(b).lower() == "true" for b in frame["binding"]]
+    table.add(t("binding"), [t("yes") if b else t("no") for b in binding], "text", width=8)
+    units = [target_unit(lang, u) for u in frame["unit"]]
+    slack = table.add(
+        t("slack"), [_target_value(v, u.factor) for v, u in zip(frame["slack"], units, strict=True)], "num"
+    )
+    slack.percent_rows = [u.percent for u in units]
+    table.add(t("unit"), [u.label for u in units], "text", width=12)
+    table.add(t("dual_price"), frame["dual_price"], "num", "#,##0", width=16)
+    table.add(t("price_unit"), [_price_unit(lang, u) for u in frame["price_unit"]], "text", width=18)
+    if "price_basis" in frame.columns:
+        table.add(t("price_basis"), [_price_basis(lang, b) for b in frame["price_basis"]], "text", width=30)
+    table.add(
+        with_unit(t("target_cost"), money.label),
+        frame["target_cost_cny"] / money.factor,
+        "num",
+        "#,##0.00",
+        14,
+    )
+    table.add(
+        with_unit(t("target_cost_range"), money.label),
+        [
+            "" if (lo != lo or hi != hi) else f"{lo / money.factor:,.2f} – {hi / money.factor:,.2f}"
+            for lo, hi in zip(frame["target_cost_low_cny"], frame["target_cost_high_cny"], strict=True)
+        ],
+        "text",
+        width=20,
+    )
+    return table
+
+
+_PRICE_UNITS_ZH = {
+    "CNY per percentage point": "元/百分点",
+    "CNY per t/yr of capacity": "元/(吨/年)",
+    "CNY per MW": "元/MW",
+    "CNY per tCO2/yr": "元/(吨CO₂/年)",
+    "CNY per project/yr": "元/(项/年)",
+    "CNY per CNY of budget": "元/元",
+}
+
+
+def _price_basis(lang: str, raw: object) -> str:
+    text = "" if raw is None or (isinstance(raw, float) and math.isnan(raw)) else str(raw)
+    if lang != "zh" or not text:
+        return text
+    if text.startswith("integer"):
+        return "仅含整数决策:固定后影子价格恒为 0,请看目标代价"
+    return "固定整数决策后的线性规划"
+
+
+def _price_unit(lang: str, raw: object) -> str:
+    return _PRICE_UNITS_ZH.get(str(raw), str(raw)) if lang == "zh" else str(raw)
+
+
+def target_price_sentences(data: RunData) -> list[str]:
+    """One sentence per binding target: what it adds to the total cost (亿元 / M CNY)."""
+    frame = data.target_prices
+    if frame is None or not len(frame):
+        return []
+    money = unit(data.lang, "money")
+    binding = frame[[str(b).lower() == "true" for b in frame["binding"]]]
+    if binding.empty:
+        return [data.t("prices_none_binding")]
+    out = []
+    for tid, rows in binding.groupby("target_id", sort=False):
+        row = rows.iloc[0]
+        years = (
+            "、".join(str(y) for y in rows["year"].unique())
+            if data.lang == "zh"
+            else ", ".join(str(y) for y in rows["year"].unique())
+        )
+        kind = TARGET_KINDS[data.lang].get(str(row["kind"]), str(row["kind"]))
+        cost = float(row["target_cost_cny"])
+        if cost != cost:
+            out.append(
+                data.t("prices_sentence_none").format(
+                    target=tid, year=years, kind=kind, status=row.get("resolve_status", "")
+                )
+            )
+            continue
+        out.append(
+            data.t("prices_sentence").format(
+                target=tid,
+                year=years,
+                kind=kind,
+                cost=cost / money.factor,
+                low=float(row["target_cost_low_cny"]) / money.factor,
+                high=float(row["target_cost_high_cny"]) / money.factor,
+            )
+        )
+    return out
+
+
+def investment_display(data: RunData) -> Table:
+    """Capex per year and sector (亿元 / M CNY), one column per sector: the Excel chart's data."""
+    t = data.t
+    table = Table("investment", t("sheet_investment"), chart="stacked_bar")
+    frame = data.schedule
+    if frame is None or not len(frame):
+        return table
+    money = unit(data.lang, "money")
+    wide = frame.pivot_table(index="year", columns="sector", values="capex_cny", aggfunc="sum").fillna(0.0)
+    table.add(t("year"), [int(y) for y in wide.index], "int", "0", width=8)
+    for sector in [s for s in data.sectors if s in wide.columns] + [
+        s for s in wide.columns if s not in data.sectors
+    ]:
+        table.add(
+            with_unit(data.sector(str(sector)), money.label),
+            wide[sector] / money.factor,
+            "num",
+            "#,##0.00",
+            14,
+        )
     return table
