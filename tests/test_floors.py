@@ -19,16 +19,19 @@ approach the floor and never pass it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from optimizer.data.instance import Instance, load_instance
 from optimizer.errors import InputError
 from optimizer.evaluator.api import Evaluation, evaluate, evaluate_reference
-from optimizer.evaluator.arrays import build_arrays
-from optimizer.evaluator.kernels import MEASURE_INDEX, evaluate_numpy
+from optimizer.evaluator.arrays import build_arrays, synthetic_arrays
+from optimizer.evaluator.kernels import MEASURE_INDEX, evaluate_numpy, run_kernel
 from optimizer.evaluator.packages import build_packages
 from optimizer.evaluator.plan import Plan
 
@@ -280,3 +283,33 @@ def test_substitution_without_its_material_is_an_input_error(tmp_path: Path) -> 
 def test_measure_index_has_the_new_kpis() -> None:
     for name in ("raw_cao_substitution_frac", "carbide_slag_t", "raw_substitute_t"):
         assert name in MEASURE_INDEX
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 8))
+def test_savings_never_pass_the_floor(seed: int, n_techs: int) -> None:
+    """Whatever efficiency savings a line stacks, fuel and power stay within [floor, figure]."""
+    rng = np.random.default_rng(seed)
+    arrs = synthetic_arrays(rng, 12, n_techs, 3, adopt_prob=0.9, preinstalled_prob=0.0)
+    tp = arrs.techs
+    # efficiency savings only: no extra use, no stream technologies, no slag fuel effect
+    techs = tp._replace(
+        fuel_saving_frac=np.abs(tp.fuel_saving_frac),
+        elec_saving_frac=np.minimum(np.abs(tp.elec_saving_frac), 0.95),
+        saving_on_stream=np.zeros_like(tp.saving_on_stream),
+    )
+    arrs = replace(arrs, techs=techs)
+    out = run_kernel(arrs)
+    running = out[MEASURE_INDEX["running"]] > 0.5
+    lp = arrs.lines
+    for name, floor, figure in (
+        ("fuel_kgce_per_unit", lp.fuel_floor_kgce_per_unit, lp.fuel_kgce_per_unit),
+        ("electricity_kwh_per_unit", lp.elec_floor_kwh_per_unit, lp.electricity_kwh_per_unit),
+    ):
+        value = out[MEASURE_INDEX[name]]
+        low = np.broadcast_to(np.minimum(floor, figure)[:, None], value.shape)
+        high = np.broadcast_to(figure[:, None], value.shape)
+        if name == "fuel_kgce_per_unit":  # the dry-slag effect may lower fuel (and its floor)
+            low = low + np.minimum(lp.slag_fuel_kgce_per_unit, 0.0)[:, None]
+        assert (value[running] >= low[running] - 1e-9).all()
+        assert (value[running] <= high[running] + 1e-9).all()
