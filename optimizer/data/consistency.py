@@ -85,7 +85,26 @@ def _check_products(inst: Instance) -> list[InputProblem]:
                     "must not exceed baseline_kgce_per_unit (lower is better)",
                 )
             )
+        # every figure keeps its source and flag
+        for value, prefix in _PRODUCT_FIGURES:
+            if p[value] != 0:
+                for column in (f"{prefix}_source", f"{prefix}_flag"):
+                    if not str(p[column]).strip():
+                        out.append(
+                            InputProblem(
+                                f, p["_row"], column, "", f"is empty: {value} needs a source and a flag"
+                            )
+                        )
     return out
+
+
+_PRODUCT_FIGURES = (
+    ("fuel_floor_kgce_per_unit", "fuel_floor"),
+    ("electricity_floor_kwh_per_unit", "electricity_floor"),
+    ("carbonate_co2_t_per_unit", "carbonate_co2"),
+    ("carbide_slag_tco2_per_t", "carbide_slag_tco2"),
+    ("dry_slag_fuel_kgce_per_unit", "dry_slag_fuel"),
+)
 
 
 def _check_lines(inst: Instance) -> list[InputProblem]:
@@ -187,6 +206,23 @@ def _check_technologies(inst: Instance) -> list[InputProblem]:
                     f, r, "min_size_t_per_day", t["min_size_t_per_day"], "exceeds max_size_t_per_day"
                 )
             )
+        if t["raw_cao_substitution_frac"] > 0:
+            if not str(t["raw_material"]).strip():
+                out.append(
+                    InputProblem(
+                        f, r, "raw_material", "", "is empty: name the material of the raw substitution"
+                    )
+                )
+            if not t["raw_material_tco2_per_t"] > 0:
+                out.append(
+                    InputProblem(
+                        f,
+                        r,
+                        "raw_material_tco2_per_t",
+                        t["raw_material_tco2_per_t"],
+                        "must be > 0 when raw_cao_substitution_frac > 0 (tCO2 deduction per t of material)",
+                    )
+                )
         if t["to_gas_frac"] + t["to_alt_fuel_frac"] > 1 + 1e-9:
             out.append(
                 InputProblem(

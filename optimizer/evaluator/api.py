@@ -35,8 +35,13 @@ from optimizer.evaluator.reference import evaluate_reference_arrays
 
 LABEL_COLUMNS = ("line_id", "company", "city", "province", "sector", "product", "year", "is_new")
 
-_INTENSITY_COLUMNS = ("fuel_kgce_per_unit", "electricity_kwh_per_unit", "intensity_kgce_per_unit")
-"""Per-unit measures: undefined (NaN in tables) while a line does not run."""
+_INTENSITY_COLUMNS = (
+    "fuel_kgce_per_unit",
+    "electricity_kwh_per_unit",
+    "intensity_kgce_per_unit",
+    "raw_cao_substitution_frac",
+)
+"""Per-unit measures and shares: undefined (NaN in tables) while a line does not run."""
 
 _FLAG_COLUMNS = ("running", "at_benchmark", "worse_than_baseline")
 
@@ -140,6 +145,15 @@ class Evaluation:
         for i, name in enumerate(a.attribute_names):
             weighted[f"capacity_attr_{name}"] = member @ (cap * ((bits >> i) & 1))
         cap_sum = sums[MEASURE_INDEX["capacity_per_year"]]
+        # raw-material substitution: share of the CaO (per unit of output) from decarbonated
+        # materials, weighted by output (Σ q·sigma / Σ q) over lines whose product has a
+        # carbonate process factor (clinker); NaN where no such line produces
+        output = self.measure("output_units")
+        has_carbonate = (a.lines.carbonate_co2_t_per_unit > 0)[:, None]
+        raw_out = member @ (output * has_carbonate)
+        raw_num = member @ (output * has_carbonate * self.measure("raw_cao_substitution_frac"))
+        raw_share = np.full_like(raw_num, np.nan)
+        np.divide(raw_num, raw_out, out=raw_share, where=raw_out > 0)
 
         def share(numerator: np.ndarray) -> np.ndarray:
             out = np.full_like(numerator, np.nan)
@@ -165,6 +179,7 @@ class Evaluation:
                 change = intensity / intensity[:, :1] - 1.0
             data["intensity_change_vs_base_frac"] = change.reshape(-1)
         data["share_at_benchmark"] = share(weighted["capacity_at_benchmark"]).reshape(-1)
+        data["raw_cao_substitution_frac"] = raw_share.reshape(-1)
         data["capacity_worse_than_baseline"] = weighted["capacity_worse_than_baseline"].reshape(-1)
         data["share_worse_than_baseline"] = share(weighted.pop("capacity_worse_than_baseline")).reshape(-1)
         weighted.pop("capacity_at_benchmark")
@@ -175,7 +190,9 @@ class Evaluation:
     def by_sector(self) -> pd.DataFrame:
         """Per sector and year: summed flows and costs, running capacity, capacity-weighted
         intensity (Σ cap·I / Σ cap over running lines), its change against the base year,
-        shares of capacity at benchmark / worse than baseline / holding each attribute."""
+        shares of capacity at benchmark / worse than baseline / holding each attribute, the
+        output-weighted share of CaO from decarbonated raw materials
+        (``raw_cao_substitution_frac``) and the t of carbide slag and of all raw substitutes."""
         a = self.arrays
         names = np.asarray(a.sector_names, dtype=object)[a.sector_index]
         return self._grouped(list(names), "sector", per_sector=False)

@@ -61,6 +61,13 @@ class LineParams(NamedTuple):
     line_capex_cny: np.ndarray  # capex of building the line (new lines; 0 for existing)
     line_lifetime_years: np.ndarray  # int64 economic lifetime of that capex (>= 1)
     preinstalled: np.ndarray  # bool (N, K): technology already on the line, never charged
+    # floors and raw materials (rules in kernels.py; the effective figures are built here)
+    fuel_floor_kgce_per_unit: np.ndarray  # effective fuel floor phi_f (<= fuel_kgce_per_unit)
+    elec_floor_kwh_per_unit: np.ndarray  # effective electricity floor phi_e (<= electricity_kwh_per_unit)
+    carbonate_co2_t_per_unit: np.ndarray  # process CO2 if all CaO came from carbonates (product)
+    raw_cao_frac0: np.ndarray  # share of CaO the line takes from carbide slag already (dry-slag lines)
+    slag_fuel_kgce_per_unit: np.ndarray  # fuel change per unit at 100 % added carbide-slag CaO (dry lines)
+    base_carbide_slag_t_per_unit: np.ndarray  # t slag per unit the line uses already
 
 
 class TechParams(NamedTuple):
@@ -82,6 +89,10 @@ class TechParams(NamedTuple):
     pv_yield_kwh_per_kwp: np.ndarray
     lifetime_years: np.ndarray  # int64, >= 1
     grant_bits: np.ndarray  # int64 attribute bits the technology grants
+    saving_on_stream: np.ndarray  # 1.0: savings scale the whole stream; 0.0: the gap above the floor
+    raw_cao_substitution_frac: np.ndarray  # CaO share moved from limestone to a decarbonated material
+    raw_material_t_per_tco2: np.ndarray  # t of that material per tCO2 of deduction (1 / deduction)
+    raw_is_carbide_slag: np.ndarray  # 1.0 when the material is carbide slag
 
 
 class YearParams(NamedTuple):
@@ -292,6 +303,22 @@ def _line_params(
     def by_product(column: str) -> np.ndarray:
         return _f64(products[column].reindex(line_products).to_numpy(dtype=np.float64))
 
+    dry_slag = np.zeros(n_old + n_new, dtype=np.bool_)
+    dry_slag[:n_old] = lines["carbide_slag"].fillna(False).to_numpy(dtype=np.bool_)
+    floors = _floors_and_raw(
+        fuel0=_f64(cols["fuel_kgce_per_unit"]),
+        elec0=_f64(cols["electricity_kwh_per_unit"]),
+        proc0=_f64(cols["process_co2_t_per_unit"]),
+        preinstalled=preinstalled,
+        techs=instance.technologies,
+        fuel_floor=np.nan_to_num(by_product("fuel_floor_kgce_per_unit")),
+        elec_floor=np.nan_to_num(by_product("electricity_floor_kwh_per_unit")),
+        carbonate=np.nan_to_num(by_product("carbonate_co2_t_per_unit")),
+        slag_credit=np.nan_to_num(by_product("carbide_slag_tco2_per_t")),
+        dry_fuel=np.nan_to_num(by_product("dry_slag_fuel_kgce_per_unit")),
+        dry_slag=dry_slag,
+    )
+
     params = LineParams(
         start_year=_i64(start),
         capacity_per_year=_f64(cols["capacity_per_year"]),
@@ -311,6 +338,7 @@ def _line_params(
         line_capex_cny=_f64(capex),
         line_lifetime_years=_i64(life),
         preinstalled=np.array(preinstalled, dtype=np.bool_, order="C", copy=True),
+        **floors,
     )
     provinces = list(lines["province"])
     only = sorted(set(provinces))
@@ -324,6 +352,76 @@ def _line_params(
         "provinces": tuple(provinces) + (new_province,) * n_new,
     }
     return params, labels, _i64([sector_pos[s] for s in line_sectors])
+
+
+def stream_factors(techs: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Per technology, the factor it applies to the whole fuel and electricity stream.
+
+    A saving acts on the whole stream (not on the gap above the floor) when it is negative
+    (extra use: moisture in alternative fuel, fans of a low-NOx upgrade) or when the
+    technology's ``savings_act_on`` is ``stream`` (waste-heat power, electric kilns); 1 else.
+    """
+    fuel = np.asarray(techs["fuel_saving_frac"], dtype=np.float64)
+    elec = np.asarray(techs["elec_saving_frac"], dtype=np.float64)
+    stream = np.asarray(techs["savings_act_on"] == "stream", dtype=np.bool_)
+    return (
+        np.where(stream | (fuel < 0), 1.0 - fuel, 1.0),
+        np.where(stream | (elec < 0), 1.0 - elec, 1.0),
+    )
+
+
+def _floors_and_raw(
+    *,
+    fuel0: np.ndarray,
+    elec0: np.ndarray,
+    proc0: np.ndarray,
+    preinstalled: np.ndarray,
+    techs: Any,
+    fuel_floor: np.ndarray,
+    elec_floor: np.ndarray,
+    carbonate: np.ndarray,
+    slag_credit: np.ndarray,
+    dry_fuel: np.ndarray,
+    dry_slag: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Effective floors and raw-material figures of every line (rules in kernels.py).
+
+    A line's figures already include its pre-installed technologies. Their efficiency savings
+    stay in the figure (the gap above the floor is what is left), but their whole-stream
+    factors W (waste-heat power, extra use) scale the floor too, so the floor stays on the
+    line's own consumption: phi = min(W x floor, figure). A line already at or below its floor
+    keeps its figure and efficiency savings act on nothing (phi = figure).
+
+    Dry-slag lines (``carbide_slag`` = true) take sigma0 = 1 - proc0 / carbonate of their CaO
+    from carbide slag already (their process figure says so); the chemistry lowers their fuel
+    floor by dry_fuel x sigma0 (dry_fuel < 0) and further slag moves figure and floor alike.
+    """
+    w_fuel_k, w_elec_k = stream_factors(techs)
+    w_fuel = (
+        np.where(preinstalled, w_fuel_k[None, :], 1.0).prod(axis=1)
+        if preinstalled.size
+        else np.ones(len(fuel0))
+    )
+    w_elec = (
+        np.where(preinstalled, w_elec_k[None, :], 1.0).prod(axis=1)
+        if preinstalled.size
+        else np.ones(len(elec0))
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own = np.where(dry_slag & (carbonate > 0), 1.0 - proc0 / carbonate, 0.0)
+        sigma0 = np.clip(np.nan_to_num(own), 0.0, 1.0)
+        slag_t = np.where(slag_credit > 0, sigma0 * carbonate / slag_credit, 0.0)
+    slag_fuel = np.where(dry_slag, dry_fuel, 0.0)
+    return {
+        "fuel_floor_kgce_per_unit": _f64(
+            np.minimum(w_fuel * np.maximum(fuel_floor + slag_fuel * sigma0, 0.0), fuel0)
+        ),
+        "elec_floor_kwh_per_unit": _f64(np.minimum(w_elec * elec_floor, elec0)),
+        "carbonate_co2_t_per_unit": _f64(carbonate),
+        "raw_cao_frac0": _f64(sigma0),
+        "slag_fuel_kgce_per_unit": _f64(slag_fuel * w_fuel),
+        "base_carbide_slag_t_per_unit": _f64(slag_t),
+    }
 
 
 def _tech_params(instance: Instance, bits: dict[str, int]) -> TechParams:
@@ -345,6 +443,12 @@ def _tech_params(instance: Instance, bits: dict[str, int]) -> TechParams:
         pv_yield_kwh_per_kwp=_f64(t["pv_yield_kwh_per_kwp"]),
         lifetime_years=_i64(t["lifetime_years"]),
         grant_bits=_i64([_mask(split_list(c), bits) for c in t["grants_attribute"]]),
+        saving_on_stream=_f64(t["savings_act_on"] == "stream"),
+        raw_cao_substitution_frac=_f64(t["raw_cao_substitution_frac"]),
+        raw_material_t_per_tco2=_f64(
+            [1.0 / v if v > 0 else 0.0 for v in t["raw_material_tco2_per_t"].to_numpy(float)]
+        ),
+        raw_is_carbide_slag=_f64(t["raw_material"] == "carbide_slag"),
     )
 
 
@@ -497,16 +601,30 @@ def synthetic_arrays(
     gas = rng.random(n) * 0.5
     alt = rng.random(n) * (1.0 - gas) * 0.5
     size = rng.uniform(300.0, 8000.0, n)
+    fuel0 = rng.uniform(5.0, 130.0, n)
+    elec0 = rng.uniform(3.0, 80.0, n)
+    proc0 = rng.uniform(0.0, 0.6, n)
+    # floors: none, binding somewhere above, or above the figure (a line already below it)
+    floor_kind = rng.integers(0, 3, (2, n))
+    fuel_floor = np.where(
+        floor_kind[0] == 0, 0.0, np.where(floor_kind[0] == 1, fuel0 * rng.uniform(0.5, 1.0, n), fuel0)
+    )
+    elec_floor = np.where(
+        floor_kind[1] == 0, 0.0, np.where(floor_kind[1] == 1, elec0 * rng.uniform(0.5, 1.0, n), elec0)
+    )
+    carbonate = np.where(rng.random(n) < 0.7, 0.535, 0.0)
+    dry = rng.random(n) < 0.3
+    sigma0 = np.where(dry & (carbonate > 0), rng.uniform(0.0, 1.0, n), 0.0)
     lines = LineParams(
         start_year=_i64(start),
         capacity_per_year=_f64(size * 310.0),
         size_t_per_day=_f64(size),
         rated_days_per_year=_f64(rng.choice([310.0, 330.0, 365.0], n)),
-        fuel_kgce_per_unit=_f64(rng.uniform(5.0, 130.0, n)),
-        electricity_kwh_per_unit=_f64(rng.uniform(3.0, 80.0, n)),
+        fuel_kgce_per_unit=_f64(fuel0),
+        electricity_kwh_per_unit=_f64(elec0),
         gas_share=_f64(gas),
         alt_fuel_share=_f64(alt),
-        process_co2_t_per_unit=_f64(rng.uniform(0.0, 0.6, n)),
+        process_co2_t_per_unit=_f64(proc0),
         roof_area_m2=_f64(np.where(rng.random(n) < 0.8, rng.uniform(0.0, 1e5, n), 0.0)),
         fixed_om_cny_per_unit_capacity_year=_f64(rng.uniform(1.0, 40.0, n)),
         variable_om_cny_per_unit=_f64(rng.uniform(5.0, 80.0, n)),
@@ -516,6 +634,12 @@ def synthetic_arrays(
         line_capex_cny=_f64(np.where(is_new, rng.uniform(1e8, 2e9, n), 0.0)),
         line_lifetime_years=_i64(rng.integers(1, 40, n)),
         preinstalled=np.ascontiguousarray((rng.random((n, k)) < preinstalled_prob) & ~is_new[:, None]),
+        fuel_floor_kgce_per_unit=_f64(fuel_floor),
+        elec_floor_kwh_per_unit=_f64(elec_floor),
+        carbonate_co2_t_per_unit=_f64(carbonate),
+        raw_cao_frac0=_f64(sigma0),
+        slag_fuel_kgce_per_unit=_f64(np.where(dry, rng.uniform(-30.0, 0.0, n), 0.0)),
+        base_carbide_slag_t_per_unit=_f64(sigma0 * carbonate / 0.48),
     )
     kind = np.arange(k) % 6  # 0 savings, 1 gas, 2 alt fuel, 3 process, 4 capture, 5 PV
 
@@ -539,6 +663,10 @@ def synthetic_arrays(
         pv_yield_kwh_per_kwp=where_kind((5,), rng.uniform(800.0, 1500.0, k)),
         lifetime_years=_i64(rng.integers(1, 30, k)),
         grant_bits=_i64(np.where(rng.random(k) < 0.3, 1 << rng.integers(0, n_attr + 2, k), 0)),
+        saving_on_stream=_f64(rng.random(k) < 0.3),
+        raw_cao_substitution_frac=where_kind((3,), rng.uniform(0.0, 1.0, k)),
+        raw_material_t_per_tco2=where_kind((3,), 1.0 / rng.uniform(0.1, 0.6, k)),
+        raw_is_carbide_slag=where_kind((3,), (rng.random(k) < 0.5).astype(np.float64)),
     )
     r = float(rng.choice([0.0, 0.05, 0.08]))
     years_p = YearParams(

@@ -17,15 +17,43 @@ Running and active
 
 Production and energy (while running)
     q   = capacity_per_year x operating_days[l, y] / rated_days_per_year            [unit/yr]
-    f   = fuel0 x Π_active (1 - fuel_saving_frac_k)                                 [kgce/unit]
-    e   = elec0 x Π_active (1 - elec_saving_frac_k)                                 [kWh/unit]
-          (savings on one stream multiply: two 5 % savings give 9.75 %; negative = more use)
+    Floors (one rule for fuel and electricity, the package builder evaluates packages with
+    these kernels, so packages and plans share it). A technology's saving s on a stream is an
+    *efficiency* saving when s > 0 and its savings_act_on is "gap"; it is a *stream* factor
+    when s < 0 (extra use) or savings_act_on is "stream" (waste-heat power supplies power,
+    electric kilns replace fuel: they do not make the line use less energy).
+    Efficiency savings act on the gap above the line's floor phi, so combined savings approach
+    it and never pass it. s_k is what the measure saves of the line's figure x0 on its own (the
+    catalogue's figure), so on the gap it is g_k = min(1, s_k x x0 / (x0 - phi)) (0 if x0 <= phi):
+          G = Π_active efficiency (1 - g_k),  W = Π_active stream (1 - s_k)
+    and stream factors scale what is left:
+    f   = max(0, phi_f + (fuel0 - phi_f) x G_f + slag_fuel x dsigma_cs) x W_f          [kgce/unit]
+    e   = (phi_e + (elec0 - phi_e) x G_e) x W_e                                       [kWh/unit]
+          (floor 0: g = s, the old rule, two 5 % savings give 9.75 %; floor 88 and fuel 100:
+          one 5 % saving alone gives 95 (g = 5/12), two give 88 + 12 x (7/12)^2 = 92.083,
+          never 88 or below). phi = min(W_pre x product floor, figure) is built in arrays.py: a
+          line at or below its floor keeps its figure (savings act on nothing); pre-installed
+          stream technologies (W_pre, e.g. waste-heat power in the figure) scale the floor so
+          that it stays on the line's own consumption. Fuel switches (gas, alternative fuel)
+          change the mix, not the heat, so the floor is on heat whatever supplies it; PV and
+          capture power act on grid power after e (PV offsets, it never saves).
+    Raw materials: sigma = share of the clinker's CaO from decarbonated materials, sigma0 the
+    line's own (dry-slag lines, arrays.py). For active k in catalogue order
+          d_k = min(raw_cao_substitution_frac_k, 1 - sigma); sigma += d_k
+    dsigma = sigma - sigma0, dsigma_cs its carbide-slag part (raw_is_carbide_slag_k);
+    slag_fuel = the product's dry_slag_fuel (-28 kgce/t at 100 %) on dry-slag lines, else 0
+    (wet slag's drying cancels the gain), so the fuel floor moves with the slag share.
+    raw_cao_substitution_frac = sigma
+    carbide_slag_t = q x (base_carbide_slag_t_per_unit + carbonate x Σ_cs d_k x t_per_tco2_k)
+    raw_substitute_t = q x (base_carbide_slag_t_per_unit + carbonate x Σ d_k x t_per_tco2_k)
+          (t of material per tCO2 of deduction: carbide slag 1 / 0.48 -> 1.11 t/t clinker at 100 %)
     I   = f + e x kgce_per_kwh        comprehensive intensity, production only     [kgce/unit]
     fuel mix: c = 1 - gas0 - alt0, g = gas0, a = alt0; then for active k in catalogue order
           dg = c x to_gas_frac_k, da = c x to_alt_fuel_frac_k; g += dg; a += da; c -= dg + da
     F   = f x q                                                                      [kgce]
     coal_tce = F c / 1000, gas_m3 = F g / kgce_per_m3_gas, alt_fuel_tce = F a / 1000
-    P   = proc0 x Π_active (1 - process_co2_cut_frac_k) x q                         [tCO2]
+    P   = max(0, proc0 - carbonate x dsigma) x Π_active (1 - process_co2_cut_frac_k) x q  [tCO2]
+          (each percentage point of CaO from decarbonated material: -0.00535 tCO2/t clinker)
     fuel_co2 (fossil) = coal_tce x coal_tco2_per_tce + gas_m3 x gas_kgco2_per_m3 / 1000
                         + alt_fuel_tce x alt_fuel_tco2_per_tce x (1 - alt_fuel_biogenic_frac)
     biogenic_co2 = alt_fuel_tce x alt_fuel_tco2_per_tce x alt_fuel_biogenic_frac (not in totals)
@@ -100,6 +128,9 @@ MEASURES: tuple[str, ...] = (
     "grid_kwh",
     "energy_kgce",
     "process_co2_t",
+    "raw_cao_substitution_frac",
+    "carbide_slag_t",
+    "raw_substitute_t",
     "fuel_co2_t",
     "biogenic_co2_t",
     "captured_co2_t",
@@ -157,6 +188,9 @@ _PV_SELF = MEASURE_INDEX["pv_self_kwh"]
 _GRID = MEASURE_INDEX["grid_kwh"]
 _ENERGY = MEASURE_INDEX["energy_kgce"]
 _PROCESS = MEASURE_INDEX["process_co2_t"]
+_RAW_FRAC = MEASURE_INDEX["raw_cao_substitution_frac"]
+_CARBIDE_T = MEASURE_INDEX["carbide_slag_t"]
+_RAW_T = MEASURE_INDEX["raw_substitute_t"]
 _FUEL_CO2 = MEASURE_INDEX["fuel_co2_t"]
 _BIO_CO2 = MEASURE_INDEX["biogenic_co2_t"]
 _CAPTURED = MEASURE_INDEX["captured_co2_t"]
@@ -234,8 +268,8 @@ def _add_capex_item(
 
 
 # state rows of the per-year scratch filled by the technology pass
-_S_FUEL = 0  # Π (1 - fuel_saving_frac)
-_S_ELEC = 1  # Π (1 - elec_saving_frac)
+_S_FUEL = 0  # G_f: Π (1 - fuel_saving_frac) of efficiency savings (act on the gap)
+_S_ELEC = 1  # G_e: Π (1 - elec_saving_frac) of efficiency savings
 _S_PROC = 2  # Π (1 - process_co2_cut_frac)
 _S_COAL = 3  # fuel-mix shares
 _S_GAS = 4
@@ -246,7 +280,13 @@ _S_CAP_CNY = 8  # capture CNY per t of raw CO2
 _S_KWP_M2 = 9  # kWp per m2 of roof
 _S_PV_M2 = 10  # kWh per m2 of roof
 _S_TECH_OM = 11  # CNY/yr
-N_STATE = 12
+_S_FUEL_W = 12  # W_f: stream factors on fuel
+_S_ELEC_W = 13  # W_e: stream factors on electricity
+_S_RAW = 14  # sigma: CaO share from decarbonated materials
+_S_RAW_CS = 15  # dsigma_cs: added share from carbide slag
+_S_RAW_T = 16  # Σ d_k x t_per_tco2_k, all materials
+_S_CS_T = 17  # the same, carbide slag only
+N_STATE = 18
 
 
 @njit(cache=True)
@@ -295,6 +335,12 @@ def _evaluate_lines(
         roof = lp.roof_area_m2[l]
         gas0 = lp.gas_share[l]
         alt0 = lp.alt_fuel_share[l]
+        # a measure saves s of the line's figure on its own: s x figure / gap of the gap above
+        # the floor (capped at the whole gap); no gap, nothing to save
+        gap_f = lp.fuel_kgce_per_unit[l] - lp.fuel_floor_kgce_per_unit[l]
+        gap_e = lp.electricity_kwh_per_unit[l] - lp.elec_floor_kwh_per_unit[l]
+        scale_f = lp.fuel_kgce_per_unit[l] / gap_f if gap_f > 0.0 else 0.0
+        scale_e = lp.electricity_kwh_per_unit[l] / gap_e if gap_e > 0.0 else 0.0
 
         # Technologies that happen on this line within the horizon, in catalogue order, with
         # their yearly O&M: usually a handful of the K columns. Written without branches
@@ -332,12 +378,29 @@ def _evaluate_lines(
             state[_S_KWP_M2, yi] = 0.0
             state[_S_PV_M2, yi] = 0.0
             state[_S_TECH_OM, yi] = 0.0
+            state[_S_FUEL_W, yi] = 1.0
+            state[_S_ELEC_W, yi] = 1.0
+            state[_S_RAW, yi] = lp.raw_cao_frac0[l]
+            state[_S_RAW_CS, yi] = 0.0
+            state[_S_RAW_T, yi] = 0.0
+            state[_S_CS_T, yi] = 0.0
             bits[yi] = lp.attr_bits[l]
         last_yi = min(retire - base_year, n_years)
         for j in range(n_live):
             k = live[j]
             keep_fuel = 1.0 - tp.fuel_saving_frac[k]
             keep_elec = 1.0 - tp.elec_saving_frac[k]
+            # efficiency savings shrink the gap above the floor; the rest scale the stream
+            stream = tp.saving_on_stream[k] > 0.5
+            fuel_on_gap = (tp.fuel_saving_frac[k] > 0.0) and not stream
+            elec_on_gap = (tp.elec_saving_frac[k] > 0.0) and not stream
+            gap_fuel = 1.0 - min(tp.fuel_saving_frac[k] * scale_f, 1.0) if fuel_on_gap else 1.0
+            w_fuel = 1.0 if fuel_on_gap else keep_fuel
+            gap_elec = 1.0 - min(tp.elec_saving_frac[k] * scale_e, 1.0) if elec_on_gap else 1.0
+            w_elec = 1.0 if elec_on_gap else keep_elec
+            raw_frac = tp.raw_cao_substitution_frac[k]
+            raw_t = tp.raw_material_t_per_tco2[k]
+            is_cs = tp.raw_is_carbide_slag[k]
             keep_proc = 1.0 - tp.process_co2_cut_frac[k]
             to_gas = tp.to_gas_frac[k]
             to_alt = tp.to_alt_fuel_frac[k]
@@ -349,8 +412,16 @@ def _evaluate_lines(
             om = live_om[j]
             grant = tp.grant_bits[k]
             for yi in range(max(live_year[j] - base_year, 0), last_yi):
-                state[_S_FUEL, yi] *= keep_fuel
-                state[_S_ELEC, yi] *= keep_elec
+                state[_S_FUEL, yi] *= gap_fuel
+                state[_S_ELEC, yi] *= gap_elec
+                state[_S_FUEL_W, yi] *= w_fuel
+                state[_S_ELEC_W, yi] *= w_elec
+                # raw substitution takes CaO only from the limestone still there
+                d_raw = min(raw_frac, max(1.0 - state[_S_RAW, yi], 0.0))
+                state[_S_RAW, yi] += d_raw
+                state[_S_RAW_CS, yi] += d_raw * is_cs
+                state[_S_RAW_T, yi] += d_raw * raw_t
+                state[_S_CS_T, yi] += d_raw * raw_t * is_cs
                 state[_S_PROC, yi] *= keep_proc
                 coal = state[_S_COAL, yi]
                 d_gas = coal * to_gas
@@ -376,6 +447,12 @@ def _evaluate_lines(
         fuel0 = lp.fuel_kgce_per_unit[l]
         elec0 = lp.electricity_kwh_per_unit[l]
         proc0 = lp.process_co2_t_per_unit[l]
+        floor_f = lp.fuel_floor_kgce_per_unit[l]
+        floor_e = lp.elec_floor_kwh_per_unit[l]
+        carbonate = lp.carbonate_co2_t_per_unit[l]
+        sigma0 = lp.raw_cao_frac0[l]
+        slag_fuel = lp.slag_fuel_kgce_per_unit[l]
+        base_slag = lp.base_carbide_slag_t_per_unit[l]
         for yi in range(n_years):
             y = base_year + yi
             if y < start or y >= retire:
@@ -383,14 +460,17 @@ def _evaluate_lines(
                     out[m, row, yi] = 0.0
                 continue
             q = units_per_day * operating_days[p, l, yi]
-            f = fuel0 * state[_S_FUEL, yi]
-            e = elec0 * state[_S_ELEC, yi]
+            f = (
+                max(floor_f + (fuel0 - floor_f) * state[_S_FUEL, yi] + slag_fuel * state[_S_RAW_CS, yi], 0.0)
+                * state[_S_FUEL_W, yi]
+            )
+            e = (floor_e + (elec0 - floor_e) * state[_S_ELEC, yi]) * state[_S_ELEC_W, yi]
             intensity = f + e * c.kgce_per_kwh
             fuel_kgce = f * q
             coal_tce = fuel_kgce * state[_S_COAL, yi] / 1000.0
             gas_m3 = fuel_kgce * state[_S_GAS, yi] / c.kgce_per_m3_gas
             alt_tce = fuel_kgce * state[_S_ALT, yi] / 1000.0
-            process = proc0 * state[_S_PROC, yi] * q
+            process = max(proc0 - carbonate * (state[_S_RAW, yi] - sigma0), 0.0) * state[_S_PROC, yi] * q
             fuel_co2 = (
                 coal_tce * c.coal_tco2_per_tce + gas_m3 * gas_tco2_per_m3 + alt_tce * alt_fossil_tco2_per_tce
             )
@@ -434,6 +514,9 @@ def _evaluate_lines(
             out[_GRID, row, yi] = grid_kwh
             out[_ENERGY, row, yi] = fuel_kgce + elec_kwh * c.kgce_per_kwh
             out[_PROCESS, row, yi] = process
+            out[_RAW_FRAC, row, yi] = state[_S_RAW, yi]
+            out[_CARBIDE_T, row, yi] = q * (base_slag + carbonate * state[_S_CS_T, yi])
+            out[_RAW_T, row, yi] = q * (base_slag + carbonate * state[_S_RAW_T, yi])
             out[_FUEL_CO2, row, yi] = fuel_co2
             out[_BIO_CO2, row, yi] = bio_co2
             out[_CAPTURED, row, yi] = captured
@@ -752,9 +835,33 @@ def evaluate_numpy(arrs: EvalArrays) -> np.ndarray:
     def prod_active(frac: np.ndarray) -> np.ndarray:
         return np.where(active, 1.0 - frac, 1.0).prod(axis=2)
 
-    fuel_mult = prod_active(tp.fuel_saving_frac)
-    elec_mult = prod_active(tp.elec_saving_frac)
+    stream = tp.saving_on_stream > 0.5
+    fuel_gap = (tp.fuel_saving_frac > 0.0) & ~stream  # (K,) efficiency savings on fuel
+    elec_gap = (tp.elec_saving_frac > 0.0) & ~stream
+    gap_f = lp.fuel_kgce_per_unit - lp.fuel_floor_kgce_per_unit
+    gap_e = lp.electricity_kwh_per_unit - lp.elec_floor_kwh_per_unit
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale_f = np.where(gap_f > 0.0, lp.fuel_kgce_per_unit / gap_f, 0.0)  # (N,)
+        scale_e = np.where(gap_e > 0.0, lp.electricity_kwh_per_unit / gap_e, 0.0)
+    # on the gap: g = min(1, s x figure / gap), per line and technology (N, K)
+    g_fuel = np.where(fuel_gap, np.minimum(tp.fuel_saving_frac * scale_f[:, None], 1.0), 0.0)
+    g_elec = np.where(elec_gap, np.minimum(tp.elec_saving_frac * scale_e[:, None], 1.0), 0.0)
+    fuel_mult = np.where(active, 1.0 - g_fuel[:, None, :], 1.0).prod(axis=2)  # G_f
+    fuel_w = prod_active(np.where(fuel_gap, 0.0, tp.fuel_saving_frac))  # W_f
+    elec_mult = np.where(active, 1.0 - g_elec[:, None, :], 1.0).prod(axis=2)
+    elec_w = prod_active(np.where(elec_gap, 0.0, tp.elec_saving_frac))
     proc_mult = prod_active(tp.process_co2_cut_frac)
+    # raw substitution cascade in catalogue order: each takes CaO from the limestone left
+    sigma = np.broadcast_to(lp.raw_cao_frac0[:, None], (n_lines, n_years)).copy()
+    raw_cs = np.zeros((n_lines, n_years))
+    raw_t = np.zeros((n_lines, n_years))
+    cs_t = np.zeros((n_lines, n_years))
+    for k in range(n_techs):
+        d = act[:, :, k] * np.minimum(tp.raw_cao_substitution_frac[k], np.maximum(1.0 - sigma, 0.0))
+        sigma = sigma + d
+        raw_cs = raw_cs + d * tp.raw_is_carbide_slag[k]
+        raw_t = raw_t + d * tp.raw_material_t_per_tco2[k]
+        cs_t = cs_t + d * tp.raw_material_t_per_tco2[k] * tp.raw_is_carbide_slag[k]
     switch = tp.to_gas_frac + tp.to_alt_fuel_frac
     coal_keep = np.where(active, 1.0 - switch, 1.0)
     coal0 = (1.0 - lp.gas_share - lp.alt_fuel_share)[:, None, None]
@@ -781,14 +888,22 @@ def evaluate_numpy(arrs: EvalArrays) -> np.ndarray:
     tech_om = (act * (tp.om_frac_per_year * capex_k)[:, None, :]).sum(axis=2) * run
 
     q = (lp.capacity_per_year / lp.rated_days_per_year)[:, None] * arrs.operating_days * run
-    f = lp.fuel_kgce_per_unit[:, None] * fuel_mult * run
-    e = lp.electricity_kwh_per_unit[:, None] * elec_mult * run
+    phi_f = lp.fuel_floor_kgce_per_unit[:, None]
+    phi_e = lp.elec_floor_kwh_per_unit[:, None]
+    f_line = phi_f + (lp.fuel_kgce_per_unit[:, None] - phi_f) * fuel_mult
+    f = np.maximum(f_line + lp.slag_fuel_kgce_per_unit[:, None] * raw_cs, 0.0) * fuel_w * run
+    e = (phi_e + (lp.electricity_kwh_per_unit[:, None] - phi_e) * elec_mult) * elec_w * run
     intensity = f + e * c.kgce_per_kwh
     fuel_kgce = f * q
     coal_tce = fuel_kgce * coal / 1000.0
     gas_m3 = fuel_kgce * gas / c.kgce_per_m3_gas
     alt_tce = fuel_kgce * alt / 1000.0
-    process = lp.process_co2_t_per_unit[:, None] * proc_mult * q
+    carbonate = lp.carbonate_co2_t_per_unit[:, None]
+    left_proc = np.maximum(
+        lp.process_co2_t_per_unit[:, None] - carbonate * (sigma - lp.raw_cao_frac0[:, None]), 0.0
+    )
+    process = left_proc * proc_mult * q
+    base_slag = lp.base_carbide_slag_t_per_unit[:, None]
     fuel_co2 = (
         coal_tce * c.coal_tco2_per_tce
         + gas_m3 * (c.gas_kgco2_per_m3 / 1000.0)
@@ -856,6 +971,9 @@ def evaluate_numpy(arrs: EvalArrays) -> np.ndarray:
         "grid_kwh": grid,
         "energy_kgce": fuel_kgce + elec_kwh * c.kgce_per_kwh,
         "process_co2_t": process,
+        "raw_cao_substitution_frac": sigma * run,
+        "carbide_slag_t": q * (base_slag + carbonate * cs_t),
+        "raw_substitute_t": q * (base_slag + carbonate * raw_t),
         "fuel_co2_t": fuel_co2,
         "biogenic_co2_t": alt_tce * (c.alt_fuel_tco2_per_tce * c.alt_fuel_biogenic_frac),
         "captured_co2_t": captured,

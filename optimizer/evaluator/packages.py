@@ -1,7 +1,11 @@
 """Retrofit packages: the technology combinations a line may carry, evaluated exactly.
 
-Savings multiply, fuel switches act on what coal is left and capture acts on what CO2 is left,
-so a line's figures are not linear in its technologies. The planning model therefore chooses
+Efficiency savings shrink the gap above the product's best-practice floor (combined savings
+approach the floor, never pass it: fuel = floor + (fuel0 - floor) x Π (1 - s_i)), fuel
+switches act on what coal is left, raw-material substitution on what limestone is left and
+capture on what CO2 is left, so a line's figures are not linear in its technologies. The rules
+are written once, in :mod:`optimizer.evaluator.kernels`; packages are evaluated with those
+kernels, so a package and a plan carrying it have the same figures. The planning model therefore chooses
 *packages* (one per line and period) whose figures come from the exact kernels; interactions
 are then exact inside a linear model.
 
@@ -18,7 +22,8 @@ Enumeration and bounding rule, per line:
    (earliest year), no dearer (annualised cost at reference prices and rated days), no worse on
    comprehensive intensity and on total CO2, installs at least as much PV, grants every
    attribute *p* grants and — only when the instance counts projects — has at least as many
-   technologies.
+   technologies, and uses no more carbide slag, raw substitutes or alternative fuel per unit
+   (scarce resources: a supply limit may need the package that uses less).
 5. If more than ``MAX_KEPT`` (24) remain, the kept set is: the empty package, every Pareto single
    technology, the cheapest package for each carbon price in ``CARBON_GRID`` (the supported
    points of the cost–CO2 frontier), the cheapest package at or below the benchmark and the
@@ -72,6 +77,11 @@ class PackageSet:
     tech_capex_cny: np.ndarray  # (L, K) capex of technology k on line l (nan: not applicable)
     stats: pd.DataFrame  # per line: candidates, enumerated, pareto, kept
     attribute_names: tuple[str, ...]
+    # scarce resources, per unit of output (yearly use = coefficient x q; no fixed part)
+    carbide_slag_t_per_unit: np.ndarray  # (P, Y) t dry carbide slag per unit
+    raw_substitute_t_per_unit: np.ndarray  # (P, Y) t of all decarbonated raw materials per unit
+    alt_fuel_tce_per_unit: np.ndarray  # (P, Y) tce of alternative fuel per unit
+    raw_cao_substitution_frac: np.ndarray  # (P,) share of CaO from decarbonated materials
 
     def of_line(self, line: int) -> np.ndarray:
         return np.flatnonzero(self.line_pos == line)
@@ -263,19 +273,40 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
     )
     ref_cost = cost_hi[:, 0] + annuity
     ref_co2 = coef.co2_at_rated_t[:, 0]
+    # scarce resources per unit: a package using less of one is never dominated by one using
+    # more, so the model keeps the options a supply limit needs
+    resources = np.ascontiguousarray(
+        np.column_stack(
+            [
+                coef.carbide_slag_t_per_unit[:, 0],
+                coef.raw_substitute_t_per_unit[:, 0],
+                coef.alt_fuel_tce_per_unit[:, 0],
+            ]
+        )
+    )
 
     keep_index: list[int] = []
     for line in range(len(lines)):
         idx = np.flatnonzero((line_of == line) & feasible)
         pareto = _pareto(
-            idx, earliest, ref_cost, intensity, ref_co2, pv_mw, attr, n_techs if counts_projects else None
+            idx,
+            earliest,
+            ref_cost,
+            intensity,
+            ref_co2,
+            pv_mw,
+            attr,
+            n_techs if counts_projects else None,
+            resources,
         )
         chosen = _bound(idx, pareto, all_combos, ref_cost, ref_co2, at_bench, attr, pv_mw)
         if line in must_have:
             # a planner's decision: keep the best packages that carry the decided technologies
             holders = np.array([j for j in idx if must_have[line] <= set(all_combos[j])], dtype=np.int64)
             if len(holders):
-                sub_pareto = _pareto(holders, earliest, ref_cost, intensity, ref_co2, pv_mw, attr, None)
+                sub_pareto = _pareto(
+                    holders, earliest, ref_cost, intensity, ref_co2, pv_mw, attr, None, resources
+                )
                 chosen |= _bound(holders, sub_pareto, all_combos, ref_cost, ref_co2, at_bench, attr, pv_mw)
         stats[line]["pareto"] = len(pareto)
         stats[line]["kept"] = len(chosen)
@@ -302,6 +333,10 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
         tech_capex_cny=tech_capex,
         stats=pd.DataFrame(stats),
         attribute_names=attribute_names(instance),
+        carbide_slag_t_per_unit=coef.carbide_slag_t_per_unit[keep],
+        raw_substitute_t_per_unit=coef.raw_substitute_t_per_unit[keep],
+        alt_fuel_tce_per_unit=coef.alt_fuel_tce_per_unit[keep],
+        raw_cao_substitution_frac=coef.raw_cao_substitution_frac[keep],
     )
 
 
@@ -323,6 +358,10 @@ class Coefficients:
     worse_than_baseline: np.ndarray  # (P,) bool
     pv_mw: np.ndarray  # (P,)
     attr_bits: np.ndarray  # (P,) int64
+    carbide_slag_t_per_unit: np.ndarray  # (P, Y)
+    raw_substitute_t_per_unit: np.ndarray  # (P, Y)
+    alt_fuel_tce_per_unit: np.ndarray  # (P, Y)
+    raw_cao_substitution_frac: np.ndarray  # (P,)
 
 
 CHUNK_PAIRS = 20_000
@@ -395,6 +434,11 @@ def _coefficients_chunk(
             q_min[idx] = qq[:, -1]
 
     base_col = 0
+
+    def per_unit(measure: str) -> np.ndarray:
+        # resource flows are proportional to output (no fixed part): use at rated days / q
+        return out_hi[MEASURE_INDEX[measure]] / np.maximum(q_hi, 1e-12)
+
     return Coefficients(
         cost_fixed_cny=cost_icpt,
         cost_per_unit_cny=cost_slope,
@@ -410,6 +454,10 @@ def _coefficients_chunk(
         worse_than_baseline=out_hi[MEASURE_INDEX["worse_than_baseline"], :, base_col] > 0.5,
         pv_mw=out_hi[MEASURE_INDEX["pv_mw"], :, base_col],
         attr_bits=out_hi[MEASURE_INDEX["attr_bits"], :, base_col].astype(np.int64),
+        carbide_slag_t_per_unit=per_unit("carbide_slag_t"),
+        raw_substitute_t_per_unit=per_unit("raw_substitute_t"),
+        alt_fuel_tce_per_unit=per_unit("alt_fuel_tce"),
+        raw_cao_substitution_frac=out_hi[MEASURE_INDEX["raw_cao_substitution_frac"], :, base_col],
     )
 
 
@@ -448,6 +496,10 @@ def recost_packages(packages: PackageSet, instance: Instance) -> PackageSet:
         q_min=coef.q_min,
         q_max=coef.q_max,
         tech_capex_cny=tech_capex,
+        carbide_slag_t_per_unit=coef.carbide_slag_t_per_unit,
+        raw_substitute_t_per_unit=coef.raw_substitute_t_per_unit,
+        alt_fuel_tce_per_unit=coef.alt_fuel_tce_per_unit,
+        raw_cao_substitution_frac=coef.raw_cao_substitution_frac,
     )
 
 
@@ -460,6 +512,7 @@ def _pareto(
     pv: np.ndarray,
     attr: np.ndarray,
     n_techs: np.ndarray | None,
+    resources: np.ndarray | None = None,
 ) -> list[int]:
     """Indices in ``idx`` not dominated by another (rule 4); ties keep the cheaper package.
 
@@ -471,6 +524,7 @@ def _pareto(
     order = idx[np.lexsort((digits, co2[idx], intensity[idx], cost[idx]))]
     use_n = n_techs is not None
     counts = np.asarray(n_techs, dtype=np.float64) if use_n else np.zeros(1)
+    res = np.zeros((len(cost), 0)) if resources is None else np.asarray(resources, dtype=np.float64)
     kept = _pareto_sorted(
         order,
         np.asarray(earliest, dtype=np.float64),
@@ -481,13 +535,15 @@ def _pareto(
         np.asarray(attr, dtype=np.int64),
         counts,
         use_n,
+        res,
     )
     return [int(j) for j in kept]
 
 
 @numba.njit(cache=True)
-def _pareto_sorted(order, earliest, cost, intensity, co2, pv, attr, n_techs, use_n):
+def _pareto_sorted(order, earliest, cost, intensity, co2, pv, attr, n_techs, use_n, resources):
     tol = 1e-9
+    n_res = resources.shape[1]
     kept = np.empty(len(order), dtype=np.int64)
     n = 0
     for j in order:
@@ -503,6 +559,13 @@ def _pareto_sorted(order, earliest, cost, intensity, co2, pv, attr, n_techs, use
                 and (attr[k] & attr[j]) == attr[j]
                 and (not use_n or n_techs[k] >= n_techs[j])
             ):
+                more = False
+                for r in range(n_res):
+                    if resources[k, r] > resources[j, r] + tol * abs(resources[j, r]) + 1e-12:
+                        more = True
+                        break
+                if more:
+                    continue
                 dominated = True
                 break
         if not dominated:

@@ -68,13 +68,48 @@ def evaluate_reference_arrays(arrs: EvalArrays) -> np.ndarray:
                 if adopt_years[l][k] <= y and adopt_years[l][k] < retire and not lp["preinstalled"][l][k]
             ]
             q = cap * days[l][yi] / lp["rated_days_per_year"][l]
-            f = lp["fuel_kgce_per_unit"][l]
-            e = lp["electricity_kwh_per_unit"][l]
-            proc = lp["process_co2_t_per_unit"][l]
+            # floors: efficiency savings (positive, savings_act_on = gap) shrink the gap above
+            # the floor; extra use and stream technologies scale the whole stream
+            # the whole stream; a measure saves s of the figure on its own, s x figure / gap of
+            # the gap (capped at the whole gap)
+            floor_f = lp["fuel_floor_kgce_per_unit"][l]
+            floor_e = lp["elec_floor_kwh_per_unit"][l]
+            fuel0 = lp["fuel_kgce_per_unit"][l]
+            elec0 = lp["electricity_kwh_per_unit"][l]
+            fuel_gap_keep = fuel_stream = elec_gap_keep = elec_stream = 1.0
+            proc_keep = 1.0
             for k in active:
-                f *= 1.0 - tp["fuel_saving_frac"][k]
-                e *= 1.0 - tp["elec_saving_frac"][k]
-                proc *= 1.0 - tp["process_co2_cut_frac"][k]
+                on_stream = tp["saving_on_stream"][k] > 0.5
+                s_fuel = tp["fuel_saving_frac"][k]
+                s_elec = tp["elec_saving_frac"][k]
+                if s_fuel > 0.0 and not on_stream:
+                    if fuel0 > floor_f:
+                        fuel_gap_keep *= 1.0 - min(s_fuel * fuel0 / (fuel0 - floor_f), 1.0)
+                else:
+                    fuel_stream *= 1.0 - s_fuel
+                if s_elec > 0.0 and not on_stream:
+                    if elec0 > floor_e:
+                        elec_gap_keep *= 1.0 - min(s_elec * elec0 / (elec0 - floor_e), 1.0)
+                else:
+                    elec_stream *= 1.0 - s_elec
+                proc_keep *= 1.0 - tp["process_co2_cut_frac"][k]
+            # raw materials, catalogue order: CaO only from the limestone that is left
+            sigma0 = lp["raw_cao_frac0"][l]
+            sigma = sigma0
+            added_cs = tonnes_per_tco2 = cs_tonnes_per_tco2 = 0.0
+            for k in active:
+                d = min(tp["raw_cao_substitution_frac"][k], max(1.0 - sigma, 0.0))
+                sigma += d
+                tonnes_per_tco2 += d * tp["raw_material_t_per_tco2"][k]
+                if tp["raw_is_carbide_slag"][k] > 0.5:
+                    added_cs += d
+                    cs_tonnes_per_tco2 += d * tp["raw_material_t_per_tco2"][k]
+            fuel_line = floor_f + (fuel0 - floor_f) * fuel_gap_keep
+            f = max(fuel_line + lp["slag_fuel_kgce_per_unit"][l] * added_cs, 0.0) * fuel_stream
+            e = (floor_e + (elec0 - floor_e) * elec_gap_keep) * elec_stream
+            carbonate = lp["carbonate_co2_t_per_unit"][l]
+            proc = max(lp["process_co2_t_per_unit"][l] - carbonate * (sigma - sigma0), 0.0) * proc_keep
+            base_slag = lp["base_carbide_slag_t_per_unit"][l]
             intensity = f + e * c.kgce_per_kwh
 
             coal = 1.0 - lp["gas_share"][l] - lp["alt_fuel_share"][l]
@@ -158,6 +193,9 @@ def evaluate_reference_arrays(arrs: EvalArrays) -> np.ndarray:
                 "grid_kwh": grid_kwh,
                 "energy_kgce": fuel_kgce + used_kwh * c.kgce_per_kwh,
                 "process_co2_t": process_t,
+                "raw_cao_substitution_frac": sigma,
+                "carbide_slag_t": q * (base_slag + carbonate * cs_tonnes_per_tco2),
+                "raw_substitute_t": q * (base_slag + carbonate * tonnes_per_tco2),
                 "fuel_co2_t": fuel_t,
                 "biogenic_co2_t": biogenic_t,
                 "captured_co2_t": captured,

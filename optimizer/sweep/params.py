@@ -64,6 +64,8 @@ WARM_COLUMNS: dict[str, frozenset[str]] = {
             "to_gas_frac",
             "to_alt_fuel_frac",
             "process_co2_cut_frac",
+            "raw_cao_substitution_frac",
+            "raw_material_tco2_per_t",
             "capture_rate",
             "capture_kwh_per_tco2",
             "capture_cny_per_tco2",
@@ -71,6 +73,16 @@ WARM_COLUMNS: dict[str, frozenset[str]] = {
         }
     ),
     "sectors": frozenset({"fixed_om_cny_per_unit_capacity_year", "variable_om_cny_per_unit"}),
+    # floors and raw-material physics only change package figures (recost re-evaluates them)
+    "products": frozenset(
+        {
+            "fuel_floor_kgce_per_unit",
+            "electricity_floor_kwh_per_unit",
+            "carbonate_co2_t_per_unit",
+            "carbide_slag_tco2_per_t",
+            "dry_slag_fuel_kgce_per_unit",
+        }
+    ),
     "new_builds": frozenset(
         {
             "capex_cny_per_t_per_day",
