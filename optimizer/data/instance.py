@@ -30,6 +30,7 @@ _INDEX = {
     "technologies": "tech_id",
     "new_builds": "sector",
     "targets": "target_id",
+    "pace": "sector",
 }
 
 
@@ -50,6 +51,8 @@ class Instance:
     demand: pd.DataFrame
     files: dict[str, Path] = field(default_factory=dict)
     decisions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    pace: pd.DataFrame = field(default_factory=pd.DataFrame)  # per sector: pace limits, closure cost
+    supplies: pd.DataFrame = field(default_factory=pd.DataFrame)  # scarce inputs per year
 
     @property
     def line_sectors(self) -> list[str]:
@@ -163,6 +166,8 @@ def load_instance(folder: Path | str, overrides: dict[str, pd.DataFrame] | None 
         demand=indexed["demand"],
         files=files,
         decisions=indexed["decisions"],
+        pace=indexed["pace"],
+        supplies=indexed["supplies"],
     )
     problems.extend(check_consistency(instance))
     if problems:

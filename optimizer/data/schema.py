@@ -30,8 +30,10 @@ TABLES = (
     "prices",
     "demand",
     "decisions",
+    "pace",
+    "supplies",
 )
-OPTIONAL_TABLES = ("decisions",)
+OPTIONAL_TABLES = ("decisions", "pace", "supplies")
 
 _TRUE = {"true", "yes", "1", "y", "t"}
 _FALSE = {"false", "no", "0", "n", "f"}
