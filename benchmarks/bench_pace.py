@@ -60,7 +60,7 @@ def yearly_path(inst: Instance, result) -> tuple[list[dict], float, float]:
                 "clinker_mt": float(cap[clinker, i].sum()) / 1e6,
                 "closed_lines": int(closed.sum()),
                 "closed_clinker_share": share,
-                "projects": int(round(projects[i])),
+                "projects": round(float(projects[i])),
                 "capex_yi": capex[i] / 1e8,
             }
         )
@@ -76,7 +76,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--quick", action="store_true", help="the small test instance")
     args = ap.parse_args(argv)
     worst = {"max_drop": 0.0, "max_close_share": 0.0, "solve_s": 0.0}
-    folders = [HERE.parent / "tests" / "data" / "tiny"] if args.quick else [instance_dir(p) for p in args.province]
+    folders = (
+        [HERE.parent / "tests" / "data" / "tiny"] if args.quick else [instance_dir(p) for p in args.province]
+    )
     for folder in folders:
         inst = load_instance(folder)
         if args.model_years:

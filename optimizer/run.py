@@ -396,7 +396,7 @@ def explain_infeasibility(
 
 def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
     """The CLI's default action: solve, print the summary, write the outputs."""
-    from optimizer.outputs import default_out_dir, plan_table, write_outputs
+    from optimizer.outputs import default_out_dir, plan_table, resource_table, write_outputs
 
     result = solve_instance(instance, options)
     _print_summary(instance, result, console, options.verbose)
@@ -407,6 +407,9 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
         tables["plan"] = plan_table(result.evaluation, result.plan)
         tables["kpis"] = result.evaluation.by_sector()
         tables["costs"] = result.evaluation.cost_breakdown().reset_index()
+        resources = resource_table(instance, result.evaluation, result.plan)
+        if len(resources):
+            tables["resources"] = resources
     if result.relaxation is not None:
         tables["infeasibility"] = result.relaxation
     if result.shadow_prices is not None:
