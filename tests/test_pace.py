@@ -58,6 +58,14 @@ def test_closure_pace_that_binds_makes_an_early_cut_infeasible(tmp_path: Path) -
     assert paced.exit_code == EXIT_INFEASIBLE
 
 
+def test_closure_pace_holds_from_its_first_year(tmp_path: Path) -> None:
+    # The same 2025 cut with the limit holding only from 2026: both closures fit in 2025.
+    folder = three_lines(tmp_path / "i", 2025)
+    result = solve(write_pace(folder, closure_share_max_per_year=0.3, from_year=2026))
+    assert result.exit_code == 0
+    assert sorted(int(y) for y in result.plan.retire_year) == [2025, 2025, NEVER]
+
+
 def test_closure_cost_is_charged_in_model_and_evaluator(tmp_path: Path) -> None:
     # A, B 300 kt/yr; cut 40 % by 2026 ⇒ running ≤ 360 kt, one line closes. Closure cost
     # 50 CNY per t/yr × 300 kt = 15 M CNY; nothing else costs anything ⇒ NPV = 15 M.

@@ -35,7 +35,7 @@ def define_closure_pace(m: pyo.ConcreteModel, d: ModelData) -> None:
     :math:`r_{l,t^-} = 0` before the first model year (every line runs in the base year);
     closures count retirements and swap-outs alike. :math:`\gamma_s` is
     ``pace.closure_share_max_per_year``; one line a year may always close, so a sector of a few
-    large lines (float glass) is not frozen.
+    large lines (float glass) is not frozen. Rows hold from ``pace.from_year`` on.
     """
     pace = d.instance.pace
     if pace.empty:
@@ -50,7 +50,10 @@ def define_closure_pace(m: pyo.ConcreteModel, d: ModelData) -> None:
             continue
         base = float(sum(d.capacity[l] for l in members))
         per_year = max(float(share) * base, max(float(d.capacity[l]) for l in members))
+        start = int(pace.at[s, "from_year"])
         for t in d.model_years:
+            if t < start:
+                continue
             rows[(str(s), t)] = (members, per_year * len(d.years_of(t)))
             index.append((str(s), t))
     if not index:
@@ -71,7 +74,7 @@ def define_retrofit_pace(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     with :math:`N_s` the sector's base-year lines and :math:`\mu_s`
     ``pace.retrofit_projects_max_per_line_year``; a project is one technology adopted on one
-    line (the evaluator's ``projects_started``).
+    line (the evaluator's ``projects_started``). Rows hold from ``pace.from_year`` on.
     """
     pace = d.instance.pace
     if pace.empty:
@@ -86,7 +89,10 @@ def define_retrofit_pace(m: pyo.ConcreteModel, d: ModelData) -> None:
         s = str(s)
         if s not in techs_of:
             continue
+        start = int(pace.at[s, "from_year"])
         for t in d.model_years:
+            if t < start:
+                continue
             limit = float(per_line) * len(lines_of[s]) * len(d.years_of(t))
             if limit < len(techs_of[s]):  # otherwise it cannot bind
                 limits[(s, t)] = limit
