@@ -40,6 +40,7 @@ class ModelData:
     targets: list[TargetRow]
     q_cap_days: dict[tuple[int, int], float]  # (line, model year) -> max operating days
     replacement_ratio: dict[str, float]
+    new_cap_days: dict[tuple[str, int], float] = field(default_factory=dict)  # (sector, t) -> max d
     base_constant_npv: float = 0.0
     forced_retire: set[tuple[int, int]] = field(default_factory=set)
     forbidden_tech: set[tuple[int, int]] = field(default_factory=set)
@@ -144,6 +145,15 @@ def build_model_data(
             if len(values):
                 demand[(s, t)] = float(values.max())
     new_line = _new_line_data(instance)
+    # staggered production binds replacement lines too (the check covers every running line)
+    new_cap_days = {(s, t): new_line[s]["rated_days"] for s in new_line for t in model_years}
+    for row in targets:
+        if row.kind == "operating_days_max":
+            for s in new_line:
+                if s in row.sectors:
+                    for t in model_years:
+                        if t >= row.year:
+                            new_cap_days[(s, t)] = min(new_cap_days[(s, t)], row.value)
     return ModelData(
         instance=instance,
         packages=packages,
@@ -165,6 +175,7 @@ def build_model_data(
         targets=targets,
         q_cap_days=q_cap_days,
         replacement_ratio=replacement_ratios(instance),
+        new_cap_days=new_cap_days,
         forced_retire=forced,
         forced_keep=forced_keep,
         forbidden_tech=forbidden_tech,

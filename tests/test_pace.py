@@ -251,3 +251,27 @@ def test_shipped_provinces_carry_pace_and_supplies() -> None:
             "coprocessing_feed",
         }
         assert np.all(inst.supplies["available"] >= 0)
+
+
+def test_staggered_cap_binds_replacement_lines_too(tmp_path: Path) -> None:
+    # Two 300 kt lines at 120 kgce/t must clear the 117 baseline in 2025; demand 300 kt;
+    # coal 1000 CNY/tce. A 200-day cap (rated 300) holds every running line to 200 kt, a new
+    # 2:1 replacement line included, so the swap (one new line) can no longer meet demand and
+    # both lines are retrofitted (deep: -20 %, 100 M CNY, 18 of 20 years salvaged):
+    #   base 2024: 300 kt × 0.120 × 1000 = 36 M; capex 2 × 10 M; fuel 300 kt × 0.096 × 1000 × 2.
+    folder = make_instance(
+        tmp_path / "i",
+        lines=[{"line_id": "A", "fuel_kgce_per_unit": 120}, {"line_id": "B", "fuel_kgce_per_unit": 120}],
+        techs=[{"tech_id": "deep", "fuel_saving_frac": 0.2, "capex_fixed_cny": 100e6}],
+        targets=[
+            {"target_id": "T1", "kind": "baseline_clear", "year": 2025, "value": 0},
+            {"target_id": "D", "kind": "operating_days_max", "year": 2025, "value": 200},
+        ],
+        demand={2025: 300e3, 2026: 300e3},
+        coal_cny_per_tce=1000,
+        new_build={"capex_cny_per_t_per_day": 50000, "fuel_kgce_per_unit": 95},
+    )
+    result = solve(folder)
+    assert result.exit_code == 0
+    assert result.plan.new_lines == []
+    assert result.npv_cny == pytest.approx(36e6 + 20e6 + 57.6e6, rel=1e-9)
