@@ -196,11 +196,14 @@ PROVINCES: dict[str, Province] = {
         clinker_intensity=106.9,
         clinker_intensity_source="facts.md s4: Zhejiang 106.9 kgce/t",
         clinker_intensity_flag="V",
-        operating_days=(255, 290),
+        operating_days=(240, 275),  # at most the staggered-production cap ZJ-R5 (275 d)
         companies=14,
         others=_bm_others(1.0, 0.85),
-        replacement_ratio=2.0,
-        replacement_source="002_80abbfb82bbf9b55.txt 二(1): retire 2 t for every 1 t built (V)",
+        # 2:1 is the clinker rule (ZJ-R1, 002 二(1)); sectors without their own row (flat glass)
+        # follow the national rule for key air-pollution regions (the Yangtze delta is one)
+        replacement_ratio=1.25,
+        replacement_source="水泥玻璃行业产能置换实施办法: flat glass 1.25:1 in key air-pollution regions "
+        "(2021 text keeps the glass ratio; 2024 draft, scfju.cn/cj/81931.html) (V); clinker 2:1 is ZJ-R1",
     ),
     "guizhou": Province(
         key="guizhou",
@@ -881,6 +884,18 @@ TARGETS: dict[str, list[dict]] = {
             description_zh="原文：“力争每年推进实施建材企业节能降碳综合技术改造项目 100项以上”",
         ),
         _t(
+            "ZJ-R5",
+            "operating_days_max",
+            "cement_clinker",
+            2025,
+            275,
+            "d/yr",
+            ZJ_DOC + "; floors.md s4.2",
+            "annual staggering plan, 适度增加冬季停运时间 (no day count)",
+            "staggered production: no day count found; southern-province pattern 30-90 stop days "
+            "-> at most 275 operating days (U, middle of 250-300)",
+        ),
+        _t(
             "ZJ-R4",
             "attribute_share",
             "cement_clinker",
@@ -934,6 +949,18 @@ TARGETS: dict[str, list[dict]] = {
             "raw/fuel substitution much higher; emissions peak (national 2030 goal)",
             description_zh="原文：“原燃料替代水平大幅提高”；达峰年份按《2030年前碳达峰行动方案》取 2030 年前",
         ),
+        _t(
+            "GZ-R1",
+            "operating_days_max",
+            "cement_clinker",
+            2025,
+            185,
+            "d/yr",
+            "贵州工信厅/生态环境厅《关于做好2024年度水泥行业错峰生产的通知》 (floors.md s4.2, V)",
+            "Q1>=60, Q2>=30, Q3>=30, Q4>=60 stop days",
+            "staggered production: 180 stop days per clinker line -> at most 185 operating days "
+            "(365 - 180, P); kept for every later year (U)",
+        ),
     ],
     "xinjiang": [
         _t(
@@ -972,6 +999,19 @@ TARGETS: dict[str, list[dict]] = {
             "一(三)",
             "building-materials emissions peak before 2030",
             description_zh="原文：“确保 2030 年前建材行业实现碳达峰”",
+        ),
+        _t(
+            "XJ-R1",
+            "operating_days_max",
+            "cement_clinker",
+            2025,
+            170,
+            "d/yr",
+            "《2024至2025年新疆水泥错峰生产计划》; 工信部联原〔2020〕201号 (floors.md s4.1-4.2, V)",
+            "north 211 stop days (~155 run); south 135-198 stop days",
+            "staggered production: north ~155, south 170-230 operating days -> 170 d as a "
+            "province-wide cap (P: capacity mix assumed 60 % north); 155 d flat would leave the "
+            "synthetic fleet short of 2025 demand",
         ),
         _t(
             "XJ-T4",
@@ -1245,7 +1285,11 @@ def _write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
 
 
 def _scenario_rows(
-    grid: float, grid_source: str, ratio: float, ratio_source: str, model_years: str = "2025;2027;2030"
+    grid: float,
+    grid_source: str,
+    ratio: float,
+    ratio_source: str,
+    model_years: str = "2025;2026;2027;2028;2029;2030",
 ) -> list[dict]:
     return [
         {
@@ -1266,7 +1310,8 @@ def _scenario_rows(
             "parameter": "model_years",
             "value": model_years,
             "unit": "yr",
-            "source": "milestones 2025 and 2030 plus a mid-point; target years are added automatically",
+            "source": "every calendar year from the first plan year to the horizon (issue 14: yearly "
+            "decisions and a realistic pace); target years are added automatically",
             "flag": "P",
         },
         {
@@ -1449,6 +1494,25 @@ def write_instance(
     _write_csv(folder / "lines.csv", LINE_COLUMNS, lines)
     _write_csv(folder / "targets.csv", TARGET_COLUMNS, targets)
     _write_csv(
+        folder / "pace.csv",
+        [
+            "sector",
+            "closure_share_max_per_year",
+            "retrofit_projects_max_per_line_year",
+            "from_year",
+            "closure_cost_cny_per_unit_capacity",
+            "quota_value_cny_per_unit_capacity",
+            "source",
+            "flag",
+        ],
+        [r for r in _pace_rows(key) if r["sector"] in {line["sector"] for line in lines}],
+    )
+    _write_csv(
+        folder / "supplies.csv",
+        ["province", "resource", "year", "available", "unit", "source", "flag"],
+        _supply_rows(key, lines),
+    )
+    _write_csv(
         folder / "scenario.csv",
         ["parameter", "value", "unit", "source", "flag"],
         _scenario_rows(grid, grid_source, ratio, ratio_source),
@@ -1521,6 +1585,187 @@ def province_lines(
     p: Province, rng: np.random.Generator, label: str, prefix: str, fleet: pd.DataFrame
 ) -> list[dict]:
     return clinker_lines(p, rng, label, prefix, fleet) + other_lines(p, rng, label, prefix)
+
+
+# --- pace limits, closure costs and scarce supplies (issue 14; resources.md s3-s4) -----------
+
+CLOSURE_SHARE_MAX_PER_YEAR = 0.10
+"""Most of a sector's base-year capacity closed in one year (P, resources.md s4): national net
+exits 10-20 Mt/yr of ~1.8 Gt (0.6-1.1 %/yr); gross exits 31.65 Mt in 16 months; the largest
+provincial output fall -17.3 % (Shaanxi 2025); the largest single-city episode Shijiazhuang
+~40 % of city capacity in one winter. A province closing a tenth a year sits between them."""
+
+RETROFIT_PROJECTS_PER_LINE_YEAR = 2.0
+"""Engineering capacity (U, resources.md s4: no count per province found): about two projects per
+line and year, one kiln-side project in the winter overhaul / staggered-stop window (25-45 days;
+6-12 months from decision to commissioning) and one that needs no kiln stop (motors, control,
+PV); KHD upgraded 11 lines of one group in one year (V)."""
+
+PACE_FROM_YEAR = 2026
+"""Pace limits hold from 2026 (U): 2025 closes the 14th FYP, whose targets are measured here
+against 2024 instead of their 2020 reference; with the staggered-production caps and the
+synthetic demand no closure pace <= 15 %/yr meets Guizhou's GZ-T1 in 2025 (least relaxation 2.3
+share points with unlimited retrofits, measured 2026-12-02). Set 2025 once targets carry their
+reference years."""
+
+RESETTLEMENT_CNY_PER_T = 202 * 50_000 / 1e6
+"""Worker resettlement per t/yr clinker capacity (P/U): 3,780 workers over 35 Shijiazhuang
+plants of ~18.7 Mt/yr ≈ 202 workers per Mt; one year of wages and social insurance ≈ 50,000 CNY
+(3,000 CNY/month wage ×12 + ~40 % insurance, U; Sanya paid 18,600 CNY per worker-year in 2008)."""
+
+STRANDED_LOSS_CNY_PER_T = 1.1e9 / (35 * 9.1e6 / 17)
+"""Stranded book value and demolition per t/yr (P): Shijiazhuang 2013-14, 35 plants, direct
+economic loss 1.1 bn CNY; batch 2 = 17 plants, 9.1 Mt/yr ⇒ 35 plants ≈ 18.7 Mt/yr ⇒ 59 CNY/t
+(cement capacity, applied per t clinker capacity: U)."""
+
+CLINKER_CLOSURE_CNY_PER_T = round(STRANDED_LOSS_CNY_PER_T + RESETTLEMENT_CNY_PER_T, 1)
+
+CLINKER_QUOTA_CNY_PER_T = 40.0
+"""Capacity-replacement quota value, 2024 (V, resources.md s3a: 'now ... 40 CNY/t would be good';
+deals 72-128 CNY/t)."""
+
+
+def _pace_rows(key: str) -> list[dict]:
+    """pace.csv: one row per sector present in the instance."""
+    sectors = list(csv.DictReader((HERE / "catalogue" / "sectors.csv").open(encoding="utf-8")))
+    clinker_om = next(
+        float(r["fixed_om_cny_per_unit_capacity_year"]) for r in sectors if r["sector"] == "cement_clinker"
+    )
+    rows = []
+    for r in sectors:
+        s = r["sector"]
+        if s == "cement_clinker":
+            cost = CLINKER_CLOSURE_CNY_PER_T
+            source = (
+                f"closure {cost} CNY/(t/yr) = stranded book value + demolition "
+                f"{STRANDED_LOSS_CNY_PER_T:.1f} (Shijiazhuang 2013-14, 1.1 bn CNY / ~18.7 Mt/yr) + "
+                f"resettlement {RESETTLEMENT_CNY_PER_T:.1f} (202 workers/Mt x 50,000 CNY); site "
+                "remediation not found (0); quota 40 CNY/t (2024 quote); pace: resources.md s4"
+            )
+            flag, quota = "P", CLINKER_QUOTA_CNY_PER_T
+        else:
+            # no sector figure found: scaled from clinker by fixed O&M per unit of capacity
+            cost = round(
+                CLINKER_CLOSURE_CNY_PER_T / clinker_om * float(r["fixed_om_cny_per_unit_capacity_year"]), 3
+            )
+            source = (
+                f"closure cost scaled from clinker ({CLINKER_CLOSURE_CNY_PER_T} CNY/t = "
+                f"{CLINKER_CLOSURE_CNY_PER_T / clinker_om:.2f} years of fixed O&M); pace as clinker"
+            )
+            flag, quota = "U", 0.0
+        rows.append(
+            {
+                "sector": s,
+                "closure_share_max_per_year": CLOSURE_SHARE_MAX_PER_YEAR,
+                "retrofit_projects_max_per_line_year": RETROFIT_PROJECTS_PER_LINE_YEAR,
+                "from_year": PACE_FROM_YEAR,
+                "closure_cost_cny_per_unit_capacity": cost,
+                "quota_value_cny_per_unit_capacity": quota,
+                "source": source,
+                "flag": flag,
+            }
+        )
+    return rows
+
+
+AF_SHARE_PATH = {2025: 0.06, 2026: 0.08, 2027: 0.10, 2028: 0.12, 2029: 0.14, 2030: 0.16}
+"""Alternative fuel available as a share of the base-year clinker fuel energy (P/U,
+resources.md s2): national TSR 2-3 % in 2023 (U), national goal 10 % by end-2025 (V), leaders
+~8 % (V), best group 22.8 % (V), ~40 % technically feasible (expert, V)."""
+
+COPROCESSING_SHARE = 0.01
+"""Waste co-processed as fuel, share of base-year clinker fuel energy (U: Chinese MSW is wet and
+low in heat; co-processing is a disposal duty more than a fuel, resources.md s2)."""
+
+CARBIDE_SLAG_T: dict[str, tuple[float, str, str]] = {
+    "zhejiang": (0.2e6, "no carbide-route PVC of note in Zhejiang (ethylene route); 0.2 Mt/yr guess", "U"),
+    "guizhou": (
+        0.5e6,
+        "Guizhou outside the top-5 carbide provinces (rest ~27 % of 13.6 Mt); 0.5 Mt/yr guess",
+        "U",
+    ),
+    "xinjiang": (2.4e6, "Xinjiang 14.8 % of carbide output (2011) x ~1.2 t dry slag per t carbide", "P"),
+    "chongqing": (0.3e6, "no carbide figure for Chongqing; 0.3 Mt/yr guess", "U"),
+    "national": (17.5e6, "14.6 Mt carbide (2010) x ~1.2 t dry slag per t", "P"),
+}
+"""Dry carbide slag available per year (resources.md s1a), flat over the horizon (U)."""
+
+OTHER_CALCIUM_T: dict[str, float] = {
+    "zhejiang": 1.0e6,
+    "guizhou": 1.0e6,
+    "xinjiang": 0.8e6,
+    "chongqing": 0.8e6,
+    "national": 30e6,
+}
+"""Steel slag, fly ash and other calcium wastes usable in raw meal, t/yr (U: national steel slag
+>100 Mt/yr, < 1/3 utilised, resources.md s1b; provincial splits are guesses)."""
+
+
+def _supply_rows(key: str, lines: list[dict]) -> list[dict]:
+    """supplies.csv: carbide slag, other calcium wastes, alternative fuel and co-processing feed."""
+    rated = 310.0
+    clinker = [r for r in lines if r["sector"] == "cement_clinker"]
+    fuel_tce = sum(
+        float(r["capacity_per_year"])
+        * float(r["operating_days"])
+        / rated
+        * float(r["fuel_kgce_per_unit"])
+        / 1000
+        for r in clinker
+    )
+    alt_base_tce = sum(
+        float(r["capacity_per_year"])
+        * float(r["operating_days"])
+        / rated
+        * float(r["fuel_kgce_per_unit"])
+        * float(r["alt_fuel_share"])
+        / 1000
+        for r in lines
+    )
+    slag, slag_source, slag_flag = CARBIDE_SLAG_T[key]
+    rows = []
+    for year, share in AF_SHARE_PATH.items():
+        af = max(share * fuel_tce, 1.05 * alt_base_tce)  # never below what the fleet already burns
+        rows += [
+            {
+                "province": "*",
+                "resource": "carbide_slag",
+                "year": year,
+                "available": round(slag),
+                "unit": "t/yr",
+                "source": f"resources.md s1a: {slag_source}",
+                "flag": slag_flag,
+            },
+            {
+                "province": "*",
+                "resource": "other_calcium_waste",
+                "year": year,
+                "available": round(OTHER_CALCIUM_T[key]),
+                "unit": "t/yr",
+                "source": "resources.md s1b: steel slag >100 Mt/yr nationally, <1/3 used; provincial guess",
+                "flag": "U",
+            },
+            {
+                "province": "*",
+                "resource": "alt_fuel",
+                "year": year,
+                "available": round(af),
+                "unit": "tce/yr",
+                "source": f"resources.md s2: {share:.0%} of base-year clinker fuel {fuel_tce / 1e6:.2f} Mtce "
+                "(national 10 % goal by 2025 V, best group 22.8 % V; path P/U)",
+                "flag": "P",
+            },
+            {
+                "province": "*",
+                "resource": "coprocessing_feed",
+                "year": year,
+                "available": round(COPROCESSING_SHARE * fuel_tce),
+                "unit": "tce/yr",
+                "source": "resources.md s2: 1 % of base-year clinker fuel (wet MSW, low heat)",
+                "flag": "U",
+            },
+        ]
+    return rows
 
 
 def generate_all() -> None:

@@ -12,6 +12,12 @@ from optimizer.models.constraints.core import (
     define_retrofit_persistence,
     define_salvage_only_if_running,
 )
+from optimizer.models.constraints.pace import (
+    define_capex_budget_per_year,
+    define_closure_pace,
+    define_resource_supply,
+    define_retrofit_pace,
+)
 from optimizer.models.constraints.swaps import (
     define_new_line_output,
     define_new_lines_stay,
@@ -70,6 +76,10 @@ def build_model(d: ModelData) -> pyo.ConcreteModel:
     define_new_lines_stay(m, d)
     define_new_line_output(m, d)
     define_replacement_ratio(m, d)
+    define_closure_pace(m, d)
+    define_retrofit_pace(m, d)
+    define_capex_budget_per_year(m, d)
+    define_resource_supply(m, d)
     for builder in ALL_TARGET_BUILDERS:
         builder(m, d)
     define_objective(m, d)

@@ -40,12 +40,16 @@ class ModelData:
     targets: list[TargetRow]
     q_cap_days: dict[tuple[int, int], float]  # (line, model year) -> max operating days
     replacement_ratio: dict[str, float]
+    new_cap_days: dict[tuple[str, int], float] = field(default_factory=dict)  # (sector, t) -> max d
     base_constant_npv: float = 0.0
     forced_retire: set[tuple[int, int]] = field(default_factory=set)
     forbidden_tech: set[tuple[int, int]] = field(default_factory=set)
     forced_keep: set[tuple[int, int]] = field(default_factory=set)  # (line, year) kept open
     base_frame: pd.DataFrame | None = None  # base-year per-line figures (BAU, evaluator)
     relax_targets: bool = False  # add priced slacks to explain infeasible targets
+    closure_cost: np.ndarray | None = None  # (L,) CNY charged in the year line l closes
+    resource_use: dict[str, np.ndarray] = field(default_factory=dict)  # pool -> (P,) use per unit
+    supplies: dict[tuple[str, str, int], float] = field(default_factory=dict)  # (pool, province, yr)
 
     def years_of(self, t: int) -> tuple[int, ...]:
         return self.period_years[t]
@@ -141,6 +145,15 @@ def build_model_data(
             if len(values):
                 demand[(s, t)] = float(values.max())
     new_line = _new_line_data(instance)
+    # staggered production binds replacement lines too (the check covers every running line)
+    new_cap_days = {(s, t): new_line[s]["rated_days"] for s in new_line for t in model_years}
+    for row in targets:
+        if row.kind == "operating_days_max":
+            for s in new_line:
+                if s in row.sectors:
+                    for t in model_years:
+                        if t >= row.year:
+                            new_cap_days[(s, t)] = min(new_cap_days[(s, t)], row.value)
     return ModelData(
         instance=instance,
         packages=packages,
@@ -162,10 +175,14 @@ def build_model_data(
         targets=targets,
         q_cap_days=q_cap_days,
         replacement_ratio=replacement_ratios(instance),
+        new_cap_days=new_cap_days,
         forced_retire=forced,
         forced_keep=forced_keep,
         forbidden_tech=forbidden_tech,
         base_frame=base_year_sector_frame(instance),
+        closure_cost=closure_cost_per_line(instance),
+        resource_use=package_resource_use(instance, packages),
+        supplies=supply_limits(instance),
     )
 
 
@@ -233,3 +250,94 @@ def base_year_sector_frame(instance: Instance) -> pd.DataFrame:
     frame = pd.DataFrame({m: out[i, :, 0] for i, m in enumerate(MEASURES)})
     frame["sector"] = list(instance.lines["sector"])
     return frame
+
+
+# ---------------------------------------------------------------------------------------------
+# Closure costs and scarce resources (issue 14)
+
+CARBIDE_SLAG_T_PER_T_CLINKER = 1.11
+"""Dry carbide slag per t clinker at 100 % substitution of the calcium source (P: CaO in
+clinker ≈ 0.65 t/t, as Ca(OH)2 0.86 t, slag ≈ 75–80 % Ca(OH)2 dry ⇒ ≈ 1.1 t; resources.md §1a)."""
+
+RESOURCE_POOLS: dict[str, tuple[str, ...]] = {
+    "carbide_slag": ("carbide_slag",),
+    "other_calcium_waste": ("other_calcium_waste",),
+    "alt_fuel": ("alt_fuel", "coprocessing_feed"),
+}
+"""Model resource pool -> the supplies.csv resources that feed it (co-processed waste counts as
+alternative fuel by its heat, tce)."""
+
+POOL_UNITS = {"carbide_slag": "t/yr", "other_calcium_waste": "t/yr", "alt_fuel": "tce/yr"}
+
+_RAW_SUBSTITUTION_POOL = {
+    "carbide_slag_substitution": "carbide_slag",
+    "slag_raw_substitution": "other_calcium_waste",
+}
+"""Raw-meal substitution technologies and the scarce input each draws on."""
+
+
+def closure_cost_per_line(instance: Instance) -> np.ndarray:
+    """CNY charged in the year each line closes: pace.csv closure cost × capacity (0 without)."""
+    pace = instance.pace
+    lines = instance.lines
+    per_unit = np.zeros(len(lines))
+    if pace.empty:
+        return per_unit
+    cost = pace["closure_cost_cny_per_unit_capacity"].to_dict()
+    for i, (sector, cap) in enumerate(zip(lines["sector"], lines["capacity_per_year"], strict=True)):
+        per_unit[i] = float(cost.get(sector, 0.0)) * float(cap)
+    return per_unit
+
+
+def resource_use_per_unit(instance: Instance, line: int, techs: tuple[int, ...]) -> dict[str, float]:
+    """Scarce inputs one unit of output of ``line`` uses while carrying ``techs``.
+
+    * alt_fuel (tce/unit) = F·a/1000 with the evaluator's fuel rules (kernels.py docstring):
+      F = fuel0 Π(1 − fuel_saving_k), a = alt0 + Σ_k c_k·to_alt_k over active k in catalogue
+      order, c the coal share left before k;
+    * carbide_slag / other_calcium_waste (t/unit) = 1.11 t dry per t clinker × the substitution
+      share of the raw-meal technology held (process_co2_cut_frac).
+
+    One helper, so the model and resources.csv agree; swap it for figures the evaluator
+    exposes once the carbide-slag physics lives there.
+    """
+    line_row = instance.lines.iloc[line]
+    tech = instance.technologies
+    fuel = float(line_row["fuel_kgce_per_unit"])
+    gas = float(line_row["gas_share"])
+    alt = float(line_row["alt_fuel_share"])
+    coal = 1.0 - gas - alt
+    use = dict.fromkeys(RESOURCE_POOLS, 0.0)
+    for k in sorted(techs):
+        row = tech.iloc[k]
+        fuel *= 1.0 - float(row["fuel_saving_frac"])
+        d_gas = coal * float(row["to_gas_frac"])
+        d_alt = coal * float(row["to_alt_fuel_frac"])
+        alt += d_alt
+        coal -= d_gas + d_alt
+        pool = _RAW_SUBSTITUTION_POOL.get(str(tech.index[k]))
+        if pool is not None:
+            use[pool] += CARBIDE_SLAG_T_PER_T_CLINKER * float(row["process_co2_cut_frac"])
+    use["alt_fuel"] = fuel * alt / 1000.0
+    return use
+
+
+def package_resource_use(instance: Instance, packages: PackageSet) -> dict[str, np.ndarray]:
+    """pool -> (P,) use per unit of output of every package (see :func:`resource_use_per_unit`)."""
+    if instance.supplies.empty:
+        return {}
+    out = {pool: np.zeros(len(packages.techs)) for pool in RESOURCE_POOLS}
+    for j, (l, techs) in enumerate(zip(packages.line_pos, packages.techs, strict=True)):
+        for pool, value in resource_use_per_unit(instance, int(l), techs).items():
+            out[pool][j] = value
+    return out
+
+
+def supply_limits(instance: Instance) -> dict[tuple[str, str, int], float]:
+    """(pool, province, year) -> available per year, summing the supplies that feed a pool."""
+    out: dict[tuple[str, str, int], float] = {}
+    pool_of = {r: pool for pool, members in RESOURCE_POOLS.items() for r in members}
+    for _, row in instance.supplies.iterrows():
+        key = (pool_of[str(row["resource"])], str(row["province"]), int(row["year"]))
+        out[key] = out.get(key, 0.0) + float(row["available"])
+    return out

@@ -5,12 +5,15 @@
     \\min\\; K_0 + \\sum_{l,j,t} \big(W^{fix}_{j,t} x_{l,j,t} + W^{unit}_{j,t} q_{l,j,t}\big)
     + \\sum_{l,k,t} \\kappa_{l,k} (\\delta_t - \\sigma_{k,t}\\, \\delta_{H+1})\\, a_{l,k,t}
     + \\sum_{s,t} \big(\\kappa^{std}_s (\\delta_t - \\sigma^{std}_t \\delta_{H+1}) (n_{s,t} - n_{s,t^-})
-      + W^{fix}_{s,t} n_{s,t} + W^{unit}_{s,t} q^{new}_{s,t}\big) + \\Pi \\sum s
+      + W^{fix}_{s,t} n_{s,t} + W^{unit}_{s,t} q^{new}_{s,t}\big)
+    + \\sum_{l,t} \\chi_l \\delta_t (r_{l,t} - r_{l,t^-}) + \\Pi \\sum s
 
 z_{l,k,t} ≤ a_{l,k,t}, z_{l,k,t} ≤ 1 − r_{l,T} marks retrofits still running at the horizon end
 (scrapped equipment earns no salvage); new lines always run to the horizon.
 W sums discounted yearly costs (O&M, fuel, electricity, carbon) over the calendar years model
-year t stands for, from the exact evaluator; κ is capex, δ_y = (1+r)^{-(y-y_0)}, σ the share of
+year t stands for, from the exact evaluator; χ_l the one-off closure cost of line l (pace.csv,
+CNY per unit/yr × capacity) charged in its closure year (the evaluator books it in the same
+year, :func:`optimizer.evaluator.api.closure_costs`); κ is capex, δ_y = (1+r)^{-(y-y_0)}, σ the share of
 a lifetime left after the horizon end H (salvage); K_0 the cost of the years before the first
 model year (base state, identical for every plan); Π prices target slacks when explaining
 infeasibility.
@@ -62,6 +65,13 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
         expr += nl["capex"] * (d.df[t] - salvage_share(t, nl["lifetime"], H) * d.df[H + 1]) * built
         expr += period_cost(d, nl["cost_fixed"], t) * m.n[s, t]
         expr += period_cost(d, nl["cost_per_unit"], t) * m.qn[s, t]
+    if d.closure_cost is not None and d.closure_cost.any():
+        for l in d.lines:
+            if d.closure_cost[l] <= 0:
+                continue
+            for t in d.model_years:
+                opened = m.r[l, prev[t]] if t in prev else 0
+                expr += float(d.closure_cost[l]) * d.df[t] * (m.r[l, t] - opened)
     if d.relax_targets:
         expr += SLACK_PRICE_CNY * sum(m.slack[key] for key in m.slack)
     m.npv = pyo.Objective(expr=expr, sense=pyo.minimize)

@@ -39,6 +39,58 @@ PLAN_COLUMNS = [
 ]
 
 
+RESOURCE_COLUMNS = ["resource", "province", "year", "used", "available", "unit", "share_used", "within"]
+
+
+def resource_table(instance, evaluation: Evaluation, plan: Plan) -> pd.DataFrame:
+    """resources.csv: per supply pool, province and year, what the plan uses against supply.
+
+    used = Σ over running lines of output × :func:`optimizer.models.data.resource_use_per_unit`
+    of the technologies active that year (the figure the model limits); ``within`` says whether
+    used ≤ available (relative tolerance 1e-6).
+    """
+    from optimizer.models.data import POOL_UNITS, resource_use_per_unit, supply_limits
+
+    limits = supply_limits(instance)
+    if not limits:
+        return pd.DataFrame(columns=RESOURCE_COLUMNS)
+    years = [int(y) for y in evaluation.arrays.years]
+    col = {y: i for i, y in enumerate(years)}
+    output = evaluation.measure("output_units")
+    provinces = list(instance.lines["province"])
+    use_cache: dict[tuple[int, tuple[int, ...]], dict[str, float]] = {}
+    rows = []
+    for (pool, where, year), available in sorted(limits.items()):
+        if year not in col:
+            continue
+        y = col[year]
+        used = 0.0
+        for l in range(len(provinces)):
+            if where != "*" and provinces[l] != where:
+                continue
+            q = float(output[l, y])
+            if q <= 0 or plan.retire_year[l] <= year:
+                continue
+            techs = tuple(int(k) for k in np.flatnonzero(plan.adopt_year[l] <= year))
+            key = (l, techs)
+            if key not in use_cache:
+                use_cache[key] = resource_use_per_unit(instance, l, techs)
+            used += q * use_cache[key][pool]
+        rows.append(
+            {
+                "resource": pool,
+                "province": where,
+                "year": year,
+                "used": used,
+                "available": available,
+                "unit": POOL_UNITS[pool],
+                "share_used": used / available if available > 0 else (0.0 if used == 0 else float("inf")),
+                "within": used <= available * (1 + 1e-6) + 1e-6,
+            }
+        )
+    return pd.DataFrame(rows, columns=RESOURCE_COLUMNS)
+
+
 def default_out_dir(instance_name: str, root: Path | None = None) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     base = (root or Path.cwd() / "runs") / f"{instance_name}-{stamp}"

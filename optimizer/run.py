@@ -630,7 +630,7 @@ def relaxation_in_units(kind: str, slack: float, scale: float) -> dict[str, obje
 
 def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
     """The CLI's default action: solve, print the summary, write the outputs."""
-    from optimizer.outputs import default_out_dir, plan_table, write_outputs
+    from optimizer.outputs import default_out_dir, plan_table, resource_table, write_outputs
 
     result = solve_instance(instance, options)
     _print_summary(instance, result, console, options.verbose)
@@ -653,6 +653,9 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
         tables["schedule"] = schedule_table(tables["plan"], nameplate)
         tables["schedule_by_city"] = by_group(tables["plan"], nameplate, "city")
         tables["schedule_by_company"] = by_group(tables["plan"], nameplate, "company")
+        resources = resource_table(instance, result.evaluation, result.plan)
+        if len(resources):
+            tables["resources"] = resources
     if result.relaxation is not None:
         tables["infeasibility"] = result.relaxation
     if result.shadow_prices is not None:

@@ -172,3 +172,23 @@ def make_instance(
 def copy_tree(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst
+
+
+def write_pace(folder: Path, **columns: float) -> Path:
+    """pace.csv for the cement_clinker sector; columns not given keep the schema defaults."""
+    _write(
+        folder / "pace.csv",
+        [{"sector": "cement_clinker", **columns, "source": "hand-made", "flag": "S"}],
+        ["sector", *columns, "source", "flag"],
+    )
+    return folder
+
+
+def write_supplies(folder: Path, rows: list[dict]) -> Path:
+    """supplies.csv: rows of resource, year, available, unit (province * unless given)."""
+    _write(
+        folder / "supplies.csv",
+        [{"province": "*", "source": "hand-made", "flag": "S", **r} for r in rows],
+        ["province", "resource", "year", "available", "unit", "source", "flag"],
+    )
+    return folder

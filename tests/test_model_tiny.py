@@ -243,11 +243,13 @@ def test_recosted_packages_keep_the_structure_and_stay_exact(tmp_path: Path) -> 
 
 def _lock_in(folder: Path) -> Path:
     # Lines A (110 kgce/t) and B (94 kgce/t), 300 kt/yr each; demand 450 kt/yr needs both.
-    # 2025 (T25): every line at the benchmark (<= 100 kgce/t). 2027 (T27): capacity-weighted
-    # intensity <= 95 kgce/t, i.e. a cut of 1 - 95/102 from the base (110 + 94) / 2 = 102.
+    # 2025 (T25): every line at the benchmark (<= 100 kgce/t). 2027 (T27): output-weighted
+    # intensity <= 95 kgce/t, i.e. a cut of 1 - 95/102 from the base (110 + 94) / 2 = 102 (both
+    # lines run 150 days in the base year).
     # Two exclusive upgrades fit A only (2000 t/d; they need >= 1500 t/d, B has 1000 t/d):
     # light (-10 %: 99 kgce/t, 6 M CNY) or deep (-15 %: 93.5 kgce/t, 10 M CNY).
-    #  light + B: (99 + 94) / 2 = 96.5 > 95 (misses T27); deep + B: 93.75 (meets both).
+    #  light + B: at best B at its 300 kt and A at 150 kt, (99·150 + 94·300) / 450 = 95.67 > 95
+    #  (misses T27); deep + B: at most (93.5 + 94) / 2 = 93.75 (meets both).
     return make_instance(
         folder,
         lines=[
@@ -293,13 +295,13 @@ def test_perfect_foresight_avoids_the_lock_in(tmp_path: Path) -> None:
 def test_myopic_planning_locks_in_and_is_explained(tmp_path: Path) -> None:
     # Seeing only T25 in 2025, light is cheapest (0.6 M net of salvage < 1 M). In 2027 A holds
     # light, deep is exclusive with it and A cannot close (demand needs both lines): T27 is out
-    # of reach, and the explanation says by how much: 96.5 vs 95 kgce/t is a relaxation of
-    # (96.5 - 95) / 102 = 1.47 % of the base intensity.
+    # of reach, and the explanation says by how much: running B flat out, 95.67 vs 95 kgce/t is
+    # a relaxation of (95.667 - 95) / 102 = 0.65 % of the base intensity.
     result = solve_instance(load_instance(_lock_in(tmp_path / "i")), replace(OPTIONS, mode="myopic"))
     assert result.exit_code == EXIT_INFEASIBLE
     relax = result.relaxation.set_index("target")
     assert list(relax.index) == ["T27"]
-    assert relax.loc["T27", "relaxation"] == pytest.approx((96.5 - 95) / 102, rel=1e-6)
+    assert relax.loc["T27", "relaxation"] == pytest.approx(((99 * 150 + 94 * 300) / 450 - 95) / 102, rel=1e-6)
 
 
 def test_capture_costs_are_counted_once(tmp_path: Path) -> None:

@@ -44,6 +44,10 @@ def define_retrofit_persistence(m: pyo.ConcreteModel, d: ModelData) -> None:
     r"""Once adopted, a retrofit stays until the line retires; adoption counts new holdings.
 
     .. math:: h_{l,k,t^-} \le h_{l,k,t} + r_{l,t}, \qquad a_{l,k,t} \ge h_{l,k,t} - h_{l,k,t^-}
+
+    With a projects floor (which pushes a up) also
+    :math:`a_{l,k,t} \le h_{l,k,t}` and :math:`a_{l,k,t} \le 1 - h_{l,k,t^-}`, so a project
+    counts only when the line starts carrying k.
     """
     prev = dict(zip(d.model_years[1:], d.model_years[:-1], strict=True))
     keep_index = [(l, k, t) for (l, k) in d.tech_index for t in d.model_years[1:]]
@@ -51,6 +55,15 @@ def define_retrofit_persistence(m: pyo.ConcreteModel, d: ModelData) -> None:
         keep_index, rule=lambda m, l, k, t: holding(m, d, l, k, prev[t]) <= holding(m, d, l, k, t) + m.r[l, t]
     )
     first = d.model_years[0]
+    if any(row.hard and row.kind == "projects_min" for row in d.targets):
+        # a floor on Σ a pushes a up: tie it to a real start, a = h_t (1 - h_{t⁻}) exactly
+        m.adoption_only_if_held = pyo.Constraint(
+            m.LKT, rule=lambda m, l, k, t: m.a[l, k, t] <= holding(m, d, l, k, t)
+        )
+        m.adoption_only_if_new = pyo.Constraint(
+            [(l, k, t) for (l, k, t) in m.LKT if t != first],
+            rule=lambda m, l, k, t: m.a[l, k, t] <= 1 - holding(m, d, l, k, prev[t]),
+        )
     m.adoption = pyo.Constraint(
         m.LKT,
         rule=lambda m, l, k, t: (

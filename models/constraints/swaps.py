@@ -24,11 +24,18 @@ def define_new_lines_stay(m: pyo.ConcreteModel, d: ModelData) -> None:
 def define_new_line_output(m: pyo.ConcreteModel, d: ModelData) -> None:
     r"""Replacement lines run between their fewest and most operating days.
 
-    .. math:: \underline{q}^{std}_s n_{s,t} \le q^{new}_{s,t} \le \overline{q}^{std}_s n_{s,t}
+    .. math:: \underline{q}^{std}_s n_{s,t} \le q^{new}_{s,t} \le \overline{q}^{std}_{s,t} n_{s,t}
+
+    :math:`\overline{q}^{std}_{s,t}` applies the sector's staggered-production cap in t, as for
+    existing lines.
     """
-    m.new_output_upper = pyo.Constraint(
-        m.ST_new, rule=lambda m, s, t: m.qn[s, t] <= d.new_line[s]["q_max"] * m.n[s, t]
-    )
+
+    def q_max(s: str, t: int) -> float:
+        nl = d.new_line[s]
+        days = d.new_cap_days.get((s, t), nl["rated_days"])
+        return min(nl["q_max"], nl["capacity"] * days / nl["rated_days"])
+
+    m.new_output_upper = pyo.Constraint(m.ST_new, rule=lambda m, s, t: m.qn[s, t] <= q_max(s, t) * m.n[s, t])
     m.new_output_lower = pyo.Constraint(
         m.ST_new, rule=lambda m, s, t: m.qn[s, t] >= d.new_line[s]["q_min"] * m.n[s, t]
     )

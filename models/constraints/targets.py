@@ -54,9 +54,11 @@ class Scope:
         assert base is not None
         mask = base["sector"].isin(row.sectors).to_numpy()
         self.base_capacity = float(base.loc[mask, "capacity_per_year"].sum())
-        cap = base.loc[mask, "capacity_per_year"].to_numpy()
+        out = base.loc[mask, "output_units"].to_numpy()
         inten = base.loc[mask, "intensity_kgce_per_unit"].to_numpy()
-        self.base_intensity = float((cap * inten).sum() / cap.sum()) if cap.sum() > 0 else 0.0
+        self.base_output = float(out.sum())
+        # output-weighted, as the documents measure energy per unit of product
+        self.base_intensity = float((out * inten).sum() / out.sum()) if out.sum() > 0 else 0.0
         self.base_emissions = float(base.loc[mask, "total_co2_t"].sum())
         self.multi_unit = is_multi_unit(d.instance, row.sectors)
 
@@ -149,25 +151,29 @@ def define_capacity_targets(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 
 def define_intensity_cut(m: pyo.ConcreteModel, d: ModelData) -> None:
-    r"""Capacity-weighted intensity cut versus the base year (ZJ-T2, GZ-T2, XJ-T1, CQ-T1).
+    r"""Output-weighted intensity cut versus the base year (ZJ-T2, GZ-T2, XJ-T1, CQ-T1).
 
-    .. math:: \sum_{l,j} C_l\,(I_{j} - (1-v) I_0)\, x_{l,j,t}
-              + \sum_s C^{std}_s (I^{new}_s - (1-v) I_0)\, n_{s,t} \le 0
+    The documents measure energy per tonne of output, so the average is
+    :math:`\bar I_t = \sum e\,q / \sum q`; :math:`\bar I_t \le (1-v) I_0` is linear and exact
+    once multiplied by :math:`\sum q > 0`:
+
+    .. math:: \sum_{l,j} (I_{j} - (1-v) I_0)\, q_{l,j,t}
+              + \sum_s (I^{new}_s - (1-v) I_0)\, q^{new}_{s,t} \le 0
+
+    with :math:`I_0 = \sum I\,q / \sum q` of the base year (evaluator, BAU plan); I of a package
+    does not depend on its output (production energy only, kernels.py docstring).
     """
     p = d.packages
 
     def body(row: TargetRow, scope: Scope, t: int):
         limit = (1 - row.value) * scope.base_intensity
-        expr = sum(
-            d.capacity[l] * (p.intensity_kgce_per_unit[j] - limit) * m.x[l, j, tt]
-            for (l, j, tt) in scope.x_keys[t]
-        )
+        expr = sum((p.intensity_kgce_per_unit[j] - limit) * m.q[l, j, tt] for (l, j, tt) in scope.x_keys[t])
         expr += sum(
-            d.new_line[s]["capacity"] * (d.new_line[s]["intensity"] - limit) * m.n[s, t]
-            for s in scope.new
-            if (s, t) in m.ST_new
+            (d.new_line[s]["intensity"] - limit) * m.qn[s, t] for s in scope.new if (s, t) in m.ST_new
         )
-        return expr, LE, 0.0, scope.base_capacity * scope.base_intensity
+        # slack in share of the base intensity: the row is Σ(I − lim)·q, q summing to demand
+        output = sum(d.demand.get((s, t), 0.0) for s in row.sectors) or scope.base_output
+        return expr, LE, 0.0, max(output * scope.base_intensity, 1.0)
 
     _add(m, d, "intensity_cut", [r for r in d.targets if r.hard and r.kind == "intensity_cut"], body)
 
@@ -305,7 +311,7 @@ def define_emissions(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 
 def define_projects_min(m: pyo.ConcreteModel, d: ModelData) -> None:
-    r"""Retrofit projects started per year reach the floor (ZJ ≥ 100/yr).
+    r"""Retrofit projects started per year reach the floor in every model year (ZJ ≥ 100/yr).
 
     .. math:: \sum_{l \in scope, k} a_{l,k,t} \ge v \cdot |t|
 

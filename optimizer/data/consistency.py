@@ -57,6 +57,8 @@ def check_consistency(inst: Instance) -> list[InputProblem]:
         _check_demand,
         _check_demand_vs_capacity,
         _check_decisions,
+        _check_pace,
+        _check_supplies,
     ):
         problems.extend(check(inst))
     return problems
@@ -434,4 +436,49 @@ def _check_demand_vs_capacity(inst: Instance) -> list[InputProblem]:
                     "(demand of a larger region, or another unit?)",
                 )
             )
+    return out
+
+
+def _check_pace(inst: Instance) -> list[InputProblem]:
+    out = []
+    f = _label(inst, "pace")
+    for _, p in inst.pace.iterrows():
+        if p["sector"] not in inst.sectors.index:
+            out.append(InputProblem(f, p["_row"], "sector", p["sector"], "is not a sector in sectors.csv"))
+    return out
+
+
+SUPPLY_UNITS = {
+    "carbide_slag": "t/yr",
+    "other_calcium_waste": "t/yr",
+    "alt_fuel": "tce/yr",
+    "coprocessing_feed": "tce/yr",
+}
+"""The unit each scarce resource is counted in (supplies.csv ``unit`` must match)."""
+
+
+def _check_supplies(inst: Instance) -> list[InputProblem]:
+    out = []
+    f = _label(inst, "supplies")
+    provinces = set(inst.lines["province"])
+    seen: dict[tuple, int] = {}
+    for _, s in inst.supplies.iterrows():
+        r = s["_row"]
+        if s["province"] != "*" and s["province"] not in provinces:
+            out.append(
+                InputProblem(
+                    f, r, "province", s["province"], "is not the province of any line (or * for all)"
+                )
+            )
+        expected = SUPPLY_UNITS.get(s["resource"])
+        if expected is not None and s["unit"] != expected:
+            out.append(InputProblem(f, r, "unit", s["unit"], f"must be {expected} for {s['resource']}"))
+        key = (s["province"], s["resource"], s["year"])
+        if key in seen:
+            out.append(
+                InputProblem(
+                    f, r, "year", s["year"], f"duplicates row {seen[key]} (province, resource, year)"
+                )
+            )
+        seen[key] = int(r)
     return out

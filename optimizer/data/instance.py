@@ -35,6 +35,7 @@ _INDEX = {
     "new_builds": "sector",
     "targets": "target_id",
     "documents": "file",
+    "pace": "sector",
 }
 
 
@@ -56,6 +57,8 @@ class Instance:
     files: dict[str, Path] = field(default_factory=dict)
     decisions: pd.DataFrame = field(default_factory=pd.DataFrame)
     documents: pd.DataFrame = field(default_factory=pd.DataFrame)  # cited documents, by file
+    pace: pd.DataFrame = field(default_factory=pd.DataFrame)  # per sector: pace limits, closure cost
+    supplies: pd.DataFrame = field(default_factory=pd.DataFrame)  # scarce inputs per year
 
     @property
     def line_sectors(self) -> list[str]:
@@ -181,6 +184,8 @@ def load_instance(folder: Path | str, overrides: dict[str, pd.DataFrame] | None 
         files=files,
         decisions=indexed["decisions"],
         documents=indexed["documents"],
+        pace=indexed["pace"],
+        supplies=indexed["supplies"],
     )
     problems.extend(check_consistency(instance))
     if problems:

@@ -25,6 +25,7 @@ class Scenario:
     replacement_ratio: float
     kgce_per_kwh: float = 0.1229
     kgce_per_m3_gas: float = 1.33
+    capex_budget_cny_per_year: float = 0.0  # 0: no yearly capex budget
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -46,6 +47,7 @@ _PARAMETERS: dict[str, tuple[str, float, float]] = {
     "replacement_ratio": ("float", 1.0, 10.0),
     "kgce_per_kwh": ("float", 0.05, 0.5),
     "kgce_per_m3_gas": ("float", 0.5, 2.0),
+    "capex_budget_cny_per_year": ("float", 0.0, 1e13),
 }
 
 

@@ -34,8 +34,10 @@ TABLES = (
     "demand",
     "decisions",
     "documents",
+    "pace",
+    "supplies",
 )
-OPTIONAL_TABLES = ("decisions", "documents")
+OPTIONAL_TABLES = ("decisions", "documents", "pace", "supplies")
 
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 _TRUE = {"true", "yes", "1", "y", "t"}

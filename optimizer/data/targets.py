@@ -95,10 +95,10 @@ def period_map(model_years: tuple[int, ...], horizon_end: int) -> dict[int, tupl
 
 
 def applies(row: TargetRow, t: int) -> bool:
-    """Caps, floors and shares hold from their year on; project floors in every period that
-    starts up to their year; a peak is checked at its year."""
+    """Caps, floors and shares hold from their year on; project floors ("≥ 100 projects every
+    year", ZJ 三(二)) in every model year of the horizon; a peak is checked at its year."""
     if row.kind == "projects_min":
-        return t <= row.year
+        return True
     if row.kind == "emissions_peak":
         return t == row.year
     if row.kind == "capex_budget":  # one budget for the whole horizon, checked once

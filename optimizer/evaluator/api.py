@@ -64,12 +64,39 @@ _COST_ROWS = (
 )
 
 
+def closure_costs(instance: Instance, retire_year: np.ndarray, years: Sequence[int]) -> np.ndarray:
+    """(L, Y) one-off closure cost of each line in the year it closes, CNY (nominal).
+
+    χ_l = pace.csv ``closure_cost_cny_per_unit_capacity`` of the line's sector × its capacity,
+    booked in ``retire_year[l]`` when that lies after the base year and within the horizon (a
+    line retired in the base year never ran in the plan). The planning model charges the same
+    χ_l in the same year (:mod:`optimizer.models.objective`).
+    """
+    from optimizer.models.data import closure_cost_per_line
+
+    per_line = closure_cost_per_line(instance)
+    out = np.zeros((len(per_line), len(years)))
+    col = {int(y): i for i, y in enumerate(years)}
+    base = instance.scenario.base_year
+    for l, y in enumerate(retire_year[: len(per_line)]):
+        if per_line[l] > 0 and int(y) in col and int(y) > base:
+            out[l, col[int(y)]] = per_line[l]
+    return out
+
+
 @dataclass(frozen=True)
 class Evaluation:
     """What a plan does: ``values[m, l, y]`` for the measures ``MEASURES[m]`` plus labels."""
 
     arrays: EvalArrays
     values: np.ndarray  # (M, N, Y) float64
+    closure_cny: np.ndarray | None = None  # (L, Y) closure costs (pace.csv), nominal CNY
+
+    def closure_npv_cny(self) -> float:
+        """Discounted closure costs, base-year CNY (0 without pace.csv closure costs)."""
+        if self.closure_cny is None:
+            return 0.0
+        return float((self.closure_cny.sum(axis=0) * self.arrays.years_p.discount_factor).sum())
 
     def measure(self, name: str) -> np.ndarray:
         """One measure as an (N, Y) array (a view)."""
@@ -81,8 +108,9 @@ class Evaluation:
 
     @property
     def npv_cny(self) -> float:
-        """Net present value of all costs over the horizon, base-year CNY."""
-        return float(self.measure("npv_cny").sum())
+        """Net present value of all costs over the horizon, base-year CNY (the kernels' costs
+        plus closure costs)."""
+        return float(self.measure("npv_cny").sum()) + self.closure_npv_cny()
 
     def total_co2_t(self) -> pd.Series:
         """Direct + indirect CO2 of all lines per year (tCO2)."""
@@ -217,6 +245,8 @@ class Evaluation:
         for name, parts, sign in _COST_ROWS:
             per_year = sign * sum(self.measure(p).sum(axis=0) for p in parts)
             rows.append((name, float(per_year.sum()), float((per_year * df).sum())))
+        closure = self.closure_cny.sum(axis=0) if self.closure_cny is not None else np.zeros(len(df))
+        rows.append(("closure", float(closure.sum()), float((closure * df).sum())))
         frame = pd.DataFrame(rows, columns=["component", "nominal_cny", "discounted_cny"])
         total = pd.DataFrame(
             [("total", frame["nominal_cny"].sum(), frame["discounted_cny"].sum())], columns=frame.columns
@@ -231,8 +261,11 @@ def evaluate_arrays(arrs: EvalArrays, use_numba: bool = True) -> Evaluation:
 
 
 def evaluate(instance: Instance, plan: Plan, use_numba: bool = True) -> Evaluation:
-    """Everything ``plan`` does on ``instance``, line by line and year by year."""
-    return evaluate_arrays(build_arrays(instance, plan), use_numba=use_numba)
+    """Everything ``plan`` does on ``instance``, line by line and year by year (closure costs
+    of pace.csv included)."""
+    ev = evaluate_arrays(build_arrays(instance, plan), use_numba=use_numba)
+    closure = closure_costs(instance, plan.retire_year, ev.years)
+    return Evaluation(arrays=ev.arrays, values=ev.values, closure_cny=closure)
 
 
 def evaluate_reference(instance: Instance, plan: Plan) -> Evaluation:

@@ -58,6 +58,7 @@ def check_targets(instance: Instance, arrs: EvalArrays, out: np.ndarray) -> pd.D
     running = out[MEASURE_INDEX["running"]] > 0.5
     cap = out[MEASURE_INDEX["capacity_per_year"]]
     intensity = out[MEASURE_INDEX["intensity_kgce_per_unit"]]
+    output = out[MEASURE_INDEX["output_units"]]
     co2 = out[MEASURE_INDEX["total_co2_t"]]
     rows = []
     for row in target_rows(instance):
@@ -66,8 +67,10 @@ def check_targets(instance: Instance, arrs: EvalArrays, out: np.ndarray) -> pd.D
         weights = np.array([share_weight(instance, products[i], 1.0, multi) for i in range(len(products))])
         base = col[instance.scenario.base_year]
         base_cap = float(cap[in_scope, base].sum())
+        base_out = float(output[in_scope, base].sum())
+        # intensity targets are output-weighted (energy per unit of product, as documents measure)
         base_int = (
-            float((cap[in_scope, base] * intensity[in_scope, base]).sum() / base_cap) if base_cap else 0.0
+            float((output[in_scope, base] * intensity[in_scope, base]).sum() / base_out) if base_out else 0.0
         )
         base_co2 = float(co2[in_scope, base].sum())
         check_years = [t for t in model_years if applies(row, t)] or [row.year]
@@ -88,8 +91,8 @@ def check_targets(instance: Instance, arrs: EvalArrays, out: np.ndarray) -> pd.D
                     required, achieved = row.value, running_cap
                     met = achieved <= required * (1 + REL_TOL)
             elif row.kind == "intensity_cut":
-                c = cap[sel, y]
-                avg = float((c * intensity[sel, y]).sum() / c.sum()) if c.sum() > 0 else 0.0
+                q = output[sel, y]
+                avg = float((q * intensity[sel, y]).sum() / q.sum()) if q.sum() > 0 else 0.0
                 required, achieved = row.value, (1 - avg / base_int if base_int else 0.0)
                 met = achieved >= required - REL_TOL
             elif row.kind == "benchmark_share":

@@ -24,7 +24,8 @@ from optimizer.report.labels import TEXT, check_lang, output_unit
 
 # Order of the rows of costs.csv (Evaluation.cost_breakdown): a run writes that frame without
 # its index, so older folders carry no component column and are matched by position.
-COST_ORDER = ("capex", "om", "fuel", "electricity", "carbon", "salvage", "total")
+COST_ORDER = ("capex", "om", "fuel", "electricity", "carbon", "salvage", "closure", "total")
+_LEGACY_COST_ORDER = ("capex", "om", "fuel", "electricity", "carbon", "salvage", "total")  # no closure
 
 _PLAN_TEXT = ("line_id", "company", "city", "sector", "action", "technologies", "new_technologies")
 
@@ -133,9 +134,10 @@ def _costs(frame: pd.DataFrame | None) -> pd.DataFrame | None:
     if frame is None:
         return None
     if "component" not in frame.columns:
-        if len(frame) != len(COST_ORDER):
+        order = {len(COST_ORDER): COST_ORDER, len(_LEGACY_COST_ORDER): _LEGACY_COST_ORDER}.get(len(frame))
+        if order is None:
             return None
-        frame = frame.assign(component=list(COST_ORDER))
+        frame = frame.assign(component=list(order))
     return frame[["component", "nominal_cny", "discounted_cny"]].reset_index(drop=True)
 
 

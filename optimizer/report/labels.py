@@ -236,6 +236,7 @@ COST_COMPONENTS = {
         "electricity": "电力",
         "carbon": "碳成本",
         "salvage": "残值(抵减)",
+        "closure": "关停成本",
         "total": "合计(净现值)",
     },
     "en": {
@@ -245,6 +246,7 @@ COST_COMPONENTS = {
         "electricity": "power",
         "carbon": "carbon",
         "salvage": "salvage (credit)",
+        "closure": "closure",
         "total": "total (NPV)",
     },
 }

@@ -1,0 +1,173 @@
+"""A realistic pace and scarce inputs: closures and retrofit projects per year, a yearly capex
+budget, and resource supplies (issue 14).
+
+Notation as in :mod:`optimizer.models.constraints.core`; |t| is the number of calendar years
+model year t stands for (1 when every calendar year is a model year), so a per-year limit
+holds on average over a longer period. Limits come from the instance's ``pace.csv`` (per
+sector), ``supplies.csv`` (per province, resource and year) and the scenario's
+``capex_budget_cny_per_year``; an absent table or a default value adds no row.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from optimizer.models.data import ModelData
+
+
+def _prev(d: ModelData) -> dict[int, int]:
+    return dict(zip(d.model_years[1:], d.model_years[:-1], strict=True))
+
+
+def _lines_of(d: ModelData) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for l in d.lines:
+        out.setdefault(d.sector_of[l], []).append(l)
+    return out
+
+
+def define_closure_pace(m: pyo.ConcreteModel, d: ModelData) -> None:
+    r"""Capacity closed per sector and year stays within a share of the base-year capacity.
+
+    .. math:: \sum_{l \in s} C_l\,(r_{l,t} - r_{l,t^-})
+              \le |t| \max\big(\gamma_s \sum_{l \in s} C_l,\; \max_{l \in s} C_l\big)
+
+    :math:`r_{l,t^-} = 0` before the first model year (every line runs in the base year);
+    closures count retirements and swap-outs alike. :math:`\gamma_s` is
+    ``pace.closure_share_max_per_year``; one line a year may always close, so a sector of a few
+    large lines (float glass) is not frozen. Rows hold from ``pace.from_year`` on.
+    """
+    pace = d.instance.pace
+    if pace.empty:
+        return
+    prev = _prev(d)
+    lines_of = _lines_of(d)
+    index = []
+    rows = {}
+    for s, share in pace["closure_share_max_per_year"].items():
+        members = lines_of.get(str(s), [])
+        if share >= 1.0 or not members:
+            continue
+        base = float(sum(d.capacity[l] for l in members))
+        per_year = max(float(share) * base, max(float(d.capacity[l]) for l in members))
+        start = int(pace.at[s, "from_year"])
+        for t in d.model_years:
+            if t < start:
+                continue
+            rows[(str(s), t)] = (members, per_year * len(d.years_of(t)))
+            index.append((str(s), t))
+    if not index:
+        return
+
+    def rule(m: pyo.ConcreteModel, s: str, t: int):
+        members, limit = rows[(s, t)]
+        closed = sum(d.capacity[l] * (m.r[l, t] - (m.r[l, prev[t]] if t in prev else 0)) for l in members)
+        return closed <= limit
+
+    m.closure_pace = pyo.Constraint(index, rule=rule)
+
+
+def define_retrofit_pace(m: pyo.ConcreteModel, d: ModelData) -> None:
+    r"""Retrofit projects started per sector and year stay within the engineering capacity.
+
+    .. math:: \sum_{l \in s,\,k} a_{l,k,t} \le \mu_s\, N_s\, |t|
+
+    with :math:`N_s` the sector's base-year lines and :math:`\mu_s`
+    ``pace.retrofit_projects_max_per_line_year``; a project is one technology adopted on one
+    line (the evaluator's ``projects_started``). Rows hold from ``pace.from_year`` on.
+    """
+    pace = d.instance.pace
+    if pace.empty:
+        return
+    techs_of: dict[str, list[tuple[int, int]]] = {}
+    for l, k in d.tech_index:
+        techs_of.setdefault(d.sector_of[l], []).append((l, k))
+    lines_of = _lines_of(d)
+    index = []
+    limits = {}
+    for s, per_line in pace["retrofit_projects_max_per_line_year"].items():
+        s = str(s)
+        if s not in techs_of:
+            continue
+        start = int(pace.at[s, "from_year"])
+        for t in d.model_years:
+            if t < start:
+                continue
+            limit = float(per_line) * len(lines_of[s]) * len(d.years_of(t))
+            if limit < len(techs_of[s]):  # otherwise it cannot bind
+                limits[(s, t)] = limit
+                index.append((s, t))
+    if not index:
+        return
+    m.retrofit_pace = pyo.Constraint(
+        index, rule=lambda m, s, t: sum(m.a[l, k, t] for (l, k) in techs_of[s]) <= limits[(s, t)]
+    )
+
+
+def define_capex_budget_per_year(m: pyo.ConcreteModel, d: ModelData) -> None:
+    r"""Capex spent in a year stays within the scenario's yearly budget (off when 0), CNY.
+
+    .. math:: \sum_{l,k} \kappa_{l,k}\, a_{l,k,t} + \sum_s \kappa^{std}_s (n_{s,t} - n_{s,t^-})
+              \le B\, |t|
+
+    Nominal CNY (what a budget approves); closure costs are not capex.
+    """
+    budget = d.instance.scenario.capex_budget_cny_per_year
+    if budget <= 0:
+        return
+    prev = _prev(d)
+
+    def rule(m: pyo.ConcreteModel, t: int):
+        expr = sum(float(d.packages.tech_capex_cny[l, k]) * m.a[l, k, t] for (l, k) in d.tech_index)
+        for s in d.new_sectors:
+            if (s, t) in m.ST_new:
+                built = m.n[s, t] - (m.n[s, prev[t]] if t in prev and (s, prev[t]) in m.ST_new else 0)
+                expr += d.new_line[s]["capex"] * built
+        return expr <= budget * len(d.years_of(t))
+
+    m.capex_budget_per_year = pyo.Constraint(list(d.model_years), rule=rule)
+
+
+def define_resource_supply(m: pyo.ConcreteModel, d: ModelData) -> None:
+    r"""Scarce inputs used by the lines of a province stay within its supply in every year.
+
+    .. math:: \sum_{l \in P,\,j} u_{j,\rho}\, q_{l,j,t} \le \min_{y \in t} S_{\rho,P,y}
+
+    :math:`u` from :func:`optimizer.models.data.resource_use_per_unit` (alternative fuel tce per
+    unit, carbide slag and other calcium wastes t per t clinker); province ``*`` covers every
+    line; a year without a supply row has no limit. Replacement lines are built for the
+    standard figures and use none of these inputs.
+    """
+    if not d.supplies or not d.resource_use:
+        return
+    province = list(d.instance.lines["province"])
+    keys: dict[tuple[str, str, int], list[tuple[int, int, int]]] = {}
+    limits = {}
+    by_year: dict[int, list[tuple[int, int, int]]] = {}
+    for key in d.x_index:
+        by_year.setdefault(key[2], []).append(key)
+    for t in d.model_years:
+        for pool, where in sorted({(p, prov) for (p, prov, _) in d.supplies}):
+            values = [d.supplies[(pool, where, y)] for y in d.years_of(t) if (pool, where, y) in d.supplies]
+            if not values:
+                continue
+            use = d.resource_use[pool]
+            members = [
+                key
+                for key in by_year.get(t, [])
+                if use[key[1]] > 0 and (where == "*" or province[key[0]] == where)
+            ]
+            if not members:
+                continue
+            limits[(pool, where, t)] = min(values)
+            keys[(pool, where, t)] = members
+    index = sorted(limits)
+    if not index:
+        return
+    m.resource_supply = pyo.Constraint(
+        index,
+        rule=lambda m, pool, where, t: (
+            sum(d.resource_use[pool][j] * m.q[l, j, tt] for (l, j, tt) in keys[(pool, where, t)])
+            <= limits[(pool, where, t)]
+        ),
+    )

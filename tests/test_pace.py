@@ -1,0 +1,277 @@
+"""Issue 14 rules on tiny instances derived by hand: closures and projects per year, closure
+costs, a yearly capex budget, scarce supplies, projects every year and output-weighted
+intensity. Prices, O&M and discounting are zero (see handmade.py) unless a test says so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from handmade import make_instance, write_pace, write_supplies
+
+from optimizer.cli import EXIT_INFEASIBLE
+from optimizer.data.instance import load_instance
+from optimizer.errors import InputError
+from optimizer.evaluator.api import evaluate
+from optimizer.evaluator.plan import NEVER, Plan
+from optimizer.evaluator.targets import check_targets
+from optimizer.models.data import resource_use_per_unit
+from optimizer.outputs import resource_table
+from optimizer.run import RunOptions, solve_instance
+
+OPTIONS = RunOptions(time_limit_s=60, shadow_prices=False, write=False)
+YEARS = "2025;2026"
+
+
+def solve(folder: Path):  # type: ignore[no-untyped-def]
+    return solve_instance(load_instance(folder), OPTIONS)
+
+
+def three_lines(folder: Path, cut_year: int) -> Path:
+    # A, B, C: 300 kt/yr each (900 kt base); demand 300 kt needs one line. Capacity cut 60 %
+    # by cut_year: running ≤ 360 kt, so two lines close by then.
+    return make_instance(
+        folder,
+        lines=[{"line_id": n} for n in "ABC"],
+        techs=[],
+        targets=[{"target_id": "CUT", "kind": "capacity_cut", "year": cut_year, "value": 0.6}],
+        demand={2025: 300e3, 2026: 300e3},
+        model_years=YEARS,
+    )
+
+
+def test_closure_pace_spreads_closures_over_years(tmp_path: Path) -> None:
+    # closure share 30 %/yr: max(0.3 × 900 kt, largest line 300 kt) = 300 kt, one line a year.
+    # Two closures needed by 2026 ⇒ one in 2025 and one in 2026, the third line runs on.
+    folder = write_pace(three_lines(tmp_path / "i", 2026), closure_share_max_per_year=0.3)
+    result = solve(folder)
+    assert result.exit_code == 0
+    assert sorted(int(y) for y in result.plan.retire_year) == [2025, 2026, NEVER]
+
+
+def test_closure_pace_that_binds_makes_an_early_cut_infeasible(tmp_path: Path) -> None:
+    # The same cut due in 2025 needs two closures in one year: more than 300 kt/yr.
+    free = solve(three_lines(tmp_path / "free", 2025))
+    assert free.exit_code == 0
+    paced = solve(write_pace(three_lines(tmp_path / "paced", 2025), closure_share_max_per_year=0.3))
+    assert paced.exit_code == EXIT_INFEASIBLE
+
+
+def test_closure_pace_holds_from_its_first_year(tmp_path: Path) -> None:
+    # The same 2025 cut with the limit holding only from 2026: both closures fit in 2025.
+    folder = three_lines(tmp_path / "i", 2025)
+    result = solve(write_pace(folder, closure_share_max_per_year=0.3, from_year=2026))
+    assert result.exit_code == 0
+    assert sorted(int(y) for y in result.plan.retire_year) == [2025, 2025, NEVER]
+
+
+def test_closure_cost_is_charged_in_model_and_evaluator(tmp_path: Path) -> None:
+    # A, B 300 kt/yr; cut 40 % by 2026 ⇒ running ≤ 360 kt, one line closes. Closure cost
+    # 50 CNY per t/yr × 300 kt = 15 M CNY; nothing else costs anything ⇒ NPV = 15 M.
+    folder = make_instance(
+        tmp_path / "i",
+        lines=[{"line_id": "A"}, {"line_id": "B"}],
+        techs=[],
+        targets=[{"target_id": "CUT", "kind": "capacity_cut", "year": 2026, "value": 0.4}],
+        demand={2025: 300e3, 2026: 300e3},
+        model_years=YEARS,
+    )
+    result = solve(write_pace(folder, closure_cost_cny_per_unit_capacity=50))
+    assert result.exit_code == 0
+    assert result.objective_cny == pytest.approx(15e6, rel=1e-9)
+    assert result.npv_cny == pytest.approx(15e6, rel=1e-9)
+    costs = result.evaluation.cost_breakdown()
+    assert costs.loc["closure", "discounted_cny"] == pytest.approx(15e6, rel=1e-9)
+    assert costs.loc["total", "discounted_cny"] == pytest.approx(15e6, rel=1e-9)
+
+
+def two_burner_lines(folder: Path, targets: list[dict]) -> Path:
+    # A, B: 2000 t/d, 110 kgce/t; the burner (-20 %: 88 kgce/t ≤ 100 benchmark) costs 1 M CNY.
+    # Demand 450 kt needs both lines running (300 kt each at most), so neither can close.
+    return make_instance(
+        folder,
+        lines=[
+            {"line_id": "A", "fuel_kgce_per_unit": 110, "size_t_per_day": 2000},
+            {"line_id": "B", "fuel_kgce_per_unit": 110, "size_t_per_day": 2000},
+        ],
+        techs=[{"tech_id": "burner", "fuel_saving_frac": 0.2, "capex_fixed_cny": 1e6}],
+        targets=targets,
+        demand={2025: 450e3, 2026: 450e3},
+        model_years=YEARS,
+    )
+
+
+ALL_BY_2025 = [{"target_id": "B", "kind": "benchmark_share", "year": 2025, "value": 1.0}]
+HALF_THEN_ALL = [
+    {"target_id": "B1", "kind": "benchmark_share", "year": 2025, "value": 0.5},
+    {"target_id": "B2", "kind": "benchmark_share", "year": 2026, "value": 1.0},
+]
+
+
+def test_retrofit_pace_limits_projects_per_year(tmp_path: Path) -> None:
+    # 0.5 projects per line-year × 2 lines = 1 project a year: both burners in 2025 cannot be,
+    # half in 2025 and all in 2026 can, with one burner each year.
+    assert solve(two_burner_lines(tmp_path / "free", ALL_BY_2025)).exit_code == 0
+    paced = write_pace(
+        two_burner_lines(tmp_path / "p1", ALL_BY_2025), retrofit_projects_max_per_line_year=0.5
+    )
+    assert solve(paced).exit_code == EXIT_INFEASIBLE
+    spread = write_pace(
+        two_burner_lines(tmp_path / "p2", HALF_THEN_ALL), retrofit_projects_max_per_line_year=0.5
+    )
+    result = solve(spread)
+    assert result.exit_code == 0
+    assert sorted(int(y) for y in result.plan.adopt_year[:, 0]) == [2025, 2026]
+
+
+def test_yearly_capex_budget(tmp_path: Path) -> None:
+    # Budget 1.5 M CNY a year: one 1 M burner a year, so both in 2025 is infeasible.
+    folder = two_burner_lines(tmp_path / "i", ALL_BY_2025)
+    with (folder / "scenario.csv").open("a", encoding="utf-8") as handle:
+        handle.write("capex_budget_cny_per_year,1.5e6,CNY/yr,test,S\n")
+    assert load_instance(folder).scenario.capex_budget_cny_per_year == 1.5e6
+    assert solve(folder).exit_code == EXIT_INFEASIBLE
+
+
+def test_projects_floor_holds_in_every_year(tmp_path: Path) -> None:
+    # ≥ 1 project per year "every year" (target year 2025): with model years 2025 and 2026 one
+    # 1 M CNY motor is adopted each year; a floor met only in 2025 would leave B without one.
+    folder = make_instance(
+        tmp_path / "i",
+        lines=[{"line_id": "A"}, {"line_id": "B"}],
+        techs=[{"tech_id": "motor", "capex_fixed_cny": 1e6}],
+        targets=[{"target_id": "P", "kind": "projects_min", "sectors": "*", "year": 2025, "value": 1}],
+        demand={2025: 300e3, 2026: 300e3},
+        model_years=YEARS,
+    )
+    result = solve(folder)
+    assert result.exit_code == 0
+    assert sorted(int(y) for y in result.plan.adopt_year[:, 0]) == [2025, 2026]
+    checked = result.targets[result.targets["target_id"] == "P"]
+    assert list(checked["year"]) == [2025, 2026]
+    assert list(checked["achieved"]) == [1.0, 1.0]
+
+
+def carbide_line(folder: Path) -> Path:
+    # One line, 100 kgce/t coal (0.1 tce × 2.62 = 0.262 tCO2/t), process CO2 0.5 t/t, demand
+    # 200 kt. Without carbide slag 200 kt × 0.762 = 152.4 kt CO2; with 30 % substitution
+    # 200 kt × (0.35 + 0.262) = 122.4 kt. Cap 130 kt: the substitution is needed, using
+    # 1.11 × 0.3 × 200 kt = 66.6 kt dry slag a year.
+    return make_instance(
+        folder,
+        lines=[{"line_id": "A", "process_co2_t_per_unit": 0.5}],
+        techs=[{"tech_id": "carbide_slag_substitution", "process_co2_cut_frac": 0.3, "capex_fixed_cny": 1e6}],
+        targets=[{"target_id": "E", "kind": "emissions_cap", "year": 2025, "value": 130e3}],
+        demand={2025: 200e3, 2026: 200e3},
+        model_years=YEARS,
+    )
+
+
+def test_supply_that_suffices_is_reported_used_vs_available(tmp_path: Path) -> None:
+    rows = [{"resource": "carbide_slag", "year": y, "available": 70e3, "unit": "t/yr"} for y in (2025, 2026)]
+    folder = write_supplies(carbide_line(tmp_path / "i"), rows)
+    result = solve(folder)
+    assert result.exit_code == 0
+    table = resource_table(load_instance(folder), result.evaluation, result.plan)
+    assert list(table["year"]) == [2025, 2026]
+    assert table["used"].to_numpy() == pytest.approx([66.6e3, 66.6e3], rel=1e-9)
+    assert table["available"].tolist() == [70e3, 70e3]
+    assert table["within"].all()
+
+
+def test_supply_that_binds_makes_the_cap_infeasible(tmp_path: Path) -> None:
+    # 60 kt of slag < 66.6 kt needed: the cap cannot be met.
+    rows = [{"resource": "carbide_slag", "year": y, "available": 60e3, "unit": "t/yr"} for y in (2025, 2026)]
+    assert solve(write_supplies(carbide_line(tmp_path / "i"), rows)).exit_code == EXIT_INFEASIBLE
+
+
+def test_alt_fuel_use_matches_the_evaluator(tmp_path: Path) -> None:
+    # 100 kgce/t, 10 % alt fuel; RDF: +5 % fuel, 40 % of the remaining coal (0.9) to alt fuel:
+    # F = 105 kgce/t, a = 0.1 + 0.36 = 0.46 ⇒ 0.0483 tce/t; 150 kt ⇒ 7,245 tce/yr.
+    folder = make_instance(
+        tmp_path / "i",
+        lines=[{"line_id": "A", "alt_fuel_share": 0.1}],
+        techs=[{"tech_id": "rdf", "fuel_saving_frac": -0.05, "to_alt_fuel_frac": 0.4}],
+        targets=[],
+        demand={2025: 150e3, 2026: 150e3},
+    )
+    inst = load_instance(folder)
+    assert resource_use_per_unit(inst, 0, (0,))["alt_fuel"] == pytest.approx(0.0483, rel=1e-12)
+    plan = Plan.business_as_usual(inst)
+    plan.adopt_year[0, 0] = 2025
+    ev = evaluate(inst, plan)
+    assert ev.measure("alt_fuel_tce")[0, 1] == pytest.approx(7245.0, rel=1e-12)
+
+
+def test_intensity_cut_is_output_weighted(tmp_path: Path) -> None:
+    # A 110 and B 94 kgce/t, 300 kt/yr each, 150 days each in 2024: I0 = 102. In 2025 A runs
+    # 100 days (100 kt) and B 300 days (300 kt): output-weighted (110·100 + 94·300) / 400 = 98,
+    # a cut of 1 - 98/102 = 3.92 % (capacity-weighted it would be (110 + 94) / 2 = 102: 0 %).
+    folder = make_instance(
+        tmp_path / "i",
+        lines=[{"line_id": "A", "fuel_kgce_per_unit": 110}, {"line_id": "B", "fuel_kgce_per_unit": 94}],
+        techs=[],
+        targets=[{"target_id": "I", "kind": "intensity_cut", "year": 2025, "value": 0.03}],
+        demand={2025: 400e3, 2026: 400e3},
+    )
+    inst = load_instance(folder)
+    plan = Plan.business_as_usual(inst)
+    plan.operating_days[0, 1:] = 100.0
+    plan.operating_days[1, 1:] = 300.0
+    ev = evaluate(inst, plan)
+    checked = check_targets(inst, ev.arrays, ev.values).set_index("year")
+    assert checked.loc[2025, "achieved"] == pytest.approx(1 - 98 / 102, rel=1e-12)
+    assert bool(checked.loc[2025, "met"])
+
+
+def test_bad_supply_rows_are_named(tmp_path: Path) -> None:
+    # an unknown resource fails the schema; a unit that does not fit the resource fails the
+    # cross-check; both name file, row and column
+    unknown = [{"resource": "coal", "year": 2025, "available": 1e3, "unit": "t/yr"}]
+    with pytest.raises(InputError) as err:
+        load_instance(write_supplies(carbide_line(tmp_path / "a"), unknown))
+    assert "supplies.csv row 2, resource: 'coal' is not allowed" in str(err.value)
+    wrong_unit = [{"resource": "carbide_slag", "year": 2025, "available": 1e3, "unit": "tce/yr"}]
+    with pytest.raises(InputError) as err:
+        load_instance(write_supplies(carbide_line(tmp_path / "b"), wrong_unit))
+    assert "supplies.csv row 2, unit" in str(err.value) and "must be t/yr for carbide_slag" in str(err.value)
+
+
+def test_shipped_provinces_carry_pace_and_supplies() -> None:
+    from optimizer.data.instance import instance_dir
+
+    for name in ("zhejiang", "guizhou", "xinjiang", "chongqing"):
+        inst = load_instance(instance_dir(name))
+        assert inst.pace.loc["cement_clinker", "closure_share_max_per_year"] == pytest.approx(0.10)
+        assert set(inst.supplies["resource"]) == {
+            "carbide_slag",
+            "other_calcium_waste",
+            "alt_fuel",
+            "coprocessing_feed",
+        }
+        assert np.all(inst.supplies["available"] >= 0)
+
+
+def test_staggered_cap_binds_replacement_lines_too(tmp_path: Path) -> None:
+    # Two 300 kt lines at 120 kgce/t must clear the 117 baseline in 2025; demand 300 kt;
+    # coal 1000 CNY/tce. A 200-day cap (rated 300) holds every running line to 200 kt, a new
+    # 2:1 replacement line included, so the swap (one new line) can no longer meet demand and
+    # both lines are retrofitted (deep: -20 %, 100 M CNY, 18 of 20 years salvaged):
+    #   base 2024: 300 kt × 0.120 × 1000 = 36 M; capex 2 × 10 M; fuel 300 kt × 0.096 × 1000 × 2.
+    folder = make_instance(
+        tmp_path / "i",
+        lines=[{"line_id": "A", "fuel_kgce_per_unit": 120}, {"line_id": "B", "fuel_kgce_per_unit": 120}],
+        techs=[{"tech_id": "deep", "fuel_saving_frac": 0.2, "capex_fixed_cny": 100e6}],
+        targets=[
+            {"target_id": "T1", "kind": "baseline_clear", "year": 2025, "value": 0},
+            {"target_id": "D", "kind": "operating_days_max", "year": 2025, "value": 200},
+        ],
+        demand={2025: 300e3, 2026: 300e3},
+        coal_cny_per_tce=1000,
+        new_build={"capex_cny_per_t_per_day": 50000, "fuel_kgce_per_unit": 95},
+    )
+    result = solve(folder)
+    assert result.exit_code == 0
+    assert result.plan.new_lines == []
+    assert result.npv_cny == pytest.approx(36e6 + 20e6 + 57.6e6, rel=1e-9)
