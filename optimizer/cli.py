@@ -16,6 +16,7 @@ import json
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -156,7 +157,9 @@ def main_callback(
     if province is None and instance is None:
         console.print(ctx.get_help())
         raise typer.Exit(EXIT_OK)
-    started_at = process_started_at()  # --time-limit is a wall-clock limit for the whole command
+    # --time-limit is a wall-clock limit for the whole command: from process start when run as
+    # the console script (imports included), from here when invoked in-process (tests)
+    started_at = _STARTED_AT if _STARTED_AT is not None else time.perf_counter()
     _preflight(
         option_problems(
             time_limit=time_limit,
@@ -436,6 +439,8 @@ def portfolio(
         )
     except InputError as error:
         _fail_input(error)
+    except KeyboardInterrupt:  # a portfolio is several solves: one interrupted stops them all
+        _interrupted_without_plan()
     raise typer.Exit(code)
 
 
@@ -461,6 +466,11 @@ def schema() -> None:
 app.command("sweep")(sweep_command)
 
 
+_STARTED_AT: float | None = None
+
+
 def main() -> None:
     """Console-script entry point."""
+    global _STARTED_AT
+    _STARTED_AT = process_started_at()
     app()
