@@ -173,6 +173,13 @@ def main_callback(
         ),
         out,
     )
+    try:  # the syntax of every --set, before the instance is read (values are checked on load)
+        from optimizer.overrides import parse_set
+
+        for expression in set_ or []:
+            parse_set(expression)
+    except InputError as error:
+        _fail_input(error)
     signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     from optimizer.decompose import DECOMPOSE_LINES, SubproblemSolver, run_decomposed
     from optimizer.run import RunOptions, run_plan
