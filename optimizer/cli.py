@@ -16,6 +16,7 @@ import json
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -163,7 +164,9 @@ def main_callback(
     if province is None and instance is None:
         console.print(ctx.get_help())
         raise typer.Exit(EXIT_OK)
-    started_at = process_started_at()  # --time-limit is a wall-clock limit for the whole command
+    # --time-limit is a wall-clock limit for the whole command: from process start when run as
+    # the console script (imports included), from here when invoked in-process (tests)
+    started_at = _STARTED_AT if _STARTED_AT is not None else time.perf_counter()
     _preflight(
         option_problems(
             time_limit=time_limit,
@@ -177,6 +180,13 @@ def main_callback(
         ),
         out,
     )
+    try:  # the syntax of every --set, before the instance is read (values are checked on load)
+        from optimizer.overrides import parse_set
+
+        for expression in set_ or []:
+            parse_set(expression)
+    except InputError as error:
+        _fail_input(error)
     signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     from optimizer.report.labels import check_lang
 
@@ -487,6 +497,8 @@ def portfolio(
         )
     except InputError as error:
         _fail_input(error)
+    except KeyboardInterrupt:  # a portfolio is several solves: one interrupted stops them all
+        _interrupted_without_plan()
     raise typer.Exit(code)
 
 
@@ -512,6 +524,11 @@ def schema() -> None:
 app.command("sweep")(sweep_command)
 
 
+_STARTED_AT: float | None = None
+
+
 def main() -> None:
     """Console-script entry point."""
+    global _STARTED_AT
+    _STARTED_AT = process_started_at()
     app()

@@ -185,7 +185,10 @@ def solve_built(
         built.counts,
     )
     solver = HighsSolver()
-    deadline = (options.started_at if options.started_at is not None else t_start) + options.time_limit_s
+    # the command's clock when the CLI gave one, else this solve's own (library callers, sweeps)
+    deadline = (
+        options.started_at if options.started_at is not None else time.perf_counter()
+    ) + options.time_limit_s
     solver_options = within_deadline(solver_options_of(options), deadline)
     progress = options.progress
     messages = list(messages or [])

@@ -161,6 +161,14 @@ def test_set_value_errors_blame_the_set_argument(tiny: Path, tmp_path: Path) -> 
     assert result.exit_code == 2 and "--carbon-price" in result.output
 
 
+def test_set_syntax_is_checked_before_loading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _no_loading(monkeypatch)
+    for bad in ("prices.coal_cny_per_tce", "prices.coal_cny_per_tce*=cheap", "nosuchtable.x=1"):
+        result = runner.invoke(app, ["--instance", str(TINY), "--out", str(tmp_path / "o"), "--set", bad])
+        assert result.exit_code == 1, result.output
+        assert "--set" in result.output
+
+
 def test_xlsx_import_names_the_xlsx_file(tmp_path: Path) -> None:
     case = next(c for c in CASES if c.name == "xlsx_bad_cell")
     folder = build_case(case, tmp_path / "cases")

@@ -62,4 +62,6 @@ def test_infeasible_run_holds_its_time_limit(tmp_path: Path) -> None:
     assert "ZJ-T4" in (tmp_path / "out" / "infeasibility.csv").read_text(
         encoding="utf-8"
     ) or "not diagnosed" in (tmp_path / "out" / "infeasibility.csv").read_text(encoding="utf-8")
-    assert wall <= limit * 1.05 + 4.0, f"{wall:.1f} s for --time-limit {limit:g}"
+    # 5 % kill grace, then writing the results and interpreter exit (4-8 s on a loaded two-core
+    # machine); the old behaviour, limit + packages + build + a second full limit, is ~70 s here
+    assert wall <= limit * 1.05 + 10.0, f"{wall:.1f} s for --time-limit {limit:g}"
