@@ -354,6 +354,7 @@ TEXT: dict[str, dict[str, str]] = {
         "sheet_by_city": "按城市",
         "sheet_investment": "逐年投资",
         "price_basis": "价格依据",
+        "prices_within_gap": "区间含 0:在当前最优性间隙下,尚不能确定该目标确有代价。",
         "sheet_by_company": "按企业",
         "by_city_title": "按城市的年度安排",
         "by_company_title": "按企业的年度安排",
@@ -522,6 +523,9 @@ TEXT: dict[str, dict[str, str]] = {
         "sheet_by_city": "By city",
         "sheet_investment": "Investment by year",
         "price_basis": "Price basis",
+        "prices_within_gap": (
+            " The range includes 0: at this optimality gap the target is not proven to cost anything."
+        ),
         "sheet_by_company": "By company",
         "by_city_title": "Yearly schedule by city",
         "by_company_title": "Yearly schedule by company",

@@ -507,6 +507,10 @@ def target_prices_display(data: RunData) -> Table:
     table = Table("prices", t("sheet_prices"))
     if frame is None or not len(frame):
         return table
+    # binding targets first (the ones with a price and a cost), file order otherwise
+    binding_first = [str(b).lower() != "true" for b in frame["binding"]]
+    order = sorted(range(len(frame)), key=lambda i: binding_first[i])
+    frame = frame.iloc[order].reset_index(drop=True)
     lang = data.lang
     money = unit(lang, "money")
     table.add(t("target_id"), [_prices_name(data, r) for _, r in frame.iterrows()], "text", width=24)
@@ -592,15 +596,17 @@ def target_price_sentences(data: RunData) -> list[str]:
                 )
             )
             continue
+        low = float(row["target_cost_low_cny"])
         out.append(
             data.t("prices_sentence").format(
                 target=tid,
                 year=years,
                 kind=kind,
                 cost=cost / money.factor,
-                low=float(row["target_cost_low_cny"]) / money.factor,
+                low=low / money.factor,
                 high=float(row["target_cost_high_cny"]) / money.factor,
             )
+            + (data.t("prices_within_gap") if low <= 0 else "")
         )
     return out
 
