@@ -1,7 +1,9 @@
 """Interruptions keep work and leave no solver behind: real ``optimize`` processes, real signals.
 
-Each test starts ``optimize --province chongqing`` (the smallest seed province) with a gap it
-cannot prove quickly, watches HiGHS's log (``-v``) and the process table, and signals it.
+Each test starts ``optimize --province guizhou`` (the seed province whose first plan comes
+soonest on the yearly model: about a minute of solving) with a gap it cannot prove quickly,
+watches HiGHS's log (``-v``) and the process table, and signals it. SIGTERM, handled as Ctrl-C,
+is sent in the test before any plan; the test with a plan sends SIGINT.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import pytest
 
 from optimizer.cli import EXIT_INTERRUPTED
 
-WAIT_S = 300.0  # a busy two-core machine: HiGHS's first incumbent came after 14-52 s
+WAIT_S = 420.0  # a busy two-core machine: guizhou's first incumbent came after ~110 s
 
 
 def _children(pid: int) -> list[int]:
@@ -45,8 +47,8 @@ def _alive(pid: int) -> bool:
 
 
 def _start(out: Path) -> subprocess.Popen:
-    command = [sys.executable, "-m", "optimizer", "--province", "chongqing", "--time-limit", "600"]
-    command += ["--gap", "1e-9", "-v", "--no-report", "--out", str(out)]
+    command = [sys.executable, "-m", "optimizer", "--province", "guizhou", "--time-limit", "600"]
+    command += ["--gap", "1e-9", "-v", "--no-report", "--no-target-costs", "--out", str(out)]
     return subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
     )
@@ -72,8 +74,8 @@ def _has_incumbent(line: str) -> bool:
     return line.count("%") >= 2 and line.rstrip().endswith("s")
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
-def test_interrupt_writes_the_best_plan_verified(sig: signal.Signals, tmp_path: Path) -> None:
+def test_interrupt_writes_the_best_plan_verified(tmp_path: Path) -> None:
+    sig = signal.SIGINT
     out = tmp_path / "run"
     process = _start(out)
     _wait_for(process, _has_incumbent)
@@ -121,7 +123,7 @@ def test_interrupt_before_any_plan_writes_nothing(tmp_path: Path) -> None:
     process = _start(out)
     _wait_for(process, lambda line: "Running HiGHS" in line)  # the warm start's LP: no plan yet
     solvers = _children(process.pid)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signal.SIGTERM)
     rest, _ = process.communicate(timeout=120)
     assert process.returncode == EXIT_INTERRUPTED, rest[-3000:]
     assert "Traceback" not in rest
