@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.data.gem import GEM_ATTRIBUTION, read_gem
-from optimizer.data.gem_fleet import ProvinceCalibration, clinker_plants, province_fleet
+from optimizer.data.gem_fleet import ProvinceCalibration, clinker_plants, plant_columns, province_fleet
 from optimizer.data.schema import table_schema
 
 HERE = Path(__file__).resolve().parent
@@ -490,24 +490,9 @@ def clinker_lines(
                 "province": province_label,
                 "city": municipality,
                 "city_zh": cities_zh.get((str(line["province"]), municipality), ""),
-                "company": line["owner_en"] or line["name_en"],
-                "company_zh": line["owner_zh"] or line["name_zh"],
-                "parent": line["parent_en"] or line["owner_en"],
+                **plant_columns(line),
                 "group": group_en,
                 "group_zh": group_zh,
-                "plant_name": line["name_en"],
-                "plant_name_zh": line["name_zh"],
-                "gem_plant_id": line["gem_plant_id"],
-                "gem_status": line["status"],
-                "plant_type": line["plant_type"],
-                "latitude": line["latitude"],
-                "longitude": line["longitude"],
-                "capacity_basis": line["capacity_basis"],
-                "capacity_scale": round(float(line["capacity_scale"]), 6),
-                "sector": "cement_clinker",
-                "product": "clinker",
-                "size_t_per_day": round(size, 1),
-                "capacity_per_year": round(float(line["capacity_t_per_year"]), 0),
                 # a mothballed plant is registered capacity that did not run in the base year
                 "operating_days": 0.0 if line["status"] == "mothballed" else days,
                 "commissioning_year": int(line["start_year"]) if start_known else median_year,

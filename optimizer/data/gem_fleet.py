@@ -181,3 +181,25 @@ def province_fleet(
         clinker_to_cement_ratio=ratio,
     )
     return lines, calibration
+
+
+def plant_columns(line: pd.Series) -> dict[str, object]:
+    """The ``lines`` columns a kiln line takes from its GEM plant (identity, owner, place, capacity)."""
+    return {
+        "company": line["owner_en"] or line["name_en"] or "unknown owner",
+        "company_zh": line["owner_zh"] or line["name_zh"],
+        "parent": line["parent_en"] or line["owner_en"],
+        "plant_name": line["name_en"],
+        "plant_name_zh": line["name_zh"],
+        "gem_plant_id": line["gem_plant_id"],
+        "gem_status": line["status"],
+        "plant_type": line["plant_type"],
+        "latitude": line["latitude"],
+        "longitude": line["longitude"],
+        "capacity_basis": line["capacity_basis"],
+        "capacity_scale": round(float(line["capacity_scale"]), 6),
+        "sector": "cement_clinker",
+        "product": "clinker",
+        "size_t_per_day": round(float(line["size_t_per_day"]), 1),
+        "capacity_per_year": round(float(line["capacity_t_per_year"]), 0),
+    }

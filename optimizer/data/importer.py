@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from optimizer.data.gem import GEM_ATTRIBUTION, read_gem
-from optimizer.data.gem_fleet import FleetRules, clinker_plants, province_fleet
+from optimizer.data.gem_fleet import FleetRules, clinker_plants, plant_columns, province_fleet
 from optimizer.data.schema import read_raw_table, source_rows, table_schema, validate_table
 from optimizer.errors import InputError, InputProblem
 
@@ -113,22 +113,7 @@ def lines_from_gem(
                     f"{line['line_number']}",
                     "province": _slug(name),
                     "city": line["municipality"] or name,
-                    "company": line["owner_en"] or line["name_en"] or "unknown owner",
-                    "company_zh": line["owner_zh"],
-                    "parent": line["parent_en"],
-                    "plant_name": line["name_en"],
-                    "plant_name_zh": line["name_zh"],
-                    "gem_plant_id": line["gem_plant_id"],
-                    "gem_status": line["status"],
-                    "plant_type": line["plant_type"],
-                    "latitude": line["latitude"],
-                    "longitude": line["longitude"],
-                    "capacity_basis": line["capacity_basis"],
-                    "capacity_scale": round(float(line["capacity_scale"]), 6),
-                    "sector": "cement_clinker",
-                    "product": "clinker",
-                    "size_t_per_day": round(size, 1),
-                    "capacity_per_year": round(float(line["capacity_t_per_year"]), 0),
+                    **plant_columns(line),
                     "operating_days": 0.0 if line["status"] == "mothballed" else defaults.operating_days,
                     "commissioning_year": int(line["start_year"]) if start_known else median_year,
                     "fuel_kgce_per_unit": defaults.fuel_kgce_per_t,
