@@ -720,12 +720,13 @@ TARGETS: dict[str, list[dict]] = {
             "operating_days_max",
             "cement_clinker",
             2025,
-            275,
+            290,
             "d/yr",
             ZJ_DOC + "; floors.md s4.2",
             "annual staggering plan, 适度增加冬季停运时间 (no day count)",
             "staggered production: no day count found; southern-province pattern 30-90 stop days "
-            "-> at most 275 operating days (U, middle of 250-300)",
+            "-> at most 290 operating days (U, in 250-300; 275 d or fewer leaves 0.92 x 52.3 Mt "
+            "short of the 2025 demand under ZJ-T1)",
         ),
         _t(
             "ZJ-R4",
