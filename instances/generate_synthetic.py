@@ -720,13 +720,13 @@ TARGETS: dict[str, list[dict]] = {
             "operating_days_max",
             "cement_clinker",
             2025,
-            290,
+            300,
             "d/yr",
             ZJ_DOC + "; floors.md s4.2",
             "annual staggering plan, 适度增加冬季停运时间 (no day count)",
             "staggered production: no day count found; southern-province pattern 30-90 stop days "
-            "-> at most 290 operating days (U, in 250-300; 275 d or fewer leaves 0.92 x 52.3 Mt "
-            "short of the 2025 demand under ZJ-T1)",
+            "-> at most 300 operating days (U, top of 250-300; 275 d leaves 0.92 x 52.3 Mt "
+            "short of the 2025 demand under ZJ-T1, 290 d found no plan in 300 s)",
         ),
         _t(
             "ZJ-R4",
