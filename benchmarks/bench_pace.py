@@ -67,6 +67,53 @@ def yearly_path(inst: Instance, result) -> tuple[list[dict], float, float]:
     return rows, worst_drop, worst_close
 
 
+def binding_limits(inst: Instance, result) -> list[str]:
+    """Which issue-14 limits bind (within 0.1 %) in which year, read off the verified plan."""
+    from optimizer.outputs import resource_table
+
+    ev, plan = result.evaluation, result.plan
+    lines = inst.lines
+    sectors = np.asarray(lines["sector"])
+    cap = lines["capacity_per_year"].to_numpy(float)
+    n_old = len(lines)
+    projects = ev.measure("projects_started")[:n_old]
+    out = []
+    for y in inst.scenario.model_years:
+        i = ev.years.index(y)
+        for s, row in inst.pace.iterrows():
+            if y < int(row["from_year"]):
+                continue
+            members = sectors == s
+            if not members.any():
+                continue
+            limit = max(row["closure_share_max_per_year"] * cap[members].sum(), cap[members].max())
+            closed = cap[members & (plan.retire_year[:n_old] == y)].sum()
+            if row["closure_share_max_per_year"] < 1 and closed >= limit * 0.999:
+                out.append(f"{y} closure_pace {s}: {closed / 1e6:.2f} of {limit / 1e6:.2f} M units")
+            p_cap = row["retrofit_projects_max_per_line_year"] * members.sum()
+            started = projects[members, i].sum()
+            if started >= p_cap * 0.999:
+                out.append(f"{y} retrofit_pace {s}: {started:.0f} of {p_cap:.0f} projects")
+    table = resource_table(inst, ev, plan)
+    for r in table.itertuples():
+        if r.share_used >= 0.999:
+            out.append(f"{r.year} resource_supply {r.resource}: {r.used:,.0f} of {r.available:,.0f} {r.unit}")
+    days = ev.arrays.operating_days
+    running = ev.measure("running") > 0.5
+    for row in result.targets.itertuples():
+        if row.kind == "operating_days_max" and row.hard:
+            col = ev.years.index(int(row.year))
+            in_scope = np.isin(
+                np.asarray(ev.arrays.sector_names)[ev.arrays.sector_index], row.scope.split(";")
+            )
+            sel = in_scope & running[:, col]
+            at_cap = (days[sel, col] >= row.required - 1e-6).sum()
+            out.append(
+                f"{row.year} staggered cap {row.required:g} d: {at_cap} of {sel.sum()} running lines at it"
+            )
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--province", nargs="+", default=["zhejiang", "guizhou"])
@@ -107,6 +154,8 @@ def main(argv: list[str] | None = None) -> None:
         if result.targets is not None:
             hard = result.targets[result.targets["hard"] & result.targets["met"].notna()]
             print(f"  hard targets met: {int(hard['met'].astype(bool).sum())}/{len(hard)}")
+        for text in binding_limits(inst, result):
+            print("  binds: " + text)
         worst["max_drop"] = max(worst["max_drop"], drop)
         worst["max_close_share"] = max(worst["max_close_share"], close)
         worst["solve_s"] = max(worst["solve_s"], t.get("solve_s", 0.0))

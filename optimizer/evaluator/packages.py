@@ -187,6 +187,20 @@ def _flows(out: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.asarray(cost), out[MEASURE_INDEX["total_co2_t"]], out[MEASURE_INDEX["output_units"]]
 
 
+def scarce_techs(instance: Instance) -> set[int]:
+    """Technologies drawing on an input supplies.csv limits (none without that table)."""
+    if instance.supplies.empty:
+        return set()
+    from optimizer.models.data import _RAW_SUBSTITUTION_POOL
+
+    techs = instance.technologies
+    return {
+        k
+        for k, tid in enumerate(techs.index)
+        if float(techs["to_alt_fuel_frac"].iloc[k]) > 0 or tid in _RAW_SUBSTITUTION_POOL
+    }
+
+
 def build_packages(instance: Instance, counts_projects: bool | None = None) -> PackageSet:
     """Enumerate, evaluate, filter and bound the packages of every line (module docstring)."""
     sc = instance.scenario
@@ -286,6 +300,7 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
     )
 
     keep_index: list[int] = []
+    scarce = scarce_techs(instance)
     for line in range(len(lines)):
         idx = np.flatnonzero((line_of == line) & feasible)
         pareto = _pareto(
@@ -308,6 +323,22 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
                     holders, earliest, ref_cost, intensity, ref_co2, pv_mw, attr, None, resources
                 )
                 chosen |= _bound(holders, sub_pareto, all_combos, ref_cost, ref_co2, at_bench, attr, pv_mw)
+        if scarce:
+            # a supply may run short (supplies.csv): keep the best packages that draw on no
+            # scarce input too, or a cheaper package using one could dominate them all away
+            free = np.array([j for j in idx if not scarce & set(all_combos[j])], dtype=np.int64)
+            if len(free):
+                sub = _pareto(
+                    free,
+                    earliest,
+                    ref_cost,
+                    intensity,
+                    ref_co2,
+                    pv_mw,
+                    attr,
+                    n_techs if counts_projects else None,
+                )
+                chosen |= _bound(free, sub, all_combos, ref_cost, ref_co2, at_bench, attr, pv_mw)
         stats[line]["pareto"] = len(pareto)
         stats[line]["kept"] = len(chosen)
         keep_index.extend(sorted(chosen, key=lambda j: (len(all_combos[j]), all_combos[j])))
