@@ -646,7 +646,30 @@ BENCH_SECTORS_BM = "cement_clinker;flat_glass;pv_glass;ceramic_tile;sanitary_cer
 DOCUMENT_COLUMNS = [spec.name for spec in table_schema("documents")]
 # Titles, issuers, dates and numbers as printed at the head of each seed file (flag V); the
 # national plan is not among the seeds, so its details are unverified (U).
+GZ_STAGGER_DOC = "guizhou_staggering_2024"
+XJ_STAGGER_DOC = "xinjiang_staggering_2024_25"
 DOCUMENTS: list[dict] = [
+    {
+        "file": GZ_STAGGER_DOC,
+        "title_zh": "关于做好2024年度水泥行业错峰生产的通知",
+        "title_en": "Notice on staggered cement production in 2024 (Guizhou)",
+        "issuer": "贵州省工业和信息化厅、生态环境厅",
+        "date": "2024",
+        "number": "",
+        "source": "realism/floors.md s4.2 (lzrt.com.cn copy); not a seed file",
+        "flag": "V",
+    },
+    {
+        "file": XJ_STAGGER_DOC,
+        "title_zh": "2024至2025年新疆水泥错峰生产计划",
+        "title_en": "Xinjiang staggered cement production plan 2024-2025",
+        "issuer": "新疆维吾尔自治区工业和信息化厅、生态环境厅、新疆生产建设兵团",
+        "date": "2024",
+        "number": "",
+        "source": "realism/floors.md s4.1-4.2 (feheadline copy of 数字水泥网); national rule "
+        "工信部联原〔2020〕201号; not a seed file",
+        "flag": "V",
+    },
     {
         "file": XJ_DOC,
         "title_zh": "新疆维吾尔自治区建材行业碳达峰实施方案",
@@ -875,11 +898,13 @@ TARGETS: dict[str, list[dict]] = {
             2025,
             300,
             "d/yr",
-            ZJ_DOC + "; floors.md s4.2",
-            "annual staggering plan, 适度增加冬季停运时间 (no day count)",
+            ZJ_DOC,
+            "二(3) (no day count; 300 d from floors.md s4.2, U)",
             "staggered production: no day count found; southern-province pattern 30-90 stop days "
             "-> at most 300 operating days (U, top of 250-300; 275 d leaves 0.92 x 52.3 Mt "
             "short of the 2025 demand under ZJ-T1, 290 d found no plan in 300 s)",
+            description_zh="原文：“制定实施年度错峰生产计划，压缩控制水泥产量……适度增加冬季停运时间”"
+            "（文件未给天数；按南方省份惯例每条熟料线每年至多运行 300 天，U）",
         ),
         _t(
             "ZJ-R4",
@@ -942,10 +967,12 @@ TARGETS: dict[str, list[dict]] = {
             2025,
             185,
             "d/yr",
-            "贵州工信厅/生态环境厅《关于做好2024年度水泥行业错峰生产的通知》 (floors.md s4.2, V)",
+            GZ_STAGGER_DOC,
             "Q1>=60, Q2>=30, Q3>=30, Q4>=60 stop days",
             "staggered production: 180 stop days per clinker line -> at most 185 operating days "
             "(365 - 180, P); kept for every later year (U)",
+            description_zh="错峰生产：每条熟料线全年停窑 180 天（一季度≥60、二季度≥30、三季度≥30、"
+            "四季度≥60 天），即每年至多运行 185 天（365−180，P）；以后各年沿用（U）",
         ),
     ],
     "xinjiang": [
@@ -993,11 +1020,13 @@ TARGETS: dict[str, list[dict]] = {
             2025,
             170,
             "d/yr",
-            "《2024至2025年新疆水泥错峰生产计划》; 工信部联原〔2020〕201号 (floors.md s4.1-4.2, V)",
+            XJ_STAGGER_DOC,
             "north 211 stop days (~155 run); south 135-198 stop days",
             "staggered production: north ~155, south 170-230 operating days -> 170 d as a "
             "province-wide cap (P: capacity mix assumed 60 % north); 155 d flat would leave the "
             "synthetic fleet short of 2025 demand",
+            description_zh="错峰生产：北疆约停窑 211 天（运行约 155 天），南疆停窑 135-198 天；"
+            "全区按每条熟料线每年至多运行 170 天计（P：假定 60% 产能在北疆）",
         ),
         _t(
             "XJ-T4",

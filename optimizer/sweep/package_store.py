@@ -17,7 +17,7 @@ import pandas as pd
 
 from optimizer.evaluator.packages import PackageSet
 
-FORMAT = "carbonpeak-packages/1"
+FORMAT = "carbonpeak-packages/2"  # 2: raw-material and alternative-fuel use per package
 SUFFIX = ".npz"
 
 # name -> (dtype kind, dimensions): "P" packages, "Y" years, "L" lines, "K" technologies
@@ -36,6 +36,10 @@ _PER_PACKAGE: dict[str, tuple[str, tuple[str, ...]]] = {
     "q_min": ("f", ("P",)),
     "q_max": ("f", ("P",)),
     "tech_capex_cny": ("f", ("L", "K")),
+    "carbide_slag_t_per_unit": ("f", ("P", "Y")),
+    "raw_substitute_t_per_unit": ("f", ("P", "Y")),
+    "alt_fuel_tce_per_unit": ("f", ("P", "Y")),
+    "raw_cao_substitution_frac": ("f", ("P",)),
 }
 _STATS = "stats__"
 
