@@ -53,7 +53,9 @@ def test_naive_formulation_has_the_same_optimum_and_a_weaker_relaxation(case: st
     # exit 0 also means the evaluator re-checked the naive plan: NPV equal, every target met
     assert naive.objective_cny == pytest.approx(strong.objective_cny, rel=1e-9)
     assert naive.npv_cny == pytest.approx(strong.npv_cny, rel=1e-9)
-    assert naive_built.counts["integer_variables"] > strong.counts["integer_variables"]
+    # integer counts are not compared: since savings stop at best-practice floors, fewer
+    # packages are dominated (tiny keeps 72 packages for 3 lines, more binaries than the naive
+    # per-technology ones), so which formulation has more binaries depends on the instance
     options = SolverOptions(time_limit_s=60)
     lp_strong = HighsSolver().solve_lp_duals(build_instance_model(inst).form, options)
     lp_naive = HighsSolver().solve_lp_duals(naive_built.form, options)
