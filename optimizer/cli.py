@@ -134,7 +134,9 @@ def main_callback(
         Mode,
         typer.Option(help="perfect: one model over the horizon; myopic: milestones see only their targets"),
     ] = Mode.perfect,
-    no_warm_start: Annotated[bool, typer.Option(help="No relax-and-round starting plan for HiGHS")] = False,
+    no_warm_start: Annotated[
+        bool, typer.Option(help="No starting plan for HiGHS (relax and fix by year)")
+    ] = False,
     no_report: Annotated[
         bool, typer.Option("--no-report", help="Do not write the HTML/Excel report")
     ] = False,

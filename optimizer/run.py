@@ -29,7 +29,7 @@ from optimizer.progress import Progress
 from optimizer.solvers.base import SolveResult, SolverOptions, StandardForm, Status
 from optimizer.solvers.highs import HighsSolver
 from optimizer.solvers.standard_form import compile_model
-from optimizer.warm_start import relax_and_round
+from optimizer.warm_start import starting_plan
 
 DEFAULT_GAP = 1e-3
 """The one default relative MIP gap (0.1 %, as the README promises), for the CLI and RunOptions."""
@@ -111,8 +111,8 @@ def solve_instance(
 
     ``packages`` reuses a package set (e.g. :func:`recost_packages` of a base scenario, so the
     model keeps its structure) and ``start`` gives HiGHS a starting point for that structure
-    (e.g. the previous scenario's ``result.solve.x``); without ``start`` the relax-and-round
-    start is used when ``options.warm_start``.
+    (e.g. the previous scenario's ``result.solve.x``); without ``start`` the warm start of
+    :func:`optimizer.warm_start.starting_plan` is used when ``options.warm_start``.
     """
     t_start = time.perf_counter()
     timings: dict[str, float] = {}
@@ -196,8 +196,8 @@ def solve_built(
         messages.append("warm start: given by the caller")
     elif options.warm_start:
         if progress is not None:
-            progress.stage("warm start (relax and round)")
-        warm = relax_and_round(model, data, form, columns, solver, solver_options)
+            progress.stage("warm start (relax and fix by year)")
+        warm = starting_plan(model, data, form, columns, solver, solver_options)
         timings["warm_start_s"] = warm.seconds
         start = warm.x
         if progress is not None:
@@ -325,6 +325,7 @@ def solve_built(
             solver,
             solver_options,
             resolve=options.target_costs,
+            budget_s=deadline - time.perf_counter(),
         )
         timings["target_costs_s"] = time.perf_counter() - t0
     timings["total_s"] = time.perf_counter() - t_start

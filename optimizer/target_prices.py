@@ -17,10 +17,11 @@ Three figures per target row (target, sector group, model year), written to
 * **target cost** — today's optimum minus the optimum re-solved without the target (every row
   of that target id removed, all sectors and years), CNY, repeated on each row of the target.
   Only binding targets are re-solved, at most :data:`MAX_RESOLVES` of them (tightest first),
-  each with the run's gap and time limit, from today's plan (still feasible
-  without the target, so the re-solved optimum is never worse). Both optima carry the MIP gap,
-  so ``target_cost_low_cny`` / ``target_cost_high_cny`` bound the true cost with the solvers'
-  bounds: [today's bound − without's objective, today's objective − without's bound].
+  with the run's gap, sharing the time left within the command's ``--time-limit``, from
+  today's plan (still feasible without the target, so the re-solved optimum is never worse).
+  Both optima carry the MIP gap, so ``target_cost_low_cny`` / ``target_cost_high_cny`` bound
+  the true cost with the solvers' bounds:
+  [today's bound − without's objective, today's objective − without's bound].
 """
 
 from __future__ import annotations
@@ -46,7 +47,9 @@ BINDING_TOL_FRACTION = 1e-3
 BINDING_TOL_REL = 1e-3
 """Other targets bind when achieved is within 0.1 % of required (of 1 unit when required is 0)."""
 MAX_RESOLVES = 8
-"""At most this many targets are re-solved without them (each up to the run's time limit)."""
+"""At most this many targets are re-solved without them, sharing the time the command has left."""
+MIN_RESOLVE_BUDGET_S = 10.0
+"""Below this many seconds left, target costs are not re-solved (the rows say so)."""
 
 TARGET_FAMILIES = (
     "capacity_target",
@@ -201,8 +204,12 @@ def resolve_without_targets(
     solver,  # HighsSolver (any adapter with .solve)
     options: SolverOptions,
     parallel: int = 1,
+    budget_s: float | None = None,
 ) -> dict[str, SolveResult]:
     """Re-solve ``form`` once per target id with its rows dropped, ``parallel`` at a time.
+
+    With ``budget_s`` the solves share that many seconds (each round of ``parallel`` solves
+    gets its part); a time-limited re-solve still bounds the cost by its bound.
 
     Each solve is one HiGHS child process (no racing), so ``parallel`` solves use as many cores
     as the run's racers did.
@@ -210,6 +217,11 @@ def resolve_without_targets(
     single = copy(options)
     single.race = 1
     single.progress = None  # several solves at once: no live line for each
+    if budget_s is not None:
+        # the command's --time-limit bounds the re-solves too: the rounds share what is left
+        rounds = math.ceil(len(rows_of) / max(1, parallel))
+        single.time_limit_s = min(single.time_limit_s, budget_s / max(1, rounds))
+        single.hard_limit_grace_s = min(single.hard_limit_grace_s, max(1.0, 0.05 * single.time_limit_s))
 
     def one(target_id: str) -> tuple[str, SolveResult]:
         return target_id, solver.solve(_without(form, rows_of[target_id]), single, start=start)
@@ -229,6 +241,7 @@ def target_prices(
     options: SolverOptions,
     resolve: bool = True,
     max_resolves: int = MAX_RESOLVES,
+    budget_s: float | None = None,
 ) -> pd.DataFrame:
     """One row per target row of ``targets`` (the evaluator's check) that the model enforces."""
     rows_by_key = target_row_index(form)
@@ -290,6 +303,12 @@ def target_prices(
     chosen = _choose(frame, max_resolves)
     if not chosen:
         return frame
+    if budget_s is not None and budget_s < MIN_RESOLVE_BUDGET_S:
+        frame.loc[frame["target_id"].isin(chosen), "resolve_status"] = (
+            f"not re-solved: {max(budget_s, 0.0):.0f} s left within --time-limit "
+            "(raise it for target costs)"
+        )
+        return frame
     rows_of = {
         tid: sorted(
             i
@@ -299,7 +318,9 @@ def target_prices(
         )
         for tid in chosen
     }
-    solved = resolve_without_targets(form, rows_of, result.x, solver, options, parallel=max(1, options.race))
+    solved = resolve_without_targets(
+        form, rows_of, result.x, solver, options, parallel=max(1, options.race), budget_s=budget_s
+    )
     today_obj = float(result.objective)
     today_bound = float(result.bound) if result.bound is not None else today_obj
     for tid, res in solved.items():

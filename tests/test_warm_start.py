@@ -1,0 +1,124 @@
+"""Relax and fix by year on forms small enough to solve by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from optimizer.solvers.base import SolverOptions, StandardForm
+from optimizer.solvers.highs import HighsSolver
+from optimizer.warm_start import relax_and_fix_by_year
+
+INF = np.inf
+
+
+def _form(c, rows, lower, upper, integer) -> StandardForm:
+    A = sp.csc_array(np.array([r for r, _, _ in rows], dtype=float))
+    return StandardForm(
+        c=np.array(c, dtype=float),
+        offset=0.0,
+        A=A,
+        row_lower=np.array([lo for _, lo, _ in rows], dtype=float),
+        row_upper=np.array([up for _, _, up in rows], dtype=float),
+        col_lower=np.array(lower, dtype=float),
+        col_upper=np.array(upper, dtype=float),
+        integer=np.array(integer, dtype=bool),
+        col_names=[f"v{i}" for i in range(len(c))],
+        row_names=[f"r{i}" for i in range(len(rows))],
+    )
+
+
+def test_the_relaxed_future_steers_the_first_year() -> None:
+    """Build in 2025 (y1) or 2026 (y2); a line once built stays (y2 >= y1 is not required, but
+    y2 <= y1: only a line built in 2025 runs in 2026) and 2026 needs it (y2 >= 1).
+
+    Year 2025 alone would build nothing (y1 costs 1); with 2026 relaxed, y2 >= 1 and y2 <= y1
+    force y1 = 1 in the first step, so the plan is y1 = y2 = 1 at cost 1 + 2 = 3.
+    """
+    form = _form(
+        c=[1.0, 2.0],
+        rows=[([-1.0, 1.0], -INF, 0.0), ([0.0, 1.0], 1.0, INF)],
+        lower=[0, 0],
+        upper=[1, 1],
+        integer=[True, True],
+    )
+    year = np.array([2025, 2026])
+    start = relax_and_fix_by_year(form, year, HighsSolver(), SolverOptions(time_limit_s=30), budget_s=30)
+    assert start.x is not None, start.note
+    assert list(np.round(start.x)) == [1.0, 1.0]
+    assert abs(start.objective - 3.0) < 1e-9
+    assert "2025" in start.note and "2026" in start.note
+
+
+def test_a_year_with_no_integer_plan_is_reported() -> None:
+    """2 y1 = 1 has no integer solution: the first step fails and says which year."""
+    form = _form(
+        c=[1.0, 1.0],
+        rows=[([2.0, 0.0], 1.0, 1.0), ([0.0, 1.0], 0.0, 1.0)],
+        lower=[0, 0],
+        upper=[1, 1],
+        integer=[True, True],
+    )
+    start = relax_and_fix_by_year(
+        form, np.array([2025, 2026]), HighsSolver(), SolverOptions(time_limit_s=30), budget_s=30
+    )
+    assert start.x is None
+    assert "2025" in start.note
+
+
+def test_continuous_columns_are_set_by_the_final_lp() -> None:
+    """A continuous output q <= 10 y_t per year, demand q >= 4 in each: open in 2025 (cost 5,
+    output 1/unit), keep in 2026; the final LP sets q at the demand: 5 + 5 + 4 + 4 = 18."""
+    # columns: y2025, y2026, q2025, q2026
+    form = _form(
+        c=[5.0, 5.0, 1.0, 1.0],
+        rows=[
+            ([-10.0, 0.0, 1.0, 0.0], -INF, 0.0),
+            ([0.0, -10.0, 0.0, 1.0], -INF, 0.0),
+            ([0.0, 0.0, 1.0, 0.0], 4.0, INF),
+            ([0.0, 0.0, 0.0, 1.0], 4.0, INF),
+        ],
+        lower=[0, 0, 0, 0],
+        upper=[1, 1, INF, INF],
+        integer=[True, True, False, False],
+    )
+    year = np.array([2025, 2026, -1, -1])
+    start = relax_and_fix_by_year(form, year, HighsSolver(), SolverOptions(time_limit_s=30), budget_s=30)
+    assert start.x is not None
+    assert np.allclose(start.x, [1, 1, 4, 4])
+    assert abs(start.objective - 18.0) < 1e-9
+
+
+def test_large_costs_are_scaled_for_highs_and_reported_unscaled() -> None:
+    """min 3e9 y + 1e9 q with y integer >= 0.5 and q >= 2.5: y = 1, q = 2.5, cost 5.5e9; the
+    LP's demand-row dual is 1e9 CNY per unit (HiGHS saw costs scaled by 2^-13)."""
+    from optimizer.solvers.highs import objective_scale_exponent
+
+    form = _form(
+        c=[3e9, 1e9],
+        rows=[([1.0, 0.0], 0.5, INF), ([0.0, 1.0], 2.5, INF)],
+        lower=[0, 0],
+        upper=[1, INF],
+        integer=[True, False],
+    )
+    assert objective_scale_exponent(form.c) == -13
+    mip = HighsSolver().solve(form, SolverOptions(time_limit_s=30, mip_rel_gap=0))
+    assert mip.objective == 5.5e9 and mip.bound == 5.5e9
+    lp = HighsSolver().solve_lp_duals(form, SolverOptions(time_limit_s=30))
+    assert lp.objective == 4.0e9  # y = 0.5 in the relaxation
+    assert lp.row_duals is not None and np.allclose(np.abs(lp.row_duals), [3e9, 1e9])
+
+
+def test_each_year_column_knows_its_previous_year() -> None:
+    from optimizer.warm_start import previous_year_columns
+
+    form = _form(
+        c=[0.0] * 5,
+        rows=[([0.0] * 5, -INF, INF)],
+        lower=[0] * 5,
+        upper=[1] * 5,
+        integer=[True, True, True, True, False],
+    )
+    form.col_names = ["x[3,1,2025]", "x[3,1,2027]", "r[3,2027]", "r[3,2025]", "q[3,1,2027]"]
+    previous = previous_year_columns(form, np.array([2025, 2027, 2027, 2025, -1]))
+    assert list(previous) == [-1, 0, 3, -1, -1]
