@@ -122,3 +122,46 @@ def test_each_year_column_knows_its_previous_year() -> None:
     form.col_names = ["x[3,1,2025]", "x[3,1,2027]", "r[3,2027]", "r[3,2025]", "q[3,1,2027]"]
     previous = previous_year_columns(form, np.array([2025, 2027, 2027, 2025, -1]))
     assert list(previous) == [-1, 0, 3, -1, -1]
+
+
+def test_fix_and_optimise_improves_window_by_window() -> None:
+    """Open a line in 2025, 2026 or 2027 (costs 3, 2, 1; at least one open). Started from
+    "open in 2025" (cost 3), the 2025-26 window moves it to 2026 (cost 2) with 2027 fixed at 0;
+    the 2027 window then has 2025-26 fixed (one open already), so opening in 2027 too only adds
+    cost: the polished plan costs 2, not the global optimum 1 — windows are local search."""
+    from optimizer.warm_start import WarmStart, fix_and_optimise_by_years
+
+    form = _form(
+        c=[3.0, 2.0, 1.0],
+        rows=[([1.0, 1.0, 1.0], 1.0, INF)],
+        lower=[0, 0, 0],
+        upper=[1, 1, 1],
+        integer=[True, True, True],
+    )
+    start = WarmStart(np.array([1.0, 0.0, 0.0]), 3.0, 0.0, "given")
+    better = fix_and_optimise_by_years(
+        form, np.array([2025, 2026, 2027]), start, HighsSolver(), SolverOptions(time_limit_s=30), 60
+    )
+    assert better.x is not None and list(np.round(better.x)) == [0.0, 1.0, 0.0]
+    assert better.objective == 2.0
+    assert "33.33% cheaper" in better.note
+
+
+def test_years_left_without_time_keep_the_last_fixed_state() -> None:
+    from optimizer.warm_start import _stay_from, previous_year_columns
+
+    form = _form(
+        c=[0.0] * 4,
+        rows=[([0.0] * 4, -INF, INF)],
+        lower=[0] * 4,
+        upper=[1] * 4,
+        integer=[True] * 4,
+    )
+    form.col_names = ["r[1,2025]", "r[1,2026]", "r[1,2027]", "x[1,0,2027]"]
+    year = np.array([2025, 2026, 2027, 2027])
+    lower, upper = form.col_lower.copy(), form.col_upper.copy()
+    lower[0] = upper[0] = 1.0  # closed in 2025
+    note = _stay_from(form, year, previous_year_columns(form, year), lower, upper, [2026, 2027], "why")
+    assert list(lower[:3]) == [1, 1, 1] and list(upper[:3]) == [1, 1, 1]
+    assert (lower[3], upper[3]) == (0, 1)  # no 2026 column to copy: left free
+    assert note == "2026-2027 kept as the year before (why)"
