@@ -57,26 +57,14 @@ from optimizer.evaluator.plan import NewLine, Plan
 from optimizer.evaluator.targets import all_hard_met, check_targets
 from optimizer.overrides import apply_overrides
 from optimizer.portfolio.company import subset_instance
+from optimizer.targets.registry import KINDS
 
 if TYPE_CHECKING:
     from distributed import Client
 
-SEPARABLE = {"baseline_clear", "size_exit", "operating_days_max", "replacement_ratio", "not_modelled"}
-SAME_IN_EACH = {
-    "capacity_cut",
-    "intensity_cut",
-    "benchmark_share",
-    "attribute_share",
-    "emissions_cut",
-    "emissions_peak",
-}
-SPLIT = {
-    "capacity_cap": "capacity",
-    "emissions_cap": "emissions",
-    "clean_energy_mw": "roof",
-    "projects_min": "lines",
-    "capex_budget": "capacity",
-}
+SEPARABLE = {name for name, k in KINDS.items() if k.decompose == "separable"}
+SAME_IN_EACH = {name for name, k in KINDS.items() if k.decompose == "same"}
+SPLIT = {name: k.decompose.split(":", 1)[1] for name, k in KINDS.items() if k.decompose.startswith("split:")}
 
 MODES = ("perfect", "myopic")
 FALLBACK_BOUND = {"perfect": "lower", "myopic": "relaxed"}
@@ -120,7 +108,7 @@ def province_targets(instance: Instance, lines: pd.DataFrame, bound: str) -> pd.
     for _, t in instance.targets.iterrows():
         scope = [s.strip() for s in str(t["sectors"]).split(";")]
         in_scope = lines if scope == ["*"] else lines[lines["sector"].isin(scope)]
-        if in_scope.empty and t["kind"] not in {"not_modelled", "replacement_ratio"}:
+        if in_scope.empty and KINDS[t["kind"]].in_model_years:
             continue
         if t["kind"] in SEPARABLE or (bound == "upper" and t["kind"] in SAME_IN_EACH):
             rows.append(t)

@@ -29,6 +29,8 @@ from optimizer.progress import Progress
 from optimizer.solvers.base import SolveResult, SolverOptions, StandardForm, Status
 from optimizer.solvers.highs import HighsSolver
 from optimizer.solvers.standard_form import compile_model
+from optimizer.targets.kind import Relaxation
+from optimizer.targets.registry import KINDS, constraint_families
 from optimizer.warm_start import relax_and_round
 
 DEFAULT_GAP = 1e-3
@@ -449,19 +451,8 @@ def shadow_prices(
     rows = []
     if lp.row_duals is None:
         return pd.DataFrame(columns=["constraint", "dual_cny_per_unit", "binding"])
-    families = (
-        "capacity_target",
-        "intensity_cut",
-        "benchmark_share",
-        "baseline_clear",
-        "clean_energy_mw",
-        "attribute_share",
-        "emissions_target",
-        "emissions_peak_falling",
-        "projects_min",
-        "demand",
-        "replacement_ratio",
-    )
+    # target families from the registry, plus the demand and swap rows a planner asks about
+    families = (*constraint_families(), "demand", "replacement_ratio")
     activity = form.A @ lp.x if lp.x is not None else np.zeros(len(form.row_lower))
     for i, name in enumerate(form.row_names):
         if name.split("[")[0] in families:
@@ -559,66 +550,16 @@ RELAXATION_COLUMNS = [
     "plan_npv_cny_with_relaxation",
 ]
 
-# kind -> (target's own unit per unit of slack, its unit, absolute unit, sentence); the slack s
-# of a row is measured relative to the row's scale (models/constraints/targets.py), so the
-# absolute figure is s x scale in the row's own quantity.
-_RELAXATION_UNITS = {
-    "capacity_cut": (
-        100.0,
-        "percentage points of the cut",
-        "t/yr of capacity above the limit",
-        "the capacity cut must be {u:.3g} points smaller: {a:,.0f} t/yr more capacity kept",
-    ),
-    "capacity_cap": (
-        None,
-        "t/yr",
-        "t/yr of capacity above the cap",
-        "the capacity cap must be {a:,.0f} t/yr higher",
-    ),
-    "intensity_cut": (
-        100.0,
-        "percentage points of the cut (of base intensity)",
-        "kgce/unit x capacity",
-        "the intensity cut must be about {u:.3g} points smaller",
-    ),
-    "benchmark_share": (
-        100.0,
-        "percentage points of share (of the base capacity)",
-        "capacity short of the benchmark (share weight)",
-        "the benchmark share must be about {u:.3g} points lower: {a:,.0f} of capacity "
-        "(share weight) more below the benchmark",
-    ),
-    "attribute_share": (
-        100.0,
-        "percentage points of share (of the base line count)",
-        "lines",
-        "the share must be about {u:.3g} points lower: {a:.3g} lines fewer with the attribute",
-    ),
-    "baseline_clear": (
-        None,
-        "t/yr",
-        "t/yr below the baseline left running",
-        "{a:,.0f} t/yr of capacity below the baseline must be allowed to run",
-    ),
-    "clean_energy_mw": (None, "MW", "MW", "the clean-energy floor must be {a:,.1f} MW lower"),
-    "emissions_cap": (None, "tCO2/yr", "tCO2/yr", "emissions must be allowed {a:,.0f} tCO2/yr more"),
-    "emissions_cut": (None, "tCO2/yr", "tCO2/yr", "emissions must be allowed {a:,.0f} tCO2/yr more"),
-    "emissions_peak": (
-        None,
-        "tCO2/yr",
-        "tCO2/yr",
-        "the peak allows {a:,.0f} tCO2/yr more than the earlier year",
-    ),
-    "projects_min": (None, "projects", "projects", "{a:,.1f} fewer retrofit projects over the period"),
-    "capex_budget": (None, "CNY", "CNY", "the budget must be {a:,.0f} CNY larger"),
-}
+_UNKNOWN_RELAXATION = Relaxation(None, "fraction of the row scale", "row units", "relaxed by {a:,.4g}")
 
 
 def relaxation_in_units(kind: str, slack: float, scale: float) -> dict[str, object]:
-    """One relaxation in the target's own unit and as an absolute figure (see _RELAXATION_UNITS)."""
-    per, unit, absolute_unit, sentence = _RELAXATION_UNITS.get(
-        kind, (None, "fraction of the row scale", "row units", "relaxed by {a:,.4g}")
-    )
+    """One relaxation in the target's own unit and as an absolute figure (its kind's
+    ``relaxation``): the slack s of a row is measured relative to the row's scale
+    (optimizer.targets.model_terms), so the absolute figure is s x scale in the row's quantity."""
+    k = KINDS.get(kind)
+    r = k.relaxation if k is not None and k.relaxation is not None else _UNKNOWN_RELAXATION
+    per, unit, absolute_unit, sentence = r.per, r.unit, r.absolute_unit, r.sentence
     absolute = slack * scale
     in_unit = slack * per if per is not None else absolute
     return {

@@ -16,6 +16,7 @@ from optimizer.data.consistency import check_consistency
 from optimizer.data.instance import Instance
 from optimizer.data.schema import table_schema, validate_table
 from optimizer.errors import InputError, InputProblem
+from optimizer.targets.registry import KINDS
 
 GOAL = re.compile(r"^(?P<kind>[a-z_]+)=(?P<value>[^@]+)(@(?P<year>\d{4}))?$")
 
@@ -34,6 +35,7 @@ def parse_goals(goals: list[str], horizon_end: int) -> pd.DataFrame:
             )
             continue
         kind = match["kind"]
+        k = KINDS.get(kind)
         rows.append(
             {
                 "target_id": f"CO-G{i}",
@@ -41,9 +43,9 @@ def parse_goals(goals: list[str], horizon_end: int) -> pd.DataFrame:
                 "sectors": "*",
                 "year": match["year"] or str(horizon_end),
                 "value": match["value"],
-                "unit": {"capex_budget": "CNY", "clean_energy_mw": "MW"}.get(kind, "fraction"),
+                "unit": k.goal_unit if k is not None else "fraction",
                 "pooled": "false",
-                "attribute": "grade_a" if kind == "attribute_share" else "",
+                "attribute": k.goal_attribute if k is not None else "",
                 "hard": "true",
                 "document": "company goal",
                 "clause": "--goal",
