@@ -27,16 +27,17 @@ from rich.table import Table
 
 from optimizer.data.instance import Instance, instance_dir, load_instance, shipped_instances
 from optimizer.errors import InputError
+from optimizer.exit_codes import (  # noqa: F401  (re-exported: tests and scripts read them here)
+    EXIT_INFEASIBLE,
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_NO_PLAN,
+    EXIT_OK,
+    EXIT_TARGETS_MISSED,
+    EXIT_VERIFY,
+)
 from optimizer.preflight import check_or_exit, option_problems, out_dir_problems, process_started_at
 from optimizer.sweep.cli import sweep_command
-
-EXIT_OK = 0
-EXIT_INPUT = 1
-EXIT_INFEASIBLE = 3
-EXIT_NO_PLAN = 4
-EXIT_VERIFY = 5
-EXIT_TARGETS_MISSED = 6
-EXIT_INTERRUPTED = 7
 
 
 class Mode(str, enum.Enum):

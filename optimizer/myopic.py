@@ -32,7 +32,7 @@ from optimizer.run import (
     solve_built,
     solver_options_of,
 )
-from optimizer.solvers.highs import HighsSolver
+from optimizer.solvers.registry import get_solver
 
 
 def fix_earlier(previous: ModelDecisions, before: int) -> Callable[[pyo.ConcreteModel, ModelData], None]:
@@ -68,13 +68,13 @@ def solve_myopic(
     timings: dict[str, float],
     t_start: float,
 ) -> PlanResult:
-    from optimizer.cli import EXIT_INFEASIBLE, EXIT_NO_PLAN
+    from optimizer.exit_codes import EXIT_INFEASIBLE, EXIT_NO_PLAN
 
     years = model_years_of(instance)
     t0 = time.perf_counter()
     packages = build_packages(instance) if packages is None else packages
     timings["packages_s"] = time.perf_counter() - t0
-    solver = HighsSolver()
+    solver = get_solver()
     previous: ModelDecisions | None = None
     messages: list[str] = []
     for step, year in enumerate(years):

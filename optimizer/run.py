@@ -26,8 +26,8 @@ from optimizer.models.extract import decisions_to_plan, read_decisions
 from optimizer.models.objective import SLACK_PRICE_CNY
 from optimizer.overrides import apply_overrides
 from optimizer.progress import Progress
-from optimizer.solvers.base import SolveResult, SolverOptions, StandardForm, Status
-from optimizer.solvers.highs import HighsSolver
+from optimizer.solvers.base import Solver, SolveResult, SolverOptions, StandardForm, Status
+from optimizer.solvers.registry import get_solver
 from optimizer.solvers.standard_form import compile_model
 from optimizer.targets.kind import Relaxation
 from optimizer.targets.registry import KINDS, constraint_families
@@ -176,7 +176,7 @@ def solve_built(
     messages: list[str] | None = None,
 ) -> PlanResult:
     """Solve a built model, re-evaluate its plan and check every target of ``instance``."""
-    from optimizer.cli import EXIT_INFEASIBLE, EXIT_INTERRUPTED, EXIT_NO_PLAN, EXIT_OK, EXIT_VERIFY
+    from optimizer.exit_codes import EXIT_INFEASIBLE, EXIT_INTERRUPTED, EXIT_NO_PLAN, EXIT_OK, EXIT_VERIFY
 
     packages, data, model, form, columns, counts = (
         built.packages,
@@ -186,7 +186,7 @@ def solve_built(
         built.columns,
         built.counts,
     )
-    solver = HighsSolver()
+    solver = get_solver()
     # the command's clock when the CLI gave one, else this solve's own (library callers, sweeps)
     deadline = (
         options.started_at if options.started_at is not None else time.perf_counter()
@@ -423,7 +423,7 @@ def _load_solution(columns: list, x: np.ndarray) -> None:
         var.set_value(float(value), skip_validation=True)
 
 
-def fixed_lp(form, result: SolveResult, solver: HighsSolver, options: SolverOptions) -> SolveResult:
+def fixed_lp(form, result: SolveResult, solver: Solver, options: SolverOptions) -> SolveResult:
     """The LP with every integer fixed at the plan's value, solved for its row duals."""
     from copy import copy
 
@@ -440,7 +440,7 @@ def fixed_lp(form, result: SolveResult, solver: HighsSolver, options: SolverOpti
 
 
 def shadow_prices(
-    form, result: SolveResult, solver: HighsSolver, options: SolverOptions, lp: SolveResult | None = None
+    form, result: SolveResult, solver: Solver, options: SolverOptions, lp: SolveResult | None = None
 ) -> pd.DataFrame:
     """Marginal cost of each target row from the LP with every integer fixed at its value.
 
@@ -468,7 +468,7 @@ def shadow_prices(
 def explain_infeasibility(
     instance: Instance,
     packages: PackageSet,
-    solver: HighsSolver,
+    solver: Solver,
     options: SolverOptions,
     model_years: tuple[int, ...] | None = None,
     fix: Callable[[pyo.ConcreteModel, ModelData], None] | None = None,

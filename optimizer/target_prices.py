@@ -139,7 +139,7 @@ def resolve_without_targets(
     form: StandardForm,
     rows_of: dict[str, list[int]],
     start: np.ndarray,
-    solver,  # HighsSolver (any adapter with .solve)
+    solver,  # any adapter behind optimizer.solvers.base.Solver
     options: SolverOptions,
     parallel: int = 1,
 ) -> dict[str, SolveResult]:

@@ -19,8 +19,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from optimizer.models.data import ModelData
-from optimizer.solvers.base import SolverOptions, StandardForm, Status
-from optimizer.solvers.highs import HighsSolver
+from optimizer.solvers.base import Solver, SolverOptions, StandardForm, Status
 
 
 @dataclass
@@ -36,7 +35,7 @@ def relax_and_round(
     d: ModelData,
     form: StandardForm,
     columns: list,
-    solver: HighsSolver,
+    solver: Solver,
     options: SolverOptions,
 ) -> WarmStart:
     import time
