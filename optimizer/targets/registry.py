@@ -20,6 +20,7 @@ from optimizer.targets.kinds import (
     not_modelled,
     operating_days_max,
     projects_min,
+    raw_substitution_share,
     replacement_ratio,
     size_exit,
 )
@@ -39,6 +40,7 @@ KINDS: dict[str, TargetKind] = {
         emissions_peak,
         projects_min,
         capex_budget,
+        raw_substitution_share,
         size_exit,
         replacement_ratio,
         operating_days_max,
