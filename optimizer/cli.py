@@ -38,6 +38,7 @@ from optimizer.exit_codes import (  # noqa: F401  (re-exported: tests and script
 )
 from optimizer.preflight import check_or_exit, option_problems, out_dir_problems, process_started_at
 from optimizer.sweep.cli import sweep_command
+from optimizer.targets.registry import KINDS
 
 
 class Mode(str, enum.Enum):
@@ -450,8 +451,8 @@ def portfolio(
     goal: Annotated[
         list[str] | None,
         typer.Option(
-            help="Company goal kind=value[@year], e.g. benchmark_share=1@2025, emissions_cut=0.2@2030, "
-            "capex_budget=5e8"
+            help="Company goal kind=value[@year] (a share or cut as a fraction, a budget in CNY); "
+            f"kinds: {', '.join(KINDS)}"
         ),
     ] = None,
     goals: Annotated[Path | None, typer.Option(help="Goals file with the columns of targets.csv")] = None,

@@ -75,7 +75,7 @@ _ROW_NAME = re.compile(r"^(\w+)\[(.*),\s*(\d+)\]$")
 
 
 def parse_row_name(name: str) -> tuple[str, str, int] | None:
-    """``benchmark_share['ZJ-T3:flat_glass',2025]`` → (family, label, year); None otherwise."""
+    """``family['ZJ-T3:flat_glass',2025]`` → (family, label, year); None otherwise."""
     match = _ROW_NAME.match(name)
     if not match:
         return None

@@ -1,8 +1,9 @@
 """Restrict an instance to one company's lines with company-level goals and decisions.
 
-Goals are target rows (the kinds of targets.csv, plus ``emissions_cut`` and ``capex_budget``)
-scoped to the company's lines. The company's demand is its share of the province's demand:
-each sector's demand scaled by the company's share of the sector's base-year output.
+Goals are target rows of any kind in :mod:`optimizer.targets.registry` (a kind's ``goal_unit``
+and ``goal_attribute`` fill the row), scoped to the company's lines. The company's demand is
+its share of the province's demand: each sector's demand scaled by the company's share of the
+sector's base-year output.
 """
 
 from __future__ import annotations
@@ -30,7 +31,12 @@ def parse_goals(goals: list[str], horizon_end: int) -> pd.DataFrame:
         if not match:
             problems.append(
                 InputProblem(
-                    "--goal", i, None, text, "expected kind=value[@year], e.g. benchmark_share=1@2025"
+                    "--goal",
+                    i,
+                    None,
+                    text,
+                    f"expected kind=value[@year] with kind one of {', '.join(KINDS)}, e.g. "
+                    f"{next(iter(KINDS))}=0.1@2025",
                 )
             )
             continue

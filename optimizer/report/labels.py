@@ -116,7 +116,7 @@ _TARGET_UNITS = {
     "en": {},
 }
 
-# Capacity-valued targets (capacity_cap, baseline_clear) are quoted in the same scaled units
+# Capacity-valued targets (caps, allowances below the baseline) are quoted in the same scaled units
 # as capacities elsewhere in the report.
 _CAPACITY_TARGET_UNITS = {"t/yr": "t", "unit/yr": "unit"}
 

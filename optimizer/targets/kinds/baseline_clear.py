@@ -33,6 +33,7 @@ def check(terms, row, t):
 
 KIND = TargetKind(
     name="baseline_clear",
+    chart="share_cleared",
     check=check,
     label_zh="能效基准水平以下产能清零",
     label_en="capacity below baseline cleared",

@@ -50,6 +50,7 @@ def price_factor(instance, evaluation, sectors, year):
 
 KIND = TargetKind(
     name="benchmark_share",
+    chart="share_floor",
     check=check,
     label_zh="能效标杆水平产能占比",
     label_en="capacity at benchmark",

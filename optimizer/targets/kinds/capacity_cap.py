@@ -21,6 +21,7 @@ def check(terms, row, t):
 
 KIND = TargetKind(
     name="capacity_cap",
+    chart="capacity_level",
     check=check,
     label_zh="产能上限",
     label_en="capacity cap",

@@ -32,6 +32,7 @@ def price_factor(instance, evaluation, sectors, year):
 
 KIND = TargetKind(
     name="capacity_cut",
+    chart="capacity_cut",
     check=check,
     label_zh="产能压减",
     label_en="capacity cut",

@@ -23,6 +23,7 @@ def check(terms, row, t):
 
 KIND = TargetKind(
     name="clean_energy_mw",
+    chart="pv_floor",
     check=check,
     label_zh="清洁能源装机",
     label_en="clean-energy capacity",

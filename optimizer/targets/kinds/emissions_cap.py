@@ -23,6 +23,7 @@ def check(terms, row, t):
 
 KIND = TargetKind(
     name="emissions_cap",
+    chart="emissions_level",
     check=check,
     label_zh="碳排放总量上限",
     label_en="emissions cap",

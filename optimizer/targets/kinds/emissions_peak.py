@@ -65,6 +65,7 @@ def check(terms, row, t):
 
 KIND = TargetKind(
     name="emissions_peak",
+    chart="emissions_deadline",
     check=check,
     label_zh="碳排放达峰",
     label_en="emissions peak",

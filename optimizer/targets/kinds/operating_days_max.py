@@ -18,6 +18,7 @@ def check(terms, row, t):
 
 KIND = TargetKind(
     name="operating_days_max",
+    caps_operating_days=True,
     check=check,
     label_zh="错峰生产天数上限",
     label_en="operating-days cap",

@@ -44,6 +44,7 @@ def price_factor(instance, evaluation, sectors, year):
 
 KIND = TargetKind(
     name="projects_min",
+    counts_projects=True,
     check=check,
     label_zh="节能降碳改造项目数",
     label_en="retrofit projects",

@@ -16,6 +16,7 @@ def check(terms, row, t):
 
 KIND = TargetKind(
     name="size_exit",
+    retires_small_lines=True,
     check=check,
     label_zh="小规模产线退出",
     label_en="small-line exit",
