@@ -398,11 +398,11 @@ def evaluate_command(
     ] = None,
 ) -> None:
     """Evaluate a plan with the exact evaluator and check every target (no optimisation)."""
+    from optimizer.console import print_targets
     from optimizer.evaluator.api import evaluate
     from optimizer.evaluator.targets import all_hard_met, check_targets
     from optimizer.outputs import default_out_dir, plan_table, write_outputs
     from optimizer.plan_io import read_plan
-    from optimizer.run import print_targets
 
     _preflight([], out)
     try:

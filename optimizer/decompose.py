@@ -388,9 +388,9 @@ def run_decomposed(
     solver: SubproblemSolver | None = None,
 ) -> int:
     """CLI path for large instances: solve by province, verify nationally, write the outputs."""
+    from optimizer.console import print_targets
     from optimizer.exit_codes import EXIT_NO_PLAN, EXIT_OK, EXIT_VERIFY
     from optimizer.outputs import default_out_dir, plan_table, write_outputs
-    from optimizer.run import print_targets
 
     sets = list(overrides or [])
     console.print(

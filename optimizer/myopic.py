@@ -22,16 +22,11 @@ import pyomo.environ as pyo
 from optimizer.data.instance import Instance
 from optimizer.data.targets import NON_CONSTRAINT_KINDS, model_years_of
 from optimizer.evaluator.packages import PackageSet, build_packages
+from optimizer.instance_model import build_instance_model, load_solution
 from optimizer.models.data import ModelData
 from optimizer.models.extract import ModelDecisions, read_decisions
-from optimizer.run import (
-    PlanResult,
-    RunOptions,
-    _load_solution,
-    build_instance_model,
-    solve_built,
-    solver_options_of,
-)
+from optimizer.run import solve_built, solver_options_of
+from optimizer.run_options import PlanResult, RunOptions
 from optimizer.solvers.registry import get_solver
 
 
@@ -99,6 +94,6 @@ def solve_myopic(
                 result.status.value, code, result, timings, built.counts, messages=[*messages, note]
             )
         assert result.x is not None
-        _load_solution(built.columns, result.x)
+        load_solution(built.columns, result.x)
         previous = read_decisions(built.model, built.data)
     raise AssertionError("unreachable: the last step returns")
