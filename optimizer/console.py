@@ -11,6 +11,7 @@ from rich.table import Table
 
 from optimizer.data.instance import Instance
 from optimizer.run_options import PlanResult
+from optimizer.targets.registry import KINDS
 
 
 def print_summary(instance: Instance, result: PlanResult, console: Console, verbose: bool) -> None:
@@ -70,8 +71,8 @@ def print_targets(targets: pd.DataFrame, console: Console) -> None:
             str(r.year),
             str(r.kind),
             fmt_value(r.required),
-            "no new build"
-            if r.kind == "replacement_ratio" and not math.isfinite(float(r.achieved))  # type: ignore[arg-type]
+            _unmeasured(str(r.kind))
+            if _unmeasured(str(r.kind)) and not math.isfinite(float(r.achieved))  # type: ignore[arg-type]
             else fmt_value(r.achieved),
             str(r.unit),
             met + ("" if r.hard else " (soft)"),
@@ -88,3 +89,9 @@ def fmt_value(value: object) -> str:
             return f"{value:,.0f}"
         return f"{value:.4g}"
     return str(value)
+
+
+def _unmeasured(kind: str) -> str:
+    """What an achieved NaN means for this kind ("no new build"), or "" when it means nothing."""
+    k = KINDS.get(kind)
+    return k.unmeasured.replace("_", " ") if k is not None and k.unmeasured else ""

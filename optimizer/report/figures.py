@@ -197,7 +197,7 @@ def capacity_figure(data: RunData) -> go.Figure:
         rows=len(sectors), cols=2, subplot_titles=titles, vertical_spacing=0.35 / max(len(sectors), 1)
     )
     colours = sector_colours(data)
-    targets = _targets(data, {"capacity_cut", "capacity_level", "intensity_cut"})
+    targets = _targets(data, {"capacity_below_base", "capacity_level", "intensity_below_base"})
     shown_target_legend = False
     for r, s in enumerate(sectors, start=1):
         cap_unit = output_unit(data.lang, data.sector_unit(s))
@@ -229,9 +229,9 @@ def capacity_figure(data: RunData) -> go.Figure:
         for _, t in targets.iterrows():
             if _target_sector(t) != s:
                 continue
-            if _mark(t) == "intensity_cut":
+            if _mark(t) == "intensity_below_base":
                 level, col = _base_value(kpis, s, "intensity_kgce_per_unit") * (1 - t["required"]), 2
-            elif _mark(t) == "capacity_cut":
+            elif _mark(t) == "capacity_below_base":
                 level = _base_value(kpis, s, "capacity_per_year") * (1 - t["required"]) / cap_unit.factor
                 col = 1
             else:

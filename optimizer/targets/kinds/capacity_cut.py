@@ -32,7 +32,7 @@ def price_factor(instance, evaluation, sectors, year):
 
 KIND = TargetKind(
     name="capacity_cut",
-    chart="capacity_cut",
+    chart="capacity_below_base",
     check=check,
     label_zh="产能压减",
     label_en="capacity cut",

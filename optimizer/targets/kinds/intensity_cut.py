@@ -51,7 +51,7 @@ def price_factor(instance, evaluation, sectors, year):
 
 KIND = TargetKind(
     name="intensity_cut",
-    chart="intensity_cut",
+    chart="intensity_below_base",
     check=check,
     label_zh="单位产品能耗下降",
     label_en="energy-intensity cut",

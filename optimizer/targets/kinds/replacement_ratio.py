@@ -23,6 +23,7 @@ def check(terms, row, t):
 
 KIND = TargetKind(
     name="replacement_ratio",
+    unmeasured="no_new_build",
     check=check,
     label_zh="产能置换比例",
     label_en="capacity replacement ratio",
