@@ -39,8 +39,8 @@ class RowTerms:
     base_int: float
     base_co2: float
     running: np.ndarray
+    sel: np.ndarray  # in scope and running in the year being checked (see at())
     y: int | None = None  # column of the model year being checked
-    sel: np.ndarray | None = None  # in scope and running in that year
 
     def measure(self, name: str) -> np.ndarray:
         return self.out[MEASURE_INDEX[name]]
@@ -88,6 +88,7 @@ def row_terms(
         base_int=base_int,
         base_co2=float(out[MEASURE_INDEX["total_co2_t"]][in_scope, base].sum()),
         running=out[MEASURE_INDEX["running"]] > 0.5,
+        sel=in_scope,
     )
 
 

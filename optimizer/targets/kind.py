@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from optimizer.targets.model_terms import Scope
     from optimizer.targets.rows import TargetRow
 
+RowValue = tuple[Any, str, float, float]
+"""(expression, sense, rhs, slack scale) of one model row."""
+Checked = tuple[float, float, "bool | None"]
+"""(required, achieved, met) of one checked row."""
 RowBody = Callable[[Any, Any, "TargetRow", "Scope", int], tuple[object, str, float, float]]
 """(model, model data, row, scope, model year) -> (expression, sense, rhs, slack scale)."""
 ExtraRows = Callable[[Any, Any, list["TargetRow"]], None]

@@ -5,14 +5,26 @@ r"""Share of running lines holding an attribute (grade A: ZJ-T5; green/smart: XJ
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from optimizer.targets.check_terms import REL_TOL, price_terms
-from optimizer.targets.kind import Relaxation, TargetKind
+from optimizer.targets.kind import Checked, Relaxation, RowValue, TargetKind
 from optimizer.targets.model_terms import GE
 
+if TYPE_CHECKING:
+    import pyomo.environ as pyo
 
-def row(m, d, row, scope, t):
+    from optimizer.data.instance import Instance
+    from optimizer.evaluator.api import Evaluation
+    from optimizer.models.data import ModelData
+    from optimizer.targets.check_terms import RowTerms
+    from optimizer.targets.model_terms import Scope
+    from optimizer.targets.rows import TargetRow
+
+
+def row(m: pyo.ConcreteModel, d: ModelData, row: TargetRow, scope: Scope, t: int) -> RowValue:
     p = d.packages
     names = p.attribute_names
     bit = 1 << names.index(row.attribute) if row.attribute in names else 0
@@ -27,7 +39,7 @@ def row(m, d, row, scope, t):
     return expr, GE, 0.0, max(len(scope.lines), 1)
 
 
-def check(terms, row, t):
+def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
     names = terms.arrs.attribute_names
     bit = 1 << names.index(row.attribute) if row.attribute in names else 0
     bits = terms.measure("attr_bits")[terms.sel, terms.y].astype(np.int64)
@@ -36,7 +48,7 @@ def check(terms, row, t):
     return row.value, achieved, achieved >= row.value - REL_TOL
 
 
-def price_factor(instance, evaluation, sectors, year):
+def price_factor(instance: Instance, evaluation: Evaluation, sectors: tuple[str, ...], year: int) -> float:
     """A share one point higher moves the row by 0.01 × running lines."""
     return 0.01 * float(price_terms(instance, evaluation.arrays, evaluation.values, sectors, year).sel.sum())
 

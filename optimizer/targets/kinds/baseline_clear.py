@@ -5,12 +5,22 @@ r"""Running capacity worse than the baseline stays within v (0: cleared) (XE-T2,
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from optimizer.targets.check_terms import REL_TOL
-from optimizer.targets.kind import Relaxation, TargetKind
+from optimizer.targets.kind import Checked, Relaxation, RowValue, TargetKind
 from optimizer.targets.model_terms import LE
 
+if TYPE_CHECKING:
+    import pyomo.environ as pyo
 
-def row(m, d, row, scope, t):
+    from optimizer.models.data import ModelData
+    from optimizer.targets.check_terms import RowTerms
+    from optimizer.targets.model_terms import Scope
+    from optimizer.targets.rows import TargetRow
+
+
+def row(m: pyo.ConcreteModel, d: ModelData, row: TargetRow, scope: Scope, t: int) -> RowValue:
     p = d.packages
     expr = sum(
         d.capacity[l] * float(p.worse_than_baseline[j]) * m.x[l, j, tt]
@@ -25,7 +35,7 @@ def row(m, d, row, scope, t):
     return expr, LE, row.value, max(scope.base_capacity, 1.0)
 
 
-def check(terms, row, t):
+def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
     worse = terms.measure("worse_than_baseline")[terms.sel, terms.y] > 0.5
     achieved = float(terms.measure("capacity_per_year")[terms.sel, terms.y][worse].sum())
     return row.value, achieved, achieved <= row.value + REL_TOL * max(terms.base_cap, 1.0)

@@ -8,15 +8,27 @@ capacity, or capacity × benchmark intensity when the scope mixes product units.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from optimizer.targets.check_terms import REL_TOL, price_terms
-from optimizer.targets.kind import Relaxation, TargetKind
+from optimizer.targets.kind import Checked, Relaxation, RowValue, TargetKind
 from optimizer.targets.model_terms import GE, line_weight, new_weight
 from optimizer.targets.rows import is_multi_unit, share_weight
 
+if TYPE_CHECKING:
+    import pyomo.environ as pyo
 
-def row(m, d, row, scope, t):
+    from optimizer.data.instance import Instance
+    from optimizer.evaluator.api import Evaluation
+    from optimizer.models.data import ModelData
+    from optimizer.targets.check_terms import RowTerms
+    from optimizer.targets.model_terms import Scope
+    from optimizer.targets.rows import TargetRow
+
+
+def row(m: pyo.ConcreteModel, d: ModelData, row: TargetRow, scope: Scope, t: int) -> RowValue:
     p = d.packages
     expr = sum(
         line_weight(d, l, scope.multi_unit) * (float(p.at_benchmark[j]) - row.value) * m.x[l, j, tt]
@@ -31,14 +43,14 @@ def row(m, d, row, scope, t):
     return expr, GE, 0.0, total
 
 
-def check(terms, row, t):
+def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
     w = terms.measure("capacity_per_year")[terms.sel, terms.y] * terms.weights[terms.sel]
     at = terms.measure("at_benchmark")[terms.sel, terms.y] > 0.5
     achieved = float(w[at].sum() / w.sum()) if w.sum() > 0 else 0.0
     return row.value, achieved, achieved >= row.value - REL_TOL
 
 
-def price_factor(instance, evaluation, sectors, year):
+def price_factor(instance: Instance, evaluation: Evaluation, sectors: tuple[str, ...], year: int) -> float:
     """A share one point higher moves Σ w (b − v) x ≥ 0 by 0.01 Σ w x (running weight)."""
     p = price_terms(instance, evaluation.arrays, evaluation.values, sectors, year)
     multi = is_multi_unit(instance, sectors)

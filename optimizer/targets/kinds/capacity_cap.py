@@ -5,16 +5,26 @@ r"""Absolute capacity cap (NA-T1), t/yr.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from optimizer.targets.check_terms import REL_TOL
-from optimizer.targets.kind import Relaxation, TargetKind
+from optimizer.targets.kind import Checked, Relaxation, RowValue, TargetKind
 from optimizer.targets.model_terms import LE, running_capacity
 
+if TYPE_CHECKING:
+    import pyomo.environ as pyo
 
-def row(m, d, row, scope, t):
+    from optimizer.models.data import ModelData
+    from optimizer.targets.check_terms import RowTerms
+    from optimizer.targets.model_terms import Scope
+    from optimizer.targets.rows import TargetRow
+
+
+def row(m: pyo.ConcreteModel, d: ModelData, row: TargetRow, scope: Scope, t: int) -> RowValue:
     return running_capacity(m, d, scope, t), LE, row.value, max(scope.base_capacity, 1.0)
 
 
-def check(terms, row, t):
+def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
     achieved = float(terms.measure("capacity_per_year")[terms.sel, terms.y].sum())
     return row.value, achieved, achieved <= row.value * (1 + REL_TOL)
 

@@ -5,12 +5,24 @@ r"""Capacity cut versus the base year (ZJ-T1, CQ-T4): running capacity â‰¤ (1 âˆ
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from optimizer.targets.check_terms import REL_TOL, price_terms
-from optimizer.targets.kind import Relaxation, TargetKind
+from optimizer.targets.kind import Checked, Relaxation, RowValue, TargetKind
 from optimizer.targets.model_terms import LE, running_capacity
 
+if TYPE_CHECKING:
+    import pyomo.environ as pyo
 
-def row(m, d, row, scope, t):
+    from optimizer.data.instance import Instance
+    from optimizer.evaluator.api import Evaluation
+    from optimizer.models.data import ModelData
+    from optimizer.targets.check_terms import RowTerms
+    from optimizer.targets.model_terms import Scope
+    from optimizer.targets.rows import TargetRow
+
+
+def row(m: pyo.ConcreteModel, d: ModelData, row: TargetRow, scope: Scope, t: int) -> RowValue:
     return (
         running_capacity(m, d, scope, t),
         LE,
@@ -19,12 +31,12 @@ def row(m, d, row, scope, t):
     )
 
 
-def check(terms, row, t):
+def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
     achieved = 1 - float(terms.measure("capacity_per_year")[terms.sel, terms.y].sum()) / terms.base_cap
     return row.value, achieved, achieved >= row.value - REL_TOL
 
 
-def price_factor(instance, evaluation, sectors, year):
+def price_factor(instance: Instance, evaluation: Evaluation, sectors: tuple[str, ...], year: int) -> float:
     """A cut one point deeper lowers the right-hand side by 0.01 C_0."""
     p = price_terms(instance, evaluation.arrays, evaluation.values, sectors, year)
     return 0.01 * float(p.cap[p.in_scope, p.base].sum())

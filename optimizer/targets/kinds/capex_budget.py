@@ -8,12 +8,22 @@ checked once, at its year.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from optimizer.targets.check_terms import REL_TOL
-from optimizer.targets.kind import Relaxation, TargetKind
+from optimizer.targets.kind import Checked, Relaxation, RowValue, TargetKind
 from optimizer.targets.model_terms import LE
 
+if TYPE_CHECKING:
+    import pyomo.environ as pyo
 
-def row(m, d, row, scope, t):
+    from optimizer.models.data import ModelData
+    from optimizer.targets.check_terms import RowTerms
+    from optimizer.targets.model_terms import Scope
+    from optimizer.targets.rows import TargetRow
+
+
+def row(m: pyo.ConcreteModel, d: ModelData, row: TargetRow, scope: Scope, t: int) -> RowValue:
     last = d.model_years[-1]
     lines = set(scope.lines)
     expr = sum(
@@ -28,7 +38,7 @@ def row(m, d, row, scope, t):
     return expr, LE, row.value, max(row.value, 1.0)
 
 
-def check(terms, row, t):
+def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
     achieved = float(terms.measure("capex_cny")[terms.in_scope].sum())
     return row.value, achieved, achieved <= row.value * (1 + REL_TOL)
 

@@ -5,18 +5,28 @@ r"""Installed rooftop PV on running lines reaches the floor (ZJ-T4), MW.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from optimizer.targets.check_terms import REL_TOL
-from optimizer.targets.kind import Relaxation, TargetKind
+from optimizer.targets.kind import Checked, Relaxation, RowValue, TargetKind
 from optimizer.targets.model_terms import GE
 
+if TYPE_CHECKING:
+    import pyomo.environ as pyo
 
-def row(m, d, row, scope, t):
+    from optimizer.models.data import ModelData
+    from optimizer.targets.check_terms import RowTerms
+    from optimizer.targets.model_terms import Scope
+    from optimizer.targets.rows import TargetRow
+
+
+def row(m: pyo.ConcreteModel, d: ModelData, row: TargetRow, scope: Scope, t: int) -> RowValue:
     p = d.packages
     expr = sum(p.pv_mw[j] * m.x[l, j, tt] for (l, j, tt) in scope.x_keys[t] if p.pv_mw[j] > 0)
     return expr, GE, row.value, max(row.value, 1.0)
 
 
-def check(terms, row, t):
+def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
     achieved = float(terms.measure("pv_mw")[terms.sel, terms.y].sum())
     return row.value, achieved, achieved >= row.value * (1 - REL_TOL)
 

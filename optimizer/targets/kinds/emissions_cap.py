@@ -7,16 +7,26 @@ r"""Emissions cap per year from its year on (GZ-T3, XJ-T3), tCO2/yr.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from optimizer.targets.check_terms import REL_TOL
-from optimizer.targets.kind import Relaxation, TargetKind
+from optimizer.targets.kind import Checked, Relaxation, RowValue, TargetKind
 from optimizer.targets.model_terms import LE, emissions
 
+if TYPE_CHECKING:
+    import pyomo.environ as pyo
 
-def row(m, d, row, scope, t):
+    from optimizer.models.data import ModelData
+    from optimizer.targets.check_terms import RowTerms
+    from optimizer.targets.model_terms import Scope
+    from optimizer.targets.rows import TargetRow
+
+
+def row(m: pyo.ConcreteModel, d: ModelData, row: TargetRow, scope: Scope, t: int) -> RowValue:
     return emissions(m, d, scope, t), LE, row.value, max(row.value, 1.0)
 
 
-def check(terms, row, t):
+def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
     achieved = float(terms.measure("total_co2_t")[terms.in_scope, terms.y].sum())
     return row.value, achieved, achieved <= row.value * (1 + REL_TOL) + 1e-6
 

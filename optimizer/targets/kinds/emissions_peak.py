@@ -6,20 +6,27 @@ before Y and in the base year.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pyomo.environ as pyo
 
 from optimizer.targets.check_terms import REL_TOL
-from optimizer.targets.kind import Relaxation, TargetKind
+from optimizer.targets.kind import Checked, Relaxation, RowValue, TargetKind
 from optimizer.targets.model_terms import LE, Scope, emissions
+
+if TYPE_CHECKING:
+    from optimizer.models.data import ModelData
+    from optimizer.targets.check_terms import RowTerms
+    from optimizer.targets.rows import TargetRow
 
 FALLING = "emissions_peak_falling"
 
 
-def row(m, d, row, scope, t):
+def row(m: pyo.ConcreteModel, d: ModelData, row: TargetRow, scope: Scope, t: int) -> RowValue:
     return emissions(m, d, scope, t), LE, scope.base_emissions, max(scope.base_emissions, 1.0)
 
 
-def falling_rows(m, d, rows) -> None:
+def falling_rows(m: pyo.ConcreteModel, d: ModelData, rows: list[TargetRow]) -> None:
     """E_Y − E_{Y^-} ≤ 0 for every peak year after the first model year."""
     prev = dict(zip(d.model_years[1:], d.model_years[:-1], strict=True))
     index = []
@@ -53,7 +60,7 @@ def falling_rows(m, d, rows) -> None:
     m.target_families.append(FALLING)
 
 
-def check(terms, row, t):
+def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
     co2 = terms.measure("total_co2_t")
     earlier = [terms.base_co2] + (
         [float(co2[terms.in_scope, terms.col[terms.prev[t]]].sum())] if t in terms.prev else []

@@ -13,13 +13,25 @@ does not depend on its output (production energy only, kernels.py docstring).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from optimizer.evaluator.kernels import MEASURE_INDEX
 from optimizer.targets.check_terms import REL_TOL, price_terms
-from optimizer.targets.kind import Relaxation, TargetKind
+from optimizer.targets.kind import Checked, Relaxation, RowValue, TargetKind
 from optimizer.targets.model_terms import LE
 
+if TYPE_CHECKING:
+    import pyomo.environ as pyo
 
-def row(m, d, row, scope, t):
+    from optimizer.data.instance import Instance
+    from optimizer.evaluator.api import Evaluation
+    from optimizer.models.data import ModelData
+    from optimizer.targets.check_terms import RowTerms
+    from optimizer.targets.model_terms import Scope
+    from optimizer.targets.rows import TargetRow
+
+
+def row(m: pyo.ConcreteModel, d: ModelData, row: TargetRow, scope: Scope, t: int) -> RowValue:
     p = d.packages
     limit = (1 - row.value) * scope.base_intensity
     expr = sum((p.intensity_kgce_per_unit[j] - limit) * m.q[l, j, tt] for (l, j, tt) in scope.x_keys[t])
@@ -29,7 +41,7 @@ def row(m, d, row, scope, t):
     return expr, LE, 0.0, max(output * scope.base_intensity, 1.0)
 
 
-def check(terms, row, t):
+def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
     q = terms.measure("output_units")[terms.sel, terms.y]
     avg = (
         float((q * terms.measure("intensity_kgce_per_unit")[terms.sel, terms.y]).sum() / q.sum())
@@ -40,7 +52,7 @@ def check(terms, row, t):
     return row.value, achieved, achieved >= row.value - REL_TOL
 
 
-def price_factor(instance, evaluation, sectors, year):
+def price_factor(instance: Instance, evaluation: Evaluation, sectors: tuple[str, ...], year: int) -> float:
     """A cut one point deeper moves the row by 0.01 I_0 × running capacity."""
     p = price_terms(instance, evaluation.arrays, evaluation.values, sectors, year)
     c0 = p.cap[p.in_scope, p.base]

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from optimizer.targets.kind import TargetKind
+from optimizer.targets.kind import Checked, TargetKind
+
+if TYPE_CHECKING:
+    from optimizer.targets.check_terms import RowTerms
+    from optimizer.targets.rows import TargetRow
 
 
-def check(terms, row, t):
+def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
     return row.value, math.nan, None
 
 

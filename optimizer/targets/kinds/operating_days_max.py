@@ -3,12 +3,18 @@ a cap on each line's days in the model data, checked on every running line and y
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from optimizer.targets.kind import TargetKind
+from optimizer.targets.kind import Checked, TargetKind
+
+if TYPE_CHECKING:
+    from optimizer.targets.check_terms import RowTerms
+    from optimizer.targets.rows import TargetRow
 
 
-def check(terms, row, t):
+def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
     span_cols = np.array([terms.col[s] for s in terms.years if s >= t])
     days = terms.arrs.operating_days[np.ix_(terms.in_scope, span_cols)]
     run = terms.running[np.ix_(terms.in_scope, span_cols)]

@@ -8,21 +8,33 @@ model years, so the floor is met on average over each period).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from optimizer.targets.check_terms import REL_TOL
-from optimizer.targets.kind import Relaxation, TargetKind
+from optimizer.targets.kind import Checked, Relaxation, RowValue, TargetKind
 from optimizer.targets.model_terms import GE
 
+if TYPE_CHECKING:
+    import pyomo.environ as pyo
 
-def row(m, d, row, scope, t):
+    from optimizer.data.instance import Instance
+    from optimizer.evaluator.api import Evaluation
+    from optimizer.models.data import ModelData
+    from optimizer.targets.check_terms import RowTerms
+    from optimizer.targets.model_terms import Scope
+    from optimizer.targets.rows import TargetRow
+
+
+def row(m: pyo.ConcreteModel, d: ModelData, row: TargetRow, scope: Scope, t: int) -> RowValue:
     lines = set(scope.lines)
     expr = sum(m.a[l, k, t] for (l, k) in d.tech_index if l in lines)
     need = row.value * len(d.years_of(t))
     return expr, GE, need, max(need, 1.0)
 
 
-def check(terms, row, t):
+def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
     span = terms.periods.get(t, (t,))
     started = terms.measure("projects_started")[
         np.ix_(terms.in_scope, np.array([terms.col[s] for s in span]))
@@ -34,7 +46,7 @@ def check(terms, row, t):
     )
 
 
-def price_factor(instance, evaluation, sectors, year):
+def price_factor(instance: Instance, evaluation: Evaluation, sectors: tuple[str, ...], year: int) -> float:
     """A floor v·|t| moves by |t| projects per project/yr."""
     from optimizer.data.targets import model_years_of, period_map
 

@@ -17,19 +17,31 @@ and the check says met.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from optimizer.evaluator.kernels import MEASURE_INDEX
 from optimizer.targets.check_terms import REL_TOL, price_terms
-from optimizer.targets.kind import Relaxation, TargetKind
+from optimizer.targets.kind import Checked, Relaxation, RowValue, TargetKind
 from optimizer.targets.model_terms import GE
 
+if TYPE_CHECKING:
+    import pyomo.environ as pyo
 
-def _carbonate(instance, product: str) -> bool:
+    from optimizer.data.instance import Instance
+    from optimizer.evaluator.api import Evaluation
+    from optimizer.models.data import ModelData
+    from optimizer.targets.check_terms import RowTerms
+    from optimizer.targets.model_terms import Scope
+    from optimizer.targets.rows import TargetRow
+
+
+def _carbonate(instance: Instance, product: str) -> bool:
     return float(instance.products["carbonate_co2_t_per_unit"].get(product, 0.0) or 0.0) > 0
 
 
-def row(m, d, row, scope, t):
+def row(m: pyo.ConcreteModel, d: ModelData, row: TargetRow, scope: Scope, t: int) -> RowValue:
     p, lines = d.packages, d.instance.lines
     calcined = {l for l in scope.lines if _carbonate(d.instance, str(lines.iloc[l]["product"]))}
     v = row.value
@@ -48,11 +60,11 @@ def row(m, d, row, scope, t):
     return expr, GE, 0.0, max(output, 1.0)
 
 
-def _calcined_running(terms) -> np.ndarray:
+def _calcined_running(terms: RowTerms) -> np.ndarray:
     return terms.sel & (terms.arrs.lines.carbonate_co2_t_per_unit > 0)
 
 
-def check(terms, row, t):
+def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
     sel = _calcined_running(terms)
     q = terms.measure("output_units")[sel, terms.y]
     if q.sum() <= 0:
@@ -61,7 +73,7 @@ def check(terms, row, t):
     return row.value, achieved, achieved >= row.value - REL_TOL
 
 
-def price_factor(instance, evaluation, sectors, year):
+def price_factor(instance: Instance, evaluation: Evaluation, sectors: tuple[str, ...], year: int) -> float:
     """A floor one point higher moves the row by 0.01 × the output of the calcined lines."""
     p = price_terms(instance, evaluation.arrays, evaluation.values, sectors, year)
     sel = p.sel & (evaluation.arrays.lines.carbonate_co2_t_per_unit > 0)

@@ -4,12 +4,17 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from optimizer.targets.check_terms import REL_TOL
-from optimizer.targets.kind import TargetKind
+from optimizer.targets.kind import Checked, TargetKind
+
+if TYPE_CHECKING:
+    from optimizer.targets.check_terms import RowTerms
+    from optimizer.targets.rows import TargetRow
 
 
-def check(terms, row, t):
+def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
     arrs, y = terms.arrs, terms.y
     cap = terms.measure("capacity_per_year")
     new_cap = float(cap[terms.in_scope & arrs.is_new, y].sum()) if y is not None else 0.0

@@ -3,10 +3,16 @@ checked as the size of the largest small line still running (0 once all have exi
 
 from __future__ import annotations
 
-from optimizer.targets.kind import TargetKind
+from typing import TYPE_CHECKING
+
+from optimizer.targets.kind import Checked, TargetKind
+
+if TYPE_CHECKING:
+    from optimizer.targets.check_terms import RowTerms
+    from optimizer.targets.rows import TargetRow
 
 
-def check(terms, row, t):
+def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
     lines = terms.arrs.lines
     small = terms.sel & (lines.size_t_per_day <= row.value) & ~terms.arrs.is_new
     small &= terms.measure("capacity_per_year")[:, terms.y] > 0
