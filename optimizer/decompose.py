@@ -52,19 +52,15 @@ import pandas as pd
 from rich.console import Console
 
 from optimizer.data.instance import Instance, load_instance
+from optimizer.decompose_targets import province_targets
 from optimizer.evaluator.api import Evaluation, evaluate
 from optimizer.evaluator.plan import NewLine, Plan
 from optimizer.evaluator.targets import all_hard_met, check_targets
 from optimizer.overrides import apply_overrides
 from optimizer.portfolio.company import subset_instance
-from optimizer.targets.registry import KINDS
 
 if TYPE_CHECKING:
     from distributed import Client
-
-SEPARABLE = {name for name, k in KINDS.items() if k.decompose == "separable"}
-SAME_IN_EACH = {name for name, k in KINDS.items() if k.decompose == "same"}
-SPLIT = {name: k.decompose.split(":", 1)[1] for name, k in KINDS.items() if k.decompose.startswith("split:")}
 
 MODES = ("perfect", "myopic")
 FALLBACK_BOUND = {"perfect": "lower", "myopic": "relaxed"}
@@ -99,40 +95,6 @@ class ProvinceTask:
     overrides: list[str] = field(default_factory=list)  # --set table.column=value expressions
     mode: str = "perfect"  # the sub-problem's own foresight (lower bounds are always perfect)
     solver: SubproblemSolver = field(default_factory=SubproblemSolver)
-
-
-def province_targets(instance: Instance, lines: pd.DataFrame, bound: str) -> pd.DataFrame:
-    """The province's share of every national target (see the module docstring)."""
-    rows = []
-    all_lines = instance.lines
-    for _, t in instance.targets.iterrows():
-        scope = [s.strip() for s in str(t["sectors"]).split(";")]
-        in_scope = lines if scope == ["*"] else lines[lines["sector"].isin(scope)]
-        if in_scope.empty and KINDS[t["kind"]].in_model_years:
-            continue
-        if t["kind"] in SEPARABLE or (bound == "upper" and t["kind"] in SAME_IN_EACH):
-            rows.append(t)
-        elif bound == "upper" and t["kind"] in SPLIT:
-            everyone = all_lines if scope == ["*"] else all_lines[all_lines["sector"].isin(scope)]
-            basis = SPLIT[t["kind"]]
-            if basis == "lines":
-                share = len(in_scope) / len(everyone)
-            elif basis == "roof":
-                share = in_scope["roof_area_m2"].sum() / max(everyone["roof_area_m2"].sum(), 1e-9)
-            elif basis == "emissions":
-                share = _base_emissions(instance, in_scope) / max(_base_emissions(instance, everyone), 1e-9)
-            else:
-                share = in_scope["capacity_per_year"].sum() / everyone["capacity_per_year"].sum()
-            row = t.copy()
-            row["value"] = t["value"] * share
-            rows.append(row)
-    frame = pd.DataFrame(rows, columns=instance.targets.columns)
-    return frame
-
-
-def _base_emissions(instance: Instance, lines: pd.DataFrame) -> float:
-    sub = replace(instance, lines=lines)
-    return float(evaluate(sub, Plan.business_as_usual(sub)).measure("total_co2_t")[:, 0].sum())
 
 
 def solve_province(task: ProvinceTask) -> dict:
