@@ -62,6 +62,13 @@ def check_consistency(inst: Instance) -> list[InputProblem]:
     return problems
 
 
+def _check_targets(inst: Instance) -> list[InputProblem]:
+    # imported here: the registry's kinds read evaluator arrays, which use this module's helpers
+    from optimizer.targets.validate import check_targets
+
+    return check_targets(inst, _label(inst, "targets"))
+
+
 def _label(inst: Instance, table: str) -> str:
     if table not in inst.files:  # built in memory (command-line decisions, company goals)
         return table
@@ -251,54 +258,6 @@ def _check_new_builds(inst: Instance) -> list[InputProblem]:
                     f, n["_row"], "product", n["product"], f"is not a product of sector {n['sector']}"
                 )
             )
-    return out
-
-
-def _check_targets(inst: Instance) -> list[InputProblem]:
-    # imported here: the registry's kinds read evaluator arrays, which use this module's helpers
-    from optimizer.targets.registry import KINDS
-
-    out = []
-    f = _label(inst, "targets")
-    sc = inst.scenario
-    for _, t in inst.targets.iterrows():
-        r = t["_row"]
-        kind = t["kind"]
-        k = KINDS[kind]
-        scope = target_scope(inst, t["sectors"])
-        for s in scope:
-            if s not in inst.sectors.index:
-                out.append(InputProblem(f, r, "sectors", s, "is not a sector in sectors.csv"))
-        if not k.scope_free:
-            lines_in_scope = inst.lines["sector"].isin(scope).sum()
-            if lines_in_scope == 0:
-                out.append(
-                    InputProblem(
-                        f,
-                        r,
-                        "sectors",
-                        t["sectors"],
-                        "scope is empty: no line of the instance is in these sectors",
-                    )
-                )
-        if k.in_model_years and not (sc.base_year < t["year"] <= sc.horizon_end):
-            out.append(
-                InputProblem(
-                    f,
-                    r,
-                    "year",
-                    t["year"],
-                    f"must lie after the base year {sc.base_year} and up to {sc.horizon_end}",
-                )
-            )
-        if k.value_rule == "fraction" and not (0 <= t["value"] <= 1):
-            out.append(InputProblem(f, r, "value", t["value"], f"must be a fraction 0..1 for {kind}"))
-        if k.needs_attribute and not t["attribute"]:
-            out.append(InputProblem(f, r, "attribute", "", f"is required for {kind}"))
-        if k.value_rule == "nonnegative" and t["value"] < 0:
-            out.append(InputProblem(f, r, "value", t["value"], f"must be >= 0 for {kind}"))
-        if k.value_rule == "ratio" and t["value"] < 1:
-            out.append(InputProblem(f, r, "value", t["value"], "a replacement ratio must be >= 1"))
     return out
 
 
