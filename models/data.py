@@ -16,6 +16,7 @@ from optimizer.data.instance import Instance
 from optimizer.data.schema import as_float
 from optimizer.data.targets import TargetRow, model_years_of, period_map, target_rows
 from optimizer.evaluator.packages import PackageSet
+from optimizer.targets.registry import KINDS
 
 
 @dataclass
@@ -125,14 +126,14 @@ def build_model_data(
     targets = target_rows(instance)
     q_cap_days = {(l, t): float(rated[l]) for l in range(n_lines) for t in model_years}
     for row in targets:
-        if row.kind == "operating_days_max":
+        if KINDS[row.kind].caps_operating_days:
             for l in range(n_lines):
                 if lines_df.iloc[l]["sector"] in row.sectors:
                     for t in model_years:
                         if t >= row.year:
                             q_cap_days[(l, t)] = min(q_cap_days[(l, t)], row.value)
     for row in targets:
-        if row.kind == "size_exit" and row.hard:
+        if KINDS[row.kind].retires_small_lines and row.hard:
             for l in range(n_lines):
                 line = lines_df.iloc[l]
                 if line["sector"] in row.sectors and line["size_t_per_day"] <= row.value:
@@ -148,7 +149,7 @@ def build_model_data(
     # staggered production binds replacement lines too (the check covers every running line)
     new_cap_days = {(s, t): new_line[s]["rated_days"] for s in new_line for t in model_years}
     for row in targets:
-        if row.kind == "operating_days_max":
+        if KINDS[row.kind].caps_operating_days:
             for s in new_line:
                 if s in row.sectors:
                     for t in model_years:

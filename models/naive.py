@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from optimizer.models.constraints.targets import GE, LE, Scope, _add, _line_weight, _new_weight
+from optimizer.data.targets import applies
 from optimizer.models.data import ModelData
+from optimizer.targets.model_terms import GE, LE, Scope, add_family, line_weight, new_weight
 
 DAYS_PER_YEAR = 365.0
 
@@ -205,17 +206,16 @@ def _big_m_benchmark_share(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     def body(row, scope: Scope, t: int):
         expr = sum(
-            _line_weight(d, l, scope.multi_unit) * (g[l, t] - row.value * (1 - m.r[l, t]))
-            for l in scope.lines
+            line_weight(d, l, scope.multi_unit) * (g[l, t] - row.value * (1 - m.r[l, t])) for l in scope.lines
         )
         expr += sum(
-            _new_weight(d, s, scope.multi_unit) * (d.new_line[s]["at_benchmark"] - row.value) * m.n[s, t]
+            new_weight(d, s, scope.multi_unit) * (d.new_line[s]["at_benchmark"] - row.value) * m.n[s, t]
             for s in scope.new
             if (s, t) in m.ST_new
         )
-        return expr, GE, 0.0, sum(_line_weight(d, l, scope.multi_unit) for l in scope.lines)
+        return expr, GE, 0.0, sum(line_weight(d, l, scope.multi_unit) for l in scope.lines)
 
-    _add(m, d, "naive_benchmark_share", rows, body)
+    add_family(m, d, "naive_benchmark_share", rows, body, applies)
 
 
 def _big_m_baseline_clear(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -241,4 +241,4 @@ def _big_m_baseline_clear(m: pyo.ConcreteModel, d: ModelData) -> None:
         )
         return expr, LE, row.value, max(scope.base_capacity, 1.0)
 
-    _add(m, d, "naive_baseline_clear", rows, body)
+    add_family(m, d, "naive_baseline_clear", rows, body, applies)

@@ -27,16 +27,18 @@ from rich.table import Table
 
 from optimizer.data.instance import Instance, instance_dir, load_instance, shipped_instances
 from optimizer.errors import InputError
+from optimizer.exit_codes import (  # noqa: F401  (re-exported: tests and scripts read them here)
+    EXIT_INFEASIBLE,
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_NO_PLAN,
+    EXIT_OK,
+    EXIT_TARGETS_MISSED,
+    EXIT_VERIFY,
+)
 from optimizer.preflight import check_or_exit, option_problems, out_dir_problems, process_started_at
 from optimizer.sweep.cli import sweep_command
-
-EXIT_OK = 0
-EXIT_INPUT = 1
-EXIT_INFEASIBLE = 3
-EXIT_NO_PLAN = 4
-EXIT_VERIFY = 5
-EXIT_TARGETS_MISSED = 6
-EXIT_INTERRUPTED = 7
+from optimizer.targets.registry import KINDS
 
 
 class Mode(str, enum.Enum):
@@ -398,11 +400,11 @@ def evaluate_command(
     ] = None,
 ) -> None:
     """Evaluate a plan with the exact evaluator and check every target (no optimisation)."""
+    from optimizer.console import print_targets
     from optimizer.evaluator.api import evaluate
     from optimizer.evaluator.targets import all_hard_met, check_targets
     from optimizer.outputs import default_out_dir, plan_table, write_outputs
     from optimizer.plan_io import read_plan
-    from optimizer.run import print_targets
 
     _preflight([], out)
     try:
@@ -451,8 +453,8 @@ def portfolio(
     goal: Annotated[
         list[str] | None,
         typer.Option(
-            help="Company goal kind=value[@year], e.g. benchmark_share=1@2025, emissions_cut=0.2@2030, "
-            "capex_budget=5e8"
+            help="Company goal kind=value[@year] (a share or cut as a fraction, a budget in CNY); "
+            f"kinds: {', '.join(KINDS)}"
         ),
     ] = None,
     goals: Annotated[Path | None, typer.Option(help="Goals file with the columns of targets.csv")] = None,

@@ -52,6 +52,7 @@ import pandas as pd
 from rich.console import Console
 
 from optimizer.data.instance import Instance, load_instance
+from optimizer.decompose_targets import province_targets
 from optimizer.evaluator.api import Evaluation, evaluate
 from optimizer.evaluator.plan import NewLine, Plan
 from optimizer.evaluator.targets import all_hard_met, check_targets
@@ -60,23 +61,6 @@ from optimizer.portfolio.company import subset_instance
 
 if TYPE_CHECKING:
     from distributed import Client
-
-SEPARABLE = {"baseline_clear", "size_exit", "operating_days_max", "replacement_ratio", "not_modelled"}
-SAME_IN_EACH = {
-    "capacity_cut",
-    "intensity_cut",
-    "benchmark_share",
-    "attribute_share",
-    "emissions_cut",
-    "emissions_peak",
-}
-SPLIT = {
-    "capacity_cap": "capacity",
-    "emissions_cap": "emissions",
-    "clean_energy_mw": "roof",
-    "projects_min": "lines",
-    "capex_budget": "capacity",
-}
 
 MODES = ("perfect", "myopic")
 FALLBACK_BOUND = {"perfect": "lower", "myopic": "relaxed"}
@@ -111,40 +95,6 @@ class ProvinceTask:
     overrides: list[str] = field(default_factory=list)  # --set table.column=value expressions
     mode: str = "perfect"  # the sub-problem's own foresight (lower bounds are always perfect)
     solver: SubproblemSolver = field(default_factory=SubproblemSolver)
-
-
-def province_targets(instance: Instance, lines: pd.DataFrame, bound: str) -> pd.DataFrame:
-    """The province's share of every national target (see the module docstring)."""
-    rows = []
-    all_lines = instance.lines
-    for _, t in instance.targets.iterrows():
-        scope = [s.strip() for s in str(t["sectors"]).split(";")]
-        in_scope = lines if scope == ["*"] else lines[lines["sector"].isin(scope)]
-        if in_scope.empty and t["kind"] not in {"not_modelled", "replacement_ratio"}:
-            continue
-        if t["kind"] in SEPARABLE or (bound == "upper" and t["kind"] in SAME_IN_EACH):
-            rows.append(t)
-        elif bound == "upper" and t["kind"] in SPLIT:
-            everyone = all_lines if scope == ["*"] else all_lines[all_lines["sector"].isin(scope)]
-            basis = SPLIT[t["kind"]]
-            if basis == "lines":
-                share = len(in_scope) / len(everyone)
-            elif basis == "roof":
-                share = in_scope["roof_area_m2"].sum() / max(everyone["roof_area_m2"].sum(), 1e-9)
-            elif basis == "emissions":
-                share = _base_emissions(instance, in_scope) / max(_base_emissions(instance, everyone), 1e-9)
-            else:
-                share = in_scope["capacity_per_year"].sum() / everyone["capacity_per_year"].sum()
-            row = t.copy()
-            row["value"] = t["value"] * share
-            rows.append(row)
-    frame = pd.DataFrame(rows, columns=instance.targets.columns)
-    return frame
-
-
-def _base_emissions(instance: Instance, lines: pd.DataFrame) -> float:
-    sub = replace(instance, lines=lines)
-    return float(evaluate(sub, Plan.business_as_usual(sub)).measure("total_co2_t")[:, 0].sum())
 
 
 def solve_province(task: ProvinceTask) -> dict:
@@ -400,9 +350,9 @@ def run_decomposed(
     solver: SubproblemSolver | None = None,
 ) -> int:
     """CLI path for large instances: solve by province, verify nationally, write the outputs."""
-    from optimizer.cli import EXIT_NO_PLAN, EXIT_OK, EXIT_VERIFY
+    from optimizer.console import print_targets
+    from optimizer.exit_codes import EXIT_NO_PLAN, EXIT_OK, EXIT_VERIFY
     from optimizer.outputs import default_out_dir, plan_table, write_outputs
-    from optimizer.run import print_targets
 
     sets = list(overrides or [])
     console.print(

@@ -22,17 +22,12 @@ import pyomo.environ as pyo
 from optimizer.data.instance import Instance
 from optimizer.data.targets import NON_CONSTRAINT_KINDS, model_years_of
 from optimizer.evaluator.packages import PackageSet, build_packages
+from optimizer.instance_model import build_instance_model, load_solution
 from optimizer.models.data import ModelData
 from optimizer.models.extract import ModelDecisions, read_decisions
-from optimizer.run import (
-    PlanResult,
-    RunOptions,
-    _load_solution,
-    build_instance_model,
-    solve_built,
-    solver_options_of,
-)
-from optimizer.solvers.highs import HighsSolver
+from optimizer.run import solve_built, solver_options_of
+from optimizer.run_options import PlanResult, RunOptions
+from optimizer.solvers.registry import get_solver
 
 
 def fix_earlier(previous: ModelDecisions, before: int) -> Callable[[pyo.ConcreteModel, ModelData], None]:
@@ -68,13 +63,13 @@ def solve_myopic(
     timings: dict[str, float],
     t_start: float,
 ) -> PlanResult:
-    from optimizer.cli import EXIT_INFEASIBLE, EXIT_NO_PLAN
+    from optimizer.exit_codes import EXIT_INFEASIBLE, EXIT_NO_PLAN
 
     years = model_years_of(instance)
     t0 = time.perf_counter()
     packages = build_packages(instance) if packages is None else packages
     timings["packages_s"] = time.perf_counter() - t0
-    solver = HighsSolver()
+    solver = get_solver()
     previous: ModelDecisions | None = None
     messages: list[str] = []
     for step, year in enumerate(years):
@@ -99,6 +94,6 @@ def solve_myopic(
                 result.status.value, code, result, timings, built.counts, messages=[*messages, note]
             )
         assert result.x is not None
-        _load_solution(built.columns, result.x)
+        load_solution(built.columns, result.x)
         previous = read_decisions(built.model, built.data)
     raise AssertionError("unreachable: the last step returns")

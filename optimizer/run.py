@@ -2,103 +2,32 @@
 
 from __future__ import annotations
 
-import math
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
 from rich.console import Console
-from rich.table import Table
 
+from optimizer.console import fmt_value, print_summary
 from optimizer.data.instance import Instance
-from optimizer.evaluator.api import Evaluation, evaluate
-from optimizer.evaluator.packages import PackageSet, build_packages
-from optimizer.evaluator.plan import Plan
+from optimizer.diagnose import (
+    MIN_DIAGNOSIS_S,
+    explain_infeasibility,
+    fixed_lp,
+    shadow_prices,
+    within_deadline,
+)
+from optimizer.evaluator.api import evaluate
+from optimizer.evaluator.packages import PackageSet
 from optimizer.evaluator.targets import all_hard_met, check_targets
-from optimizer.models.build import build_model
-from optimizer.models.data import ModelData, build_model_data
+from optimizer.instance_model import BuiltModel, build_instance_model, load_solution
 from optimizer.models.extract import decisions_to_plan, read_decisions
-from optimizer.models.objective import SLACK_PRICE_CNY
 from optimizer.overrides import apply_overrides
-from optimizer.progress import Progress
-from optimizer.solvers.base import SolveResult, SolverOptions, StandardForm, Status
-from optimizer.solvers.highs import HighsSolver
-from optimizer.solvers.standard_form import compile_model
+from optimizer.run_options import VERIFY_REL_TOL, PlanResult, RunOptions
+from optimizer.solvers.base import SolveResult, SolverOptions, Status
+from optimizer.solvers.registry import get_solver
 from optimizer.warm_start import starting_plan
-
-DEFAULT_GAP = 1e-3
-"""The one default relative MIP gap (0.1 %, as the README promises), for the CLI and RunOptions."""
-
-VERIFY_REL_TOL = 1e-6
-"""Model objective and evaluator NPV must agree to this relative tolerance."""
-
-
-@dataclass
-class RunOptions:
-    out: Path | None = None
-    time_limit_s: float = 300.0
-    gap: float = DEFAULT_GAP
-    threads: int = 0
-    seed: int = 0
-    race: int = 1  # HiGHS runs raced with different seeds (see SolverOptions.race)
-    carbon_price: float | None = None
-    overrides: list[str] = field(default_factory=list)
-    mode: str = "perfect"
-    warm_start: bool = True
-    verbose: bool = False
-    write: bool = True
-    shadow_prices: bool = True
-    target_costs: bool = False  # re-solve without each binding target (the CLI turns it on)
-    report: bool = False  # the CLI turns it on unless --no-report
-    report_lang: str = "zh"
-    started_at: float | None = None  # time.perf_counter() when the command started: time_limit_s
-    # then bounds the whole command (reading, packages, build, solve, diagnosis), not the solve
-    progress: Progress | None = None  # stage lines and live solver updates (optimizer/progress.py)
-
-
-@dataclass
-class PlanResult:
-    """Everything a run produced, for the CLI, tests and benchmarks."""
-
-    status: str
-    exit_code: int
-    objective_cny: float | None
-    npv_cny: float | None
-    mip_gap: float | None
-    bound_cny: float | None
-    solve: SolveResult | None
-    plan: Plan | None
-    evaluation: Evaluation | None
-    targets: pd.DataFrame | None
-    timings: dict[str, float]
-    counts: dict[str, int]
-    relaxation: pd.DataFrame | None = None
-    shadow_prices: pd.DataFrame | None = None
-    out_dir: Path | None = None
-    messages: list[str] = field(default_factory=list)
-    package_stats: pd.DataFrame | None = None  # per line: candidates, enumerated, pareto, kept
-    target_prices: pd.DataFrame | None = None  # per target row: binding, price, cost (target_prices.py)
-
-    @classmethod
-    def without_plan(
-        cls,
-        status: str,
-        exit_code: int,
-        solve: SolveResult,
-        timings: dict[str, float],
-        counts: dict[str, int],
-        bound_cny: float | None = None,
-        **extra: Any,
-    ) -> PlanResult:
-        """A run that ended with no plan (infeasible, or no incumbent in time)."""
-        return cls(
-            status, exit_code, None, None, None, bound_cny, solve, None, None, None, timings, counts, **extra
-        )
 
 
 def solve_instance(
@@ -174,7 +103,7 @@ def solve_built(
     messages: list[str] | None = None,
 ) -> PlanResult:
     """Solve a built model, re-evaluate its plan and check every target of ``instance``."""
-    from optimizer.cli import EXIT_INFEASIBLE, EXIT_INTERRUPTED, EXIT_NO_PLAN, EXIT_OK, EXIT_VERIFY
+    from optimizer.exit_codes import EXIT_INFEASIBLE, EXIT_INTERRUPTED, EXIT_NO_PLAN, EXIT_OK, EXIT_VERIFY
 
     packages, data, model, form, columns, counts = (
         built.packages,
@@ -184,7 +113,7 @@ def solve_built(
         built.columns,
         built.counts,
     )
-    solver = HighsSolver()
+    solver = get_solver()
     # the command's clock when the CLI gave one, else this solve's own (library callers, sweeps)
     deadline = (
         options.started_at if options.started_at is not None else time.perf_counter()
@@ -272,7 +201,7 @@ def solve_built(
             package_stats=built.packages.stats,
             messages=[*messages, result.termination],
         )
-    _load_solution(columns, result.x)
+    load_solution(columns, result.x)
     decisions = read_decisions(model, data)
     plan = decisions_to_plan(data, decisions)
     t0 = time.perf_counter()
@@ -285,7 +214,9 @@ def solve_built(
     status = "optimal" if result.status is Status.OPTIMAL else "feasible"
     if result.interrupted:
         code, status = EXIT_INTERRUPTED, "interrupted"
-        messages.append(f"{result.termination}: verified by the evaluator below, MIP gap {_fmt(result.gap)}")
+        messages.append(
+            f"{result.termination}: verified by the evaluator below, MIP gap {fmt_value(result.gap)}"
+        )
     if abs(npv - objective) > VERIFY_REL_TOL * max(abs(npv), 1.0):
         messages.append(
             f"verification failed: model objective {objective:,.0f} CNY but the "
@@ -349,295 +280,12 @@ def solve_built(
     )
 
 
-MIN_DIAGNOSIS_S = 2.0
-"""The infeasibility diagnosis is skipped (and said so) with less time than this left."""
-
-
-def within_deadline(options: SolverOptions, deadline: float) -> SolverOptions:
-    """``options`` limited to the time left before ``deadline`` (time.perf_counter()).
-
-    The solver's hard wall-clock grace (a child killed that long after HiGHS's own limit) is cut
-    to 5 % of what is left, so the whole command ends close to its --time-limit."""
-    from dataclasses import replace
-
-    left = max(1.0, deadline - time.perf_counter())
-    grace = min(options.hard_limit_grace_s, max(1.0, 0.05 * left))
-    return replace(options, time_limit_s=min(options.time_limit_s, left), hard_limit_grace_s=grace)
-
-
-@dataclass
-class BuiltModel:
-    packages: PackageSet
-    data: ModelData
-    model: pyo.ConcreteModel
-    form: StandardForm
-    columns: list
-    counts: dict[str, int]
-    fix: Callable[[pyo.ConcreteModel, ModelData], None] | None = None
-
-
-def build_instance_model(
-    instance: Instance,
-    timings: dict[str, float] | None = None,
-    packages: PackageSet | None = None,
-    model_years: tuple[int, ...] | None = None,
-    fix: Callable[[pyo.ConcreteModel, ModelData], None] | None = None,
-) -> BuiltModel:
-    """Packages, model data, Pyomo model and its matrix, timing each stage into ``timings``."""
-    timings = {} if timings is None else timings
-    t0 = time.perf_counter()
-    packages = build_packages(instance) if packages is None else packages
-    timings["packages_s"] = timings.get("packages_s", 0.0) + time.perf_counter() - t0
-    t0 = time.perf_counter()
-    data = build_model_data(instance, packages, model_years=model_years)
-    data.base_constant_npv = _base_constant(instance, data)
-    model = build_model(data)
-    if fix is not None:
-        fix(model, data)
-    timings["build_s"] = timings.get("build_s", 0.0) + time.perf_counter() - t0
-    t0 = time.perf_counter()
-    form, columns = compile_model(model)
-    timings["handover_s"] = timings.get("handover_s", 0.0) + time.perf_counter() - t0
-    counts = {
-        "lines": len(instance.lines),
-        "packages": len(packages.techs),
-        "variables": form.shape[1],
-        "constraints": form.shape[0],
-        "integer_variables": int(form.integer.sum()),
-    }
-    return BuiltModel(packages, data, model, form, columns, counts, fix)
-
-
-def _base_constant(instance: Instance, data: ModelData) -> float:
-    """NPV of the calendar years before the first model year (base state, same for all plans)."""
-    evaluation = evaluate(instance, Plan.business_as_usual(instance))
-    npv = evaluation.measure("npv_cny")
-    years = [int(y) for y in evaluation.arrays.years]
-    cols = [i for i, y in enumerate(years) if y < data.model_years[0]]
-    return float(npv[:, cols].sum())
-
-
-def _load_solution(columns: list, x: np.ndarray) -> None:
-    for var, value in zip(columns, x, strict=True):
-        var.set_value(float(value), skip_validation=True)
-
-
-def fixed_lp(form, result: SolveResult, solver: HighsSolver, options: SolverOptions) -> SolveResult:
-    """The LP with every integer fixed at the plan's value, solved for its row duals."""
-    from copy import copy
-
-    assert result.x is not None
-    fixed = copy(form)
-    fixed.col_lower = form.col_lower.copy()
-    fixed.col_upper = form.col_upper.copy()
-    ints = np.flatnonzero(form.integer)
-    values = np.round(result.x[ints])
-    fixed.col_lower[ints] = values
-    fixed.col_upper[ints] = values
-    fixed.integer = np.zeros_like(form.integer)
-    return solver.solve_lp_duals(fixed, options)
-
-
-def shadow_prices(
-    form, result: SolveResult, solver: HighsSolver, options: SolverOptions, lp: SolveResult | None = None
-) -> pd.DataFrame:
-    """Marginal cost of each target row from the LP with every integer fixed at its value.
-
-    The dual of a row is the change of the optimal NPV (CNY) per unit of the row's right-hand
-    side; target rows are written so that the unit is the target's own constraint unit.
-    """
-    lp = fixed_lp(form, result, solver, options) if lp is None else lp
-    rows = []
-    if lp.row_duals is None:
-        return pd.DataFrame(columns=["constraint", "dual_cny_per_unit", "binding"])
-    families = (
-        "capacity_target",
-        "intensity_cut",
-        "benchmark_share",
-        "baseline_clear",
-        "clean_energy_mw",
-        "attribute_share",
-        "emissions_target",
-        "emissions_peak_falling",
-        "projects_min",
-        "demand",
-        "replacement_ratio",
-    )
-    activity = form.A @ lp.x if lp.x is not None else np.zeros(len(form.row_lower))
-    for i, name in enumerate(form.row_names):
-        if name.split("[")[0] in families:
-            binding = abs(activity[i] - form.row_upper[i]) <= 1e-6 * max(1.0, abs(form.row_upper[i])) or abs(
-                activity[i] - form.row_lower[i]
-            ) <= 1e-6 * max(1.0, abs(form.row_lower[i]))
-            rows.append(
-                {"constraint": name, "dual_cny_per_unit": float(lp.row_duals[i]), "binding": bool(binding)}
-            )
-    return pd.DataFrame(rows)
-
-
-def explain_infeasibility(
-    instance: Instance,
-    packages: PackageSet,
-    solver: HighsSolver,
-    options: SolverOptions,
-    model_years: tuple[int, ...] | None = None,
-    fix: Callable[[pyo.ConcreteModel, ModelData], None] | None = None,
-    deadline: float | None = None,
-) -> pd.DataFrame:
-    """Solve again with a priced slack on every hard target row and report the relaxation.
-
-    Slacks are in relative units of each target (share points, fraction of the base-year value),
-    priced far above any plan cost, so the solver finds the least total relaxation and, among
-    those, the cheapest plan.
-    """
-    data = build_model_data(instance, packages, model_years=model_years)
-    data.relax_targets = True
-    data.base_constant_npv = _base_constant(instance, data)
-    model = build_model(data)
-    if fix is not None:
-        fix(model, data)
-    form, columns = compile_model(model)
-    if deadline is not None:  # the time left once the relaxed model is built
-        options = within_deadline(options, deadline)
-    result = solver.solve(form, options)
-    if result.interrupted or (not result.has_solution and result.status is not Status.INFEASIBLE):
-        return pd.DataFrame(
-            [
-                {
-                    "target": "(not diagnosed)",
-                    "year": None,
-                    "relaxation": None,
-                    "note": f"the diagnosis stopped before it found a relaxed plan: {result.termination}",
-                }
-            ]
-        )
-    if not result.has_solution:
-        return pd.DataFrame(
-            [
-                {
-                    "target": "(structural)",
-                    "year": None,
-                    "relaxation": None,
-                    "note": f"still infeasible with every target relaxed: {result.termination} "
-                    "(demand, forced exits or replacement rules conflict)",
-                }
-            ]
-        )
-    _load_solution(columns, result.x)
-    rows = []
-    kinds = {r.label: r.kind for r in data.targets}
-    scales = model.__dict__.get("slack_scales", {})
-    for label, t in model.slack:
-        value = float(pyo.value(model.slack[label, t]))
-        if value > 1e-7:
-            kind = kinds.get(label, "")
-            scale = float(scales.get((label, t), ("", 1.0))[1])
-            row = {"target": label, "year": t, "kind": kind, **relaxation_in_units(kind, value, scale)}
-            if result.status is not Status.OPTIMAL:
-                row["note"] = (
-                    f"{row['note']}; the diagnosis stopped at the time limit (gap {_fmt(result.gap)}): "
-                    "a smaller relaxation may exist"
-                )
-            rows.append(row)
-    objective = float(pyo.value(model.npv)) - SLACK_PRICE_CNY * sum(r["relaxation"] for r in rows)
-    if not rows:
-        return pd.DataFrame(columns=RELAXATION_COLUMNS)
-    for r in rows:
-        r["plan_npv_cny_with_relaxation"] = objective
-    return pd.DataFrame(rows)
-
-
-RELAXATION_COLUMNS = [
-    "target",
-    "year",
-    "kind",
-    "relaxation",
-    "relaxation_in_unit",
-    "unit",
-    "absolute",
-    "absolute_unit",
-    "note",
-    "plan_npv_cny_with_relaxation",
-]
-
-# kind -> (target's own unit per unit of slack, its unit, absolute unit, sentence); the slack s
-# of a row is measured relative to the row's scale (models/constraints/targets.py), so the
-# absolute figure is s x scale in the row's own quantity.
-_RELAXATION_UNITS = {
-    "capacity_cut": (
-        100.0,
-        "percentage points of the cut",
-        "t/yr of capacity above the limit",
-        "the capacity cut must be {u:.3g} points smaller: {a:,.0f} t/yr more capacity kept",
-    ),
-    "capacity_cap": (
-        None,
-        "t/yr",
-        "t/yr of capacity above the cap",
-        "the capacity cap must be {a:,.0f} t/yr higher",
-    ),
-    "intensity_cut": (
-        100.0,
-        "percentage points of the cut (of base intensity)",
-        "kgce/unit x capacity",
-        "the intensity cut must be about {u:.3g} points smaller",
-    ),
-    "benchmark_share": (
-        100.0,
-        "percentage points of share (of the base capacity)",
-        "capacity short of the benchmark (share weight)",
-        "the benchmark share must be about {u:.3g} points lower: {a:,.0f} of capacity "
-        "(share weight) more below the benchmark",
-    ),
-    "attribute_share": (
-        100.0,
-        "percentage points of share (of the base line count)",
-        "lines",
-        "the share must be about {u:.3g} points lower: {a:.3g} lines fewer with the attribute",
-    ),
-    "baseline_clear": (
-        None,
-        "t/yr",
-        "t/yr below the baseline left running",
-        "{a:,.0f} t/yr of capacity below the baseline must be allowed to run",
-    ),
-    "clean_energy_mw": (None, "MW", "MW", "the clean-energy floor must be {a:,.1f} MW lower"),
-    "emissions_cap": (None, "tCO2/yr", "tCO2/yr", "emissions must be allowed {a:,.0f} tCO2/yr more"),
-    "emissions_cut": (None, "tCO2/yr", "tCO2/yr", "emissions must be allowed {a:,.0f} tCO2/yr more"),
-    "emissions_peak": (
-        None,
-        "tCO2/yr",
-        "tCO2/yr",
-        "the peak allows {a:,.0f} tCO2/yr more than the earlier year",
-    ),
-    "projects_min": (None, "projects", "projects", "{a:,.1f} fewer retrofit projects over the period"),
-    "capex_budget": (None, "CNY", "CNY", "the budget must be {a:,.0f} CNY larger"),
-}
-
-
-def relaxation_in_units(kind: str, slack: float, scale: float) -> dict[str, object]:
-    """One relaxation in the target's own unit and as an absolute figure (see _RELAXATION_UNITS)."""
-    per, unit, absolute_unit, sentence = _RELAXATION_UNITS.get(
-        kind, (None, "fraction of the row scale", "row units", "relaxed by {a:,.4g}")
-    )
-    absolute = slack * scale
-    in_unit = slack * per if per is not None else absolute
-    return {
-        "relaxation": slack,
-        "relaxation_in_unit": in_unit,
-        "unit": unit,
-        "absolute": absolute,
-        "absolute_unit": absolute_unit,
-        "note": sentence.format(u=in_unit, a=absolute),
-    }
-
-
 def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
     """The CLI's default action: solve, print the summary, write the outputs."""
     from optimizer.outputs import default_out_dir, plan_table, resource_table, write_outputs
 
     result = solve_instance(instance, options)
-    _print_summary(instance, result, console, options.verbose)
+    print_summary(instance, result, console, options.verbose)
     out = options.out or default_out_dir(instance.name)
     tables: dict[str, pd.DataFrame] = {}
     if result.targets is not None and result.evaluation is not None and result.plan is not None:
@@ -707,80 +355,3 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
             except Exception as error:  # a report problem must not hide a verified plan
                 console.print(f"[yellow]report not written: {error}[/]")
     return result.exit_code
-
-
-def _print_summary(instance: Instance, result: PlanResult, console: Console, verbose: bool) -> None:
-    console.print(
-        f"[bold]{instance.name}[/]: status [bold]{result.status}[/]"
-        + (
-            f", NPV {result.npv_cny / 1e8:,.2f} 亿 CNY ({result.npv_cny:,.0f} CNY)"
-            if result.npv_cny is not None
-            else ""
-        )
-        + (f", MIP gap {result.mip_gap:.2e}" if result.mip_gap is not None else "")
-    )
-    if verbose:
-        t = result.timings
-        console.print(
-            "times: "
-            + ", ".join(f"{k.removesuffix('_s')} {v:.2f}s" for k, v in t.items())
-            + f" | {result.counts['variables']} variables, "
-            f"{result.counts['constraints']} constraints, {result.counts['packages']} packages"
-        )
-        if result.package_stats is not None and not result.package_stats.empty:
-            st = result.package_stats
-            console.print(
-                f"packages: {int(st['enumerated'].sum())} combinations enumerated, {int(st['pareto'].sum())} "
-                f"not dominated, {int(st['kept'].sum())} kept (at most {int(st['kept'].max())} per line)"
-            )
-    for message in result.messages:
-        console.print(f"[red]{message}[/]" if "failed" in message else message)
-    if result.evaluation is not None:
-        co2 = result.evaluation.total_co2_t()
-        console.print("emissions (Mt CO2): " + ", ".join(f"{y} {v / 1e6:.2f}" for y, v in co2.items()))
-    if result.targets is not None:
-        print_targets(result.targets, console)
-    if result.relaxation is not None:
-        table = Table(title="Targets cannot all be met: least relaxation")
-        for column in result.relaxation.columns:
-            table.add_column(str(column))
-        for r in result.relaxation.itertuples(index=False):
-            table.add_row(*[_fmt(v) for v in r])
-        console.print(table)
-
-
-def print_targets(targets: pd.DataFrame, console: Console) -> None:
-    """The target table planners check first: required, achieved, met."""
-    table = Table(title="Targets")
-    for column in ("target", "year", "kind", "required", "achieved", "unit", "met", "source"):
-        table.add_column(column)
-    for r in targets.itertuples():
-        met = (
-            "n/a"
-            if r.met is None or (isinstance(r.met, float) and np.isnan(r.met))
-            else ("[green]met[/]" if r.met else "[red]MISSED[/]")
-        )
-        label = r.target_id if r.group == "pooled" else f"{r.target_id} ({r.group})"
-        table.add_row(
-            str(label),
-            str(r.year),
-            str(r.kind),
-            _fmt(r.required),
-            "no new build"
-            if r.kind == "replacement_ratio" and not math.isfinite(float(r.achieved))  # type: ignore[arg-type]
-            else _fmt(r.achieved),
-            str(r.unit),
-            met + ("" if r.hard else " (soft)"),
-            str(r.source),
-        )
-    console.print(table)
-
-
-def _fmt(value: object) -> str:
-    if isinstance(value, float):
-        if np.isnan(value):
-            return "—"
-        if abs(value) >= 1e4:
-            return f"{value:,.0f}"
-        return f"{value:.4g}"
-    return str(value)

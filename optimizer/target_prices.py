@@ -37,10 +37,10 @@ import numpy as np
 import pandas as pd
 
 from optimizer.data.instance import Instance
-from optimizer.data.targets import share_weight, target_rows
+from optimizer.data.targets import target_rows
 from optimizer.evaluator.api import Evaluation
-from optimizer.evaluator.kernels import MEASURE_INDEX
 from optimizer.solvers.base import SolveResult, SolverOptions, StandardForm
+from optimizer.targets.registry import KINDS, constraint_families
 
 BINDING_TOL_FRACTION = 1e-3
 """Share and cut targets bind when achieved is within 0.1 percentage point of required."""
@@ -51,35 +51,8 @@ MAX_RESOLVES = 8
 MIN_RESOLVE_BUDGET_S = 10.0
 """Below this many seconds left, target costs are not re-solved (the rows say so)."""
 
-TARGET_FAMILIES = (
-    "capacity_target",
-    "intensity_cut",
-    "benchmark_share",
-    "baseline_clear",
-    "clean_energy_mw",
-    "attribute_share",
-    "emissions_target",
-    "emissions_peak_falling",
-    "projects_min",
-    "capex_budget",
-)
-_AT_LEAST = {"capacity_cut", "intensity_cut", "benchmark_share", "clean_energy_mw", "attribute_share"}
-_AT_LEAST |= {"projects_min"}
-_PERCENT_KINDS = {"capacity_cut", "intensity_cut", "benchmark_share", "attribute_share"}
-PRICE_UNITS = {
-    "capacity_cut": "CNY per percentage point",
-    "intensity_cut": "CNY per percentage point",
-    "benchmark_share": "CNY per percentage point",
-    "attribute_share": "CNY per percentage point",
-    "capacity_cap": "CNY per t/yr of capacity",
-    "baseline_clear": "CNY per t/yr of capacity",
-    "clean_energy_mw": "CNY per MW",
-    "emissions_cap": "CNY per tCO2/yr",
-    "emissions_cut": "CNY per tCO2/yr",
-    "emissions_peak": "CNY per tCO2/yr",
-    "projects_min": "CNY per project/yr",
-    "capex_budget": "CNY per CNY of budget",
-}
+TARGET_FAMILIES = constraint_families()
+PRICE_UNITS = {name: k.price_unit for name, k in KINDS.items() if k.price_unit is not None}
 PRICE_COLUMNS = [
     "target_id",
     "group",
@@ -105,7 +78,7 @@ _ROW_NAME = re.compile(r"^(\w+)\[(.*),\s*(\d+)\]$")
 
 
 def parse_row_name(name: str) -> tuple[str, str, int] | None:
-    """``benchmark_share['ZJ-T3:flat_glass',2025]`` → (family, label, year); None otherwise."""
+    """``family['ZJ-T3:flat_glass',2025]`` → (family, label, year); None otherwise."""
     match = _ROW_NAME.match(name)
     if not match:
         return None
@@ -125,7 +98,7 @@ def target_row_index(form: StandardForm) -> dict[tuple[str, int], list[int]]:
 
 def slack_of(kind: str, required: float, achieved: float) -> float:
     """How far the plan is inside the target, in its own unit (negative: missed)."""
-    if kind in _AT_LEAST:
+    if KINDS[kind].at_least:
         return achieved - required
     return required - achieved
 
@@ -134,50 +107,18 @@ def is_binding(kind: str, unit: str, required: float, achieved: float) -> bool:
     slack = slack_of(kind, required, achieved)
     if not math.isfinite(slack):
         return False
-    if unit == "fraction" or kind in _PERCENT_KINDS:
+    if unit == "fraction" or KINDS[kind].percent:
         return abs(slack) <= BINDING_TOL_FRACTION
     return abs(slack) <= BINDING_TOL_REL * max(abs(required), 1.0)
 
 
 def _per_unit_factor(
     instance: Instance, evaluation: Evaluation, kind: str, sectors: tuple[str, ...], year: int
-):
-    """d(row right-hand side) per unit of the target (per percentage point for shares and cuts).
-
-    Tightening a share v by one point moves Σ w (b − v) x ≥ 0 by 0.01 Σ w x (running weight);
-    an intensity cut by 0.01 I0 × running capacity; a capacity cut by 0.01 C0; a projects floor
-    v·|t| by |t| projects per project/yr; every other row's right-hand side is the target itself.
-    """
-    arrs, out = evaluation.arrays, evaluation.values
-    years = [int(y) for y in arrs.years]
-    col = {y: i for i, y in enumerate(years)}
-    sector_of = np.array([arrs.sector_names[i] for i in arrs.sector_index])
-    in_scope = np.isin(sector_of, sectors)
-    cap = out[MEASURE_INDEX["capacity_per_year"]]
-    base = col[instance.scenario.base_year]
-    y = col[year]
-    running = out[MEASURE_INDEX["running"], :, y] > 0.5
-    sel = in_scope & running
-    if kind == "capacity_cut":
-        return 0.01 * float(cap[in_scope, base].sum())
-    if kind == "intensity_cut":
-        c0 = cap[in_scope, base]
-        i0 = float((c0 * out[MEASURE_INDEX["intensity_kgce_per_unit"], in_scope, base]).sum() / c0.sum())
-        return 0.01 * i0 * float(cap[sel, y].sum())
-    if kind == "benchmark_share":
-        from optimizer.data.targets import is_multi_unit
-
-        multi = is_multi_unit(instance, sectors)
-        weights = np.array([share_weight(instance, p, 1.0, multi) for p in arrs.products])
-        return 0.01 * float((cap[sel, y] * weights[sel]).sum())
-    if kind == "attribute_share":
-        return 0.01 * float(sel.sum())
-    if kind == "projects_min":
-        from optimizer.data.targets import model_years_of, period_map
-
-        periods = period_map(model_years_of(instance), instance.scenario.horizon_end)
-        return float(len(periods.get(year, (year,))))
-    return 1.0
+) -> float:
+    """d(row right-hand side) per unit of the target (per percentage point for shares and cuts):
+    the kind's own factor; every other row's right-hand side is the target itself."""
+    factor = KINDS[kind].price_factor
+    return 1.0 if factor is None else factor(instance, evaluation, sectors, year)
 
 
 @dataclass
@@ -201,7 +142,7 @@ def resolve_without_targets(
     form: StandardForm,
     rows_of: dict[str, list[int]],
     start: np.ndarray,
-    solver,  # HighsSolver (any adapter with .solve)
+    solver,  # any adapter behind optimizer.solvers.base.Solver
     options: SolverOptions,
     parallel: int = 1,
     budget_s: float | None = None,

@@ -33,8 +33,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from optimizer.models.data import ModelData
-from optimizer.solvers.base import SolverOptions, StandardForm, Status
-from optimizer.solvers.highs import HighsSolver
+from optimizer.solvers.base import Solver, SolverOptions, StandardForm, Status
 
 
 @dataclass
@@ -85,7 +84,7 @@ def _carry_forward(
     upper: np.ndarray,
     this_year: np.ndarray,
     previous: np.ndarray,
-    solver: HighsSolver,
+    solver: Solver,
     options: SolverOptions,
 ) -> np.ndarray | None:
     """A start for one step: every line keeps its previous year's state, later years relaxed.
@@ -126,7 +125,7 @@ def _stay_from(
 def relax_and_fix_by_year(
     form: StandardForm,
     year: np.ndarray,
-    solver: HighsSolver,
+    solver: Solver,
     options: SolverOptions,
     budget_s: float,
     step_gap: float = STEP_GAP,
@@ -195,7 +194,7 @@ def fix_and_optimise_by_years(
     form: StandardForm,
     year: np.ndarray,
     start: WarmStart,
-    solver: HighsSolver,
+    solver: Solver,
     options: SolverOptions,
     budget_s: float,
     step_gap: float = STEP_GAP / 10,
@@ -247,7 +246,7 @@ def starting_plan(
     d: ModelData,
     form: StandardForm,
     columns: list,
-    solver: HighsSolver,
+    solver: Solver,
     options: SolverOptions,
 ) -> WarmStart:
     """The warm start a run uses: relax and fix by year, improved by fix and optimise; for a
@@ -267,7 +266,7 @@ def relax_and_round(
     d: ModelData,
     form: StandardForm,
     columns: list,
-    solver: HighsSolver,
+    solver: Solver,
     options: SolverOptions,
 ) -> WarmStart:
     import time

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from optimizer.models.data import ModelData
+from optimizer.targets.registry import KINDS
 
 
 def holding(m: pyo.ConcreteModel, d: ModelData, l: int, k: int, t: int):
@@ -55,7 +56,7 @@ def define_retrofit_persistence(m: pyo.ConcreteModel, d: ModelData) -> None:
         keep_index, rule=lambda m, l, k, t: holding(m, d, l, k, prev[t]) <= holding(m, d, l, k, t) + m.r[l, t]
     )
     first = d.model_years[0]
-    if any(row.hard and row.kind == "projects_min" for row in d.targets):
+    if any(row.hard and KINDS[row.kind].counts_projects for row in d.targets):
         # a floor on Σ a pushes a up: tie it to a real start, a = h_t (1 - h_{t⁻}) exactly
         m.adoption_only_if_held = pyo.Constraint(
             m.LKT, rule=lambda m, l, k, t: m.a[l, k, t] <= holding(m, d, l, k, t)

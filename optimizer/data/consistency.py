@@ -12,8 +12,6 @@ from optimizer.errors import InputProblem
 if TYPE_CHECKING:
     from optimizer.data.instance import Instance
 
-_SCOPE_FREE_KINDS = {"not_modelled", "replacement_ratio", "projects_min"}
-
 UNITS_PER_TONNE = {"t": 1.0, "weight_box": 20.0}
 """Product units per tonne of line size, for the capacity-vs-size check: a weight box (重量箱)
 is 50 kg of 2 mm glass. Sectors in other units (m2 of tile) are not checked."""
@@ -62,6 +60,13 @@ def check_consistency(inst: Instance) -> list[InputProblem]:
     ):
         problems.extend(check(inst))
     return problems
+
+
+def _check_targets(inst: Instance) -> list[InputProblem]:
+    # imported here: the registry's kinds read evaluator arrays, which use this module's helpers
+    from optimizer.targets.validate import check_targets
+
+    return check_targets(inst, _label(inst, "targets"))
 
 
 def _label(inst: Instance, table: str) -> str:
@@ -253,71 +258,6 @@ def _check_new_builds(inst: Instance) -> list[InputProblem]:
                     f, n["_row"], "product", n["product"], f"is not a product of sector {n['sector']}"
                 )
             )
-    return out
-
-
-def _check_targets(inst: Instance) -> list[InputProblem]:
-    out = []
-    f = _label(inst, "targets")
-    sc = inst.scenario
-    for _, t in inst.targets.iterrows():
-        r = t["_row"]
-        kind = t["kind"]
-        scope = target_scope(inst, t["sectors"])
-        for s in scope:
-            if s not in inst.sectors.index:
-                out.append(InputProblem(f, r, "sectors", s, "is not a sector in sectors.csv"))
-        if kind not in _SCOPE_FREE_KINDS:
-            lines_in_scope = inst.lines["sector"].isin(scope).sum()
-            if lines_in_scope == 0:
-                out.append(
-                    InputProblem(
-                        f,
-                        r,
-                        "sectors",
-                        t["sectors"],
-                        "scope is empty: no line of the instance is in these sectors",
-                    )
-                )
-        if kind not in {"not_modelled", "replacement_ratio"} and not (
-            sc.base_year < t["year"] <= sc.horizon_end
-        ):
-            out.append(
-                InputProblem(
-                    f,
-                    r,
-                    "year",
-                    t["year"],
-                    f"must lie after the base year {sc.base_year} and up to {sc.horizon_end}",
-                )
-            )
-        if kind in {
-            "capacity_cut",
-            "intensity_cut",
-            "benchmark_share",
-            "attribute_share",
-            "emissions_cut",
-        } and not (0 <= t["value"] <= 1):
-            out.append(InputProblem(f, r, "value", t["value"], f"must be a fraction 0..1 for {kind}"))
-        if kind == "attribute_share" and not t["attribute"]:
-            out.append(InputProblem(f, r, "attribute", "", "is required for attribute_share"))
-        if (
-            kind
-            in {
-                "capacity_cap",
-                "clean_energy_mw",
-                "emissions_cap",
-                "capex_budget",
-                "size_exit",
-                "projects_min",
-                "operating_days_max",
-                "baseline_clear",
-            }
-            and t["value"] < 0
-        ):
-            out.append(InputProblem(f, r, "value", t["value"], f"must be >= 0 for {kind}"))
-        if kind == "replacement_ratio" and t["value"] < 1:
-            out.append(InputProblem(f, r, "value", t["value"], "a replacement ratio must be >= 1"))
     return out
 
 

@@ -1,54 +1,27 @@
-"""What each target kind means: rows, the model years it applies to, and share weights.
+"""What each target kind means for an instance: rows, the model years they apply to.
 
 Shared by the planning model (which enforces targets) and the evaluator's target check (which
-verifies them), so both read one definition.
+verifies them), so both read one definition; each kind's own rules live in its module under
+:mod:`optimizer.targets.kinds`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from optimizer.data.consistency import target_scope
 from optimizer.data.instance import Instance
-from optimizer.data.schema import as_float
+from optimizer.targets.registry import KINDS
+from optimizer.targets.rows import TargetRow, is_multi_unit, share_weight
 
-NON_CONSTRAINT_KINDS = {"not_modelled", "replacement_ratio"}
-
-
-@dataclass(frozen=True)
-class TargetRow:
-    """One target as applied: a scope of sectors, a year, a value (units as in targets.csv)."""
-
-    target_id: str
-    kind: str
-    sectors: tuple[str, ...]
-    year: int
-    value: float
-    unit: str
-    hard: bool
-    attribute: str
-    document: str
-    clause: str
-    description: str
-    group: str  # the sector for per-sector rows, else "pooled"
-    description_zh: str = ""
-
-    @property
-    def label(self) -> str:
-        return self.target_id if self.group == "pooled" else f"{self.target_id}:{self.group}"
+NON_CONSTRAINT_KINDS = {name for name, k in KINDS.items() if not k.in_model_years}
 
 
 def target_rows(instance: Instance) -> list[TargetRow]:
-    """Expand targets.csv: shares and intensity cuts with ``pooled=false`` become one row per
+    """Expand targets.csv: kinds held per sector with ``pooled=false`` become one row per
     sector of their scope."""
     rows = []
     for _, t in instance.targets.iterrows():
         scope = tuple(target_scope(instance, t["sectors"]))
-        per_sector = (
-            t["kind"] in {"benchmark_share", "attribute_share", "intensity_cut"}
-            and not t["pooled"]
-            and len(scope) > 1
-        )
+        per_sector = KINDS[str(t["kind"])].per_sector and not t["pooled"] and len(scope) > 1
         groups = [(s,) for s in scope] if per_sector else [scope]
         for g in groups:
             rows.append(
@@ -83,7 +56,7 @@ def model_years_of(instance: Instance) -> tuple[int, ...]:
         decided = instance.decisions[instance.decisions["action"].isin(["retire", "adopt"])]
         years |= {int(y) for y in decided["year"] if sc.base_year < y <= sc.horizon_end}
     for _, t in instance.targets.iterrows():
-        if t["kind"] not in NON_CONSTRAINT_KINDS and sc.base_year < t["year"] <= sc.horizon_end:
+        if KINDS[str(t["kind"])].in_model_years and sc.base_year < t["year"] <= sc.horizon_end:
             years.add(int(t["year"]))
     return tuple(sorted(years))
 
@@ -97,22 +70,15 @@ def period_map(model_years: tuple[int, ...], horizon_end: int) -> dict[int, tupl
 def applies(row: TargetRow, t: int) -> bool:
     """Caps, floors and shares hold from their year on; project floors ("≥ 100 projects every
     year", ZJ 三(二)) in every model year of the horizon; a peak is checked at its year."""
-    if row.kind == "projects_min":
-        return True
-    if row.kind == "emissions_peak":
-        return t == row.year
-    if row.kind == "capex_budget":  # one budget for the whole horizon, checked once
-        return t == row.year
-    return t >= row.year
+    return KINDS[row.kind].applies(row.year, t)
 
 
-def share_weight(instance: Instance, product: str, capacity: float, multi_unit: bool) -> float:
-    """Weight of a line in a capacity share: its capacity, or, when the scope mixes product
-    units (t, weight boxes, m²), capacity × benchmark intensity (kgce/yr at level 1)."""
-    if not multi_unit:
-        return capacity
-    return capacity * as_float(instance.products["benchmark_kgce_per_unit"].at[product])
-
-
-def is_multi_unit(instance: Instance, sectors: tuple[str, ...]) -> bool:
-    return len({instance.sectors.loc[s, "unit"] for s in sectors}) > 1
+__all__ = [
+    "TargetRow",
+    "applies",
+    "is_multi_unit",
+    "model_years_of",
+    "period_map",
+    "share_weight",
+    "target_rows",
+]

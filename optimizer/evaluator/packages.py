@@ -46,6 +46,7 @@ from optimizer.data.instance import Instance
 from optimizer.evaluator.arrays import build_arrays
 from optimizer.evaluator.kernels import MEASURE_INDEX, YEARLY_COST_MEASURES, run_kernel
 from optimizer.evaluator.plan import NEVER, Plan
+from optimizer.targets.registry import KINDS
 
 MAX_ENUMERATED = 4096
 MAX_KEPT = 24
@@ -207,7 +208,7 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
     lines = instance.lines
     techs = instance.technologies
     if counts_projects is None:
-        counts_projects = bool((instance.targets["kind"] == "projects_min").any())
+        counts_projects = any(KINDS[str(kind)].counts_projects for kind in instance.targets["kind"])
     must_have, forbidden = planner_decisions(instance)
     candidates = [
         [k for k in cands if k not in forbidden.get(l, set())]

@@ -1,8 +1,9 @@
 """Restrict an instance to one company's lines with company-level goals and decisions.
 
-Goals are target rows (the kinds of targets.csv, plus ``emissions_cut`` and ``capex_budget``)
-scoped to the company's lines. The company's demand is its share of the province's demand:
-each sector's demand scaled by the company's share of the sector's base-year output.
+Goals are target rows of any kind in :mod:`optimizer.targets.registry` (a kind's ``goal_unit``
+and ``goal_attribute`` fill the row), scoped to the company's lines. The company's demand is
+its share of the province's demand: each sector's demand scaled by the company's share of the
+sector's base-year output.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from optimizer.data.consistency import check_consistency
 from optimizer.data.instance import Instance
 from optimizer.data.schema import table_schema, validate_table
 from optimizer.errors import InputError, InputProblem
+from optimizer.targets.registry import KINDS
 
 GOAL = re.compile(r"^(?P<kind>[a-z_]+)=(?P<value>[^@]+)(@(?P<year>\d{4}))?$")
 
@@ -29,11 +31,17 @@ def parse_goals(goals: list[str], horizon_end: int) -> pd.DataFrame:
         if not match:
             problems.append(
                 InputProblem(
-                    "--goal", i, None, text, "expected kind=value[@year], e.g. benchmark_share=1@2025"
+                    "--goal",
+                    i,
+                    None,
+                    text,
+                    f"expected kind=value[@year] with kind one of {', '.join(KINDS)}, e.g. "
+                    f"{next(iter(KINDS))}=0.1@2025",
                 )
             )
             continue
         kind = match["kind"]
+        k = KINDS.get(kind)
         rows.append(
             {
                 "target_id": f"CO-G{i}",
@@ -41,9 +49,9 @@ def parse_goals(goals: list[str], horizon_end: int) -> pd.DataFrame:
                 "sectors": "*",
                 "year": match["year"] or str(horizon_end),
                 "value": match["value"],
-                "unit": {"capex_budget": "CNY", "clean_energy_mw": "MW"}.get(kind, "fraction"),
+                "unit": k.goal_unit if k is not None else "fraction",
                 "pooled": "false",
-                "attribute": "grade_a" if kind == "attribute_share" else "",
+                "attribute": k.goal_attribute if k is not None else "",
                 "hard": "true",
                 "document": "company goal",
                 "clause": "--goal",

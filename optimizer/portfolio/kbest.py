@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from optimizer.solvers.base import SolveResult, SolverOptions, StandardForm
-from optimizer.solvers.highs import HighsSolver
+from optimizer.solvers.registry import get_solver
 
 
 @dataclass
@@ -51,7 +51,7 @@ def k_best(
     form: StandardForm, k: int, options: SolverOptions, first: SolveResult | None = None
 ) -> list[Ranked]:
     """Up to ``k`` distinct portfolios in order of cost (fewer if no more exist)."""
-    solver = HighsSolver()
+    solver = get_solver()
     states = state_columns(form)
     found: list[Ranked] = []
     current = form

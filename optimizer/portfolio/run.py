@@ -10,27 +10,22 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from optimizer.console import print_targets
 from optimizer.data.instance import Instance
 from optimizer.data.targets import model_years_of
 from optimizer.evaluator.api import evaluate
 from optimizer.evaluator.packages import candidate_techs
 from optimizer.evaluator.plan import Plan
 from optimizer.evaluator.targets import all_hard_met, check_targets
+from optimizer.instance_model import build_instance_model, load_solution
 from optimizer.models.extract import decisions_to_plan, read_decisions
 from optimizer.outputs import default_out_dir, plan_table, write_outputs
 from optimizer.plan_io import read_plan
 from optimizer.portfolio.company import company_instance
 from optimizer.portfolio.finance import measure_table, portfolio_summary
 from optimizer.portfolio.kbest import k_best
-from optimizer.run import (
-    RunOptions,
-    _load_solution,
-    build_instance_model,
-    print_targets,
-    solve_built,
-    solve_instance,
-    solver_options_of,
-)
+from optimizer.run import solve_built, solve_instance, solver_options_of
+from optimizer.run_options import RunOptions
 
 
 def available_measures(instance: Instance) -> pd.DataFrame:
@@ -124,7 +119,7 @@ def run_portfolio(
         kb = []
         for item in ranked:
             assert item.result.x is not None
-            _load_solution(built.columns, item.result.x)
+            load_solution(built.columns, item.result.x)
             plan = decisions_to_plan(built.data, read_decisions(built.model, built.data))
             ev = evaluate(inst, plan)
             kb.append(

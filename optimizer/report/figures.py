@@ -24,6 +24,7 @@ from optimizer.report.labels import (
     unit,
     with_unit,
 )
+from optimizer.targets.registry import KINDS
 
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", Arial, sans-serif'
 PALETTE = qualitative.D3 + qualitative.Set2
@@ -66,10 +67,17 @@ def sector_colours(data: RunData) -> dict[str, str]:
     return {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(data.sectors)}
 
 
-def _targets(data: RunData, kinds: set[str]) -> pd.DataFrame:
+def _targets(data: RunData, marks: set[str]) -> pd.DataFrame:
+    """Target rows of the kinds drawn as one of ``marks`` (each kind's ``chart``)."""
     if data.targets is None:
         return pd.DataFrame()
+    kinds = {name for name, k in KINDS.items() if k.chart in marks}
     return data.targets[data.targets["kind"].isin(kinds)]
+
+
+def _mark(row: pd.Series) -> str | None:
+    k = KINDS.get(str(row["kind"]))
+    return k.chart if k is not None else None
 
 
 def _target_sector(row: pd.Series) -> str | None:
@@ -134,7 +142,7 @@ def emissions_figure(data: RunData) -> go.Figure:
         ax=50,
         ay=-30,
     )
-    for target_id, rows in _targets(data, {"emissions_cap"}).groupby("target_id"):
+    for target_id, rows in _targets(data, {"emissions_level"}).groupby("target_id"):
         fig.add_scatter(
             x=rows["year"],
             y=rows["required"] / co2.factor,
@@ -143,7 +151,7 @@ def emissions_figure(data: RunData) -> go.Figure:
             line={"dash": "dot", "color": "#d62728"},
             marker={"symbol": "line-ew-open", "size": 14},
         )
-    for target_id, rows in _targets(data, {"emissions_peak"}).groupby("target_id"):
+    for target_id, rows in _targets(data, {"emissions_deadline"}).groupby("target_id"):
         deadline = int(rows["year"].max())
         fig.add_vline(
             x=deadline,
@@ -189,7 +197,7 @@ def capacity_figure(data: RunData) -> go.Figure:
         rows=len(sectors), cols=2, subplot_titles=titles, vertical_spacing=0.35 / max(len(sectors), 1)
     )
     colours = sector_colours(data)
-    targets = _targets(data, {"capacity_cut", "capacity_cap", "intensity_cut"})
+    targets = _targets(data, {"capacity_below_base", "capacity_level", "intensity_below_base"})
     shown_target_legend = False
     for r, s in enumerate(sectors, start=1):
         cap_unit = output_unit(data.lang, data.sector_unit(s))
@@ -221,9 +229,9 @@ def capacity_figure(data: RunData) -> go.Figure:
         for _, t in targets.iterrows():
             if _target_sector(t) != s:
                 continue
-            if t["kind"] == "intensity_cut":
+            if _mark(t) == "intensity_below_base":
                 level, col = _base_value(kpis, s, "intensity_kgce_per_unit") * (1 - t["required"]), 2
-            elif t["kind"] == "capacity_cut":
+            elif _mark(t) == "capacity_below_base":
                 level = _base_value(kpis, s, "capacity_per_year") * (1 - t["required"]) / cap_unit.factor
                 col = 1
             else:
@@ -273,10 +281,10 @@ def shares_figure(data: RunData) -> go.Figure:
                 col=col,
             )
     shown_legend = False
-    for _, t in _targets(data, {"benchmark_share", "baseline_clear"}).iterrows():
-        if t["kind"] == "baseline_clear" and float(t["required"]) != 0.0:
+    for _, t in _targets(data, {"share_floor", "share_cleared"}).iterrows():
+        if _mark(t) == "share_cleared" and float(t["required"]) != 0.0:
             continue  # a capacity allowance, not a share: listed in the target table only
-        col = 1 if t["kind"] == "benchmark_share" else 2
+        col = 1 if _mark(t) == "share_floor" else 2
         sign = "≥" if col == 1 else "≤"
         fig.add_scatter(
             x=[t["year"]],
@@ -319,7 +327,7 @@ def pv_figure(data: RunData) -> go.Figure:
         # nothing installed: still draw the axes so the planner sees zero, not a missing chart
         total = kpis.groupby("year")["pv_mw"].sum()
         fig.add_bar(x=total.index, y=total.to_numpy(), name=data.t("pv"), marker_color="#9467bd")
-    for target_id, rows in _targets(data, {"clean_energy_mw"}).groupby("target_id"):
+    for target_id, rows in _targets(data, {"pv_floor"}).groupby("target_id"):
         fig.add_scatter(
             x=rows["year"],
             y=rows["required"],

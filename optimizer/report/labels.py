@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from optimizer.targets.registry import KINDS
+
 LANGS = ("zh", "en")
 
 
@@ -114,7 +116,7 @@ _TARGET_UNITS = {
     "en": {},
 }
 
-# Capacity-valued targets (capacity_cap, baseline_clear) are quoted in the same scaled units
+# Capacity-valued targets (caps, allowances below the baseline) are quoted in the same scaled units
 # as capacities elsewhere in the report.
 _CAPACITY_TARGET_UNITS = {"t/yr": "t", "unit/yr": "unit"}
 
@@ -153,38 +155,8 @@ ACTIONS = {
 }
 
 TARGET_KINDS = {
-    "zh": {
-        "capacity_cut": "产能压减",
-        "capacity_cap": "产能上限",
-        "intensity_cut": "单位产品能耗下降",
-        "benchmark_share": "能效标杆水平产能占比",
-        "baseline_clear": "能效基准水平以下产能清零",
-        "clean_energy_mw": "清洁能源装机",
-        "attribute_share": "达标企业占比",
-        "emissions_peak": "碳排放达峰",
-        "emissions_cap": "碳排放总量上限",
-        "size_exit": "小规模产线退出",
-        "replacement_ratio": "产能置换比例",
-        "projects_min": "节能降碳改造项目数",
-        "operating_days_max": "错峰生产天数上限",
-        "not_modelled": "未纳入模型",
-    },
-    "en": {
-        "capacity_cut": "capacity cut",
-        "capacity_cap": "capacity cap",
-        "intensity_cut": "energy-intensity cut",
-        "benchmark_share": "capacity at benchmark",
-        "baseline_clear": "capacity below baseline cleared",
-        "clean_energy_mw": "clean-energy capacity",
-        "attribute_share": "share of producers with attribute",
-        "emissions_peak": "emissions peak",
-        "emissions_cap": "emissions cap",
-        "size_exit": "small-line exit",
-        "replacement_ratio": "capacity replacement ratio",
-        "projects_min": "retrofit projects",
-        "operating_days_max": "operating-days cap",
-        "not_modelled": "not modelled",
-    },
+    "zh": {name: k.label_zh for name, k in KINDS.items() if k.label_zh is not None},
+    "en": {name: k.label_en for name, k in KINDS.items() if k.label_en is not None},
 }
 
 STATUS = {

@@ -26,6 +26,7 @@ from optimizer.report.labels import (
     unit,
     with_unit,
 )
+from optimizer.targets.registry import KINDS
 
 
 @dataclass
@@ -146,9 +147,9 @@ def targets_table(data: RunData) -> Table:
     for key in ("required", "achieved"):
         values = [_target_value(v, u.factor) for v, u in zip(frame[key], units, strict=True)]
         if key == "achieved":
-            # a replacement ratio with nothing built: no ratio to show (older runs wrote inf)
+            # e.g. a replacement ratio with nothing built: no ratio to show (older runs wrote inf)
             values = [
-                t("no_new_build") if k == "replacement_ratio" and (v is None or isinstance(v, str)) else v
+                t(_unmeasured(k)) if _unmeasured(k) and (v is None or isinstance(v, str)) else v
                 for k, v in zip(frame["kind"], values, strict=True)
             ]
         column = table.add(t(key), values, "num", "#,##0.00", width=13)
@@ -632,3 +633,9 @@ def investment_display(data: RunData) -> Table:
             14,
         )
     return table
+
+
+def _unmeasured(kind: object) -> str:
+    """The label key for a kind's achieved value that is not a number (its ``unmeasured``)."""
+    k = KINDS.get(str(kind))
+    return k.unmeasured if k is not None and k.unmeasured else ""

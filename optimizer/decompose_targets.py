@@ -1,0 +1,51 @@
+"""How national targets split over provinces in a decomposed run: each kind's ``decompose``
+rule (optimizer.targets.registry) applied to one province's lines."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from optimizer.data.instance import Instance
+from optimizer.evaluator.api import evaluate
+from optimizer.evaluator.plan import Plan
+from optimizer.targets.registry import KINDS
+
+SEPARABLE = {name for name, k in KINDS.items() if k.decompose == "separable"}
+SAME_IN_EACH = {name for name, k in KINDS.items() if k.decompose == "same"}
+SPLIT = {name: k.decompose.split(":", 1)[1] for name, k in KINDS.items() if k.decompose.startswith("split:")}
+
+
+def province_targets(instance: Instance, lines: pd.DataFrame, bound: str) -> pd.DataFrame:
+    """The province's share of every national target (allocation rules: optimizer/decompose.py docstring)."""
+    rows = []
+    all_lines = instance.lines
+    for _, t in instance.targets.iterrows():
+        scope = [s.strip() for s in str(t["sectors"]).split(";")]
+        in_scope = lines if scope == ["*"] else lines[lines["sector"].isin(scope)]
+        if in_scope.empty and KINDS[t["kind"]].in_model_years:
+            continue
+        if t["kind"] in SEPARABLE or (bound == "upper" and t["kind"] in SAME_IN_EACH):
+            rows.append(t)
+        elif bound == "upper" and t["kind"] in SPLIT:
+            everyone = all_lines if scope == ["*"] else all_lines[all_lines["sector"].isin(scope)]
+            basis = SPLIT[t["kind"]]
+            if basis == "lines":
+                share = len(in_scope) / len(everyone)
+            elif basis == "roof":
+                share = in_scope["roof_area_m2"].sum() / max(everyone["roof_area_m2"].sum(), 1e-9)
+            elif basis == "emissions":
+                share = _base_emissions(instance, in_scope) / max(_base_emissions(instance, everyone), 1e-9)
+            else:
+                share = in_scope["capacity_per_year"].sum() / everyone["capacity_per_year"].sum()
+            row = t.copy()
+            row["value"] = t["value"] * share
+            rows.append(row)
+    frame = pd.DataFrame(rows, columns=instance.targets.columns)
+    return frame
+
+
+def _base_emissions(instance: Instance, lines: pd.DataFrame) -> float:
+    sub = replace(instance, lines=lines)
+    return float(evaluate(sub, Plan.business_as_usual(sub)).measure("total_co2_t")[:, 0].sum())

@@ -1,0 +1,43 @@
+r"""Emissions cut versus the base year from its year on (ZJ-T6; company goals), fraction.
+
+.. math:: E_t \le (1 - v)\, E_0
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from optimizer.targets.check_terms import REL_TOL
+from optimizer.targets.kind import Checked, Relaxation, RowValue, TargetKind
+from optimizer.targets.model_terms import LE, emissions
+
+if TYPE_CHECKING:
+    import pyomo.environ as pyo
+
+    from optimizer.models.data import ModelData
+    from optimizer.targets.check_terms import RowTerms
+    from optimizer.targets.model_terms import Scope
+    from optimizer.targets.rows import TargetRow
+
+
+def row(m: pyo.ConcreteModel, d: ModelData, row: TargetRow, scope: Scope, t: int) -> RowValue:
+    limit = (1 - row.value) * scope.base_emissions
+    return emissions(m, d, scope, t), LE, limit, max(scope.base_emissions, 1.0)
+
+
+def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
+    required = (1 - row.value) * terms.base_co2
+    achieved = float(terms.measure("total_co2_t")[terms.in_scope, terms.y].sum())
+    return required, achieved, achieved <= required * (1 + REL_TOL) + 1e-6
+
+
+KIND = TargetKind(
+    name="emissions_cut",
+    check=check,
+    family="emissions_target",
+    row=row,
+    decompose="same",
+    value_rule="fraction",
+    price_unit="CNY per tCO2/yr",
+    relaxation=Relaxation(None, "tCO2/yr", "tCO2/yr", "emissions must be allowed {a:,.0f} tCO2/yr more"),
+)

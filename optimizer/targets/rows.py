@@ -1,0 +1,43 @@
+"""A target as applied (one row per sector where a target holds per sector) and share weights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from optimizer.data.instance import Instance
+from optimizer.data.schema import as_float
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One target as applied: a scope of sectors, a year, a value (units as in targets.csv)."""
+
+    target_id: str
+    kind: str
+    sectors: tuple[str, ...]
+    year: int
+    value: float
+    unit: str
+    hard: bool
+    attribute: str
+    document: str
+    clause: str
+    description: str
+    group: str  # the sector for per-sector rows, else "pooled"
+    description_zh: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.target_id if self.group == "pooled" else f"{self.target_id}:{self.group}"
+
+
+def share_weight(instance: Instance, product: str, capacity: float, multi_unit: bool) -> float:
+    """Weight of a line in a capacity share: its capacity, or, when the scope mixes product
+    units (t, weight boxes, m²), capacity × benchmark intensity (kgce/yr at level 1)."""
+    if not multi_unit:
+        return capacity
+    return capacity * as_float(instance.products["benchmark_kgce_per_unit"].at[product])
+
+
+def is_multi_unit(instance: Instance, sectors: tuple[str, ...]) -> bool:
+    return len({instance.sectors.loc[s, "unit"] for s in sectors}) > 1

@@ -1,0 +1,58 @@
+"""Validation of targets.csv rows by their kind's rules (run among the consistency checks)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from optimizer.data.consistency import target_scope
+from optimizer.errors import InputProblem
+from optimizer.targets.registry import KINDS
+
+if TYPE_CHECKING:
+    from optimizer.data.instance import Instance
+
+
+def check_targets(inst: Instance, f: str) -> list[InputProblem]:
+    """Each target row against its kind's rules (scope, year, value, attribute); ``f`` names
+    the file in the messages."""
+    out = []
+    sc = inst.scenario
+    for _, t in inst.targets.iterrows():
+        r = t["_row"]
+        kind = t["kind"]
+        k = KINDS[kind]
+        scope = target_scope(inst, t["sectors"])
+        for s in scope:
+            if s not in inst.sectors.index:
+                out.append(InputProblem(f, r, "sectors", s, "is not a sector in sectors.csv"))
+        if not k.scope_free:
+            lines_in_scope = inst.lines["sector"].isin(scope).sum()
+            if lines_in_scope == 0:
+                out.append(
+                    InputProblem(
+                        f,
+                        r,
+                        "sectors",
+                        t["sectors"],
+                        "scope is empty: no line of the instance is in these sectors",
+                    )
+                )
+        if k.in_model_years and not (sc.base_year < t["year"] <= sc.horizon_end):
+            out.append(
+                InputProblem(
+                    f,
+                    r,
+                    "year",
+                    t["year"],
+                    f"must lie after the base year {sc.base_year} and up to {sc.horizon_end}",
+                )
+            )
+        if k.value_rule == "fraction" and not (0 <= t["value"] <= 1):
+            out.append(InputProblem(f, r, "value", t["value"], f"must be a fraction 0..1 for {kind}"))
+        if k.needs_attribute and not t["attribute"]:
+            out.append(InputProblem(f, r, "attribute", "", f"is required for {kind}"))
+        if k.value_rule == "nonnegative" and t["value"] < 0:
+            out.append(InputProblem(f, r, "value", t["value"], f"must be >= 0 for {kind}"))
+        if k.value_rule == "ratio" and t["value"] < 1:
+            out.append(InputProblem(f, r, "value", t["value"], "a replacement ratio must be >= 1"))
+    return out
