@@ -386,6 +386,26 @@ def import_inventory(
     )
 
 
+@app.command("template")
+def template_command(
+    out: Annotated[Path, typer.Option(help="New folder for lines.csv and lines.xlsx")],
+    lang: Annotated[str, typer.Option("--lang", help="Header language: zh or en")] = "zh",
+) -> None:
+    """Write the lines inventory template (CSV and Excel) that ``optimize import`` reads."""
+    from optimizer.data.template import write_template
+    from optimizer.report.labels import check_lang
+
+    try:
+        lang = check_lang(lang)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--lang") from error
+    try:
+        paths = write_template(out, lang)
+    except InputError as error:
+        _fail_input(error)
+    console.print("template written: " + ", ".join(str(p) for p in paths))
+
+
 @app.command("evaluate")
 def evaluate_command(
     plan: Annotated[Path, typer.Option("--plan", help="Plan CSV/Excel (the columns of plan.csv)")],
