@@ -66,7 +66,11 @@ def write_template(out: Path, lang: str) -> list[Path]:
         raise InputError([InputProblem("--lang", None, None, lang, "expected zh or en")])
     if out.exists() and any(out.iterdir()):
         raise InputError(
-            [InputProblem(str(out), None, None, None, "is not empty; choose a new folder (nothing is overwritten)")]
+            [
+                InputProblem(
+                    str(out), None, None, None, "is not empty; choose a new folder (nothing is overwritten)"
+                )
+            ]
         )
     out.mkdir(parents=True, exist_ok=True)
     specs = table_schema("lines")
