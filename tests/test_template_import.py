@@ -47,7 +47,7 @@ def test_template_headers_carry_units(tmp_path: Path) -> None:
     assert len(header) == len(table_schema("lines"))
     book = load_workbook(tmp_path / "zh" / "lines.xlsx", read_only=True)
     assert book.sheetnames == ["生产线", "填写说明"]
-    example = list(book["生产线"].iter_rows(min_row=2, max_row=2, values_only=True))[0]
+    example = next(book["生产线"].iter_rows(min_row=2, max_row=2, values_only=True))
     assert example[header.index("日产规模(吨/日)")] == 2500  # a number, not text
     notes = list(book["填写说明"].iter_rows(min_row=2, values_only=True))
     assert [n[1] for n in notes] == [s.name for s in table_schema("lines")]
