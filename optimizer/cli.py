@@ -235,7 +235,7 @@ def main_callback(
                 report_lang=lang,
                 started_at=started_at,
                 target_costs=target_costs,
-                progress=Progress(console),
+                progress=Progress(console, lang=lang),
             ),
             console,
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ import pyomo.environ as pyo
 from rich.console import Console
 from rich.table import Table
 
+from optimizer.console_text import emissions_line, message_text, outcome_line, say, targets_console_table
 from optimizer.data.instance import Instance
 from optimizer.evaluator.api import Evaluation, evaluate
 from optimizer.evaluator.packages import PackageSet, build_packages
@@ -125,15 +125,12 @@ def solve_instance(
         raise ValueError(f"unknown mode {options.mode!r} (expected perfect or myopic)")
     if options.progress is not None:
         options.progress.stage(
-            f"{instance.name}: technology packages and model for {len(instance.lines)} lines"
+            say(options.progress.lang, "stage_build", name=instance.name, lines=len(instance.lines))
         )
     built = build_instance_model(instance, timings, packages)
     if options.progress is not None:
         c = built.counts
-        options.progress.stage(
-            f"built in {sum(timings.values()):.1f}s: {c['packages']} packages, {c['variables']} variables, "
-            f"{c['constraints']} constraints"
-        )
+        options.progress.stage(say(options.progress.lang, "stage_built", seconds=sum(timings.values()), **c))
     return solve_built(instance, built, options, start, timings, t_start)
 
 
@@ -196,7 +193,7 @@ def solve_built(
         messages.append("warm start: given by the caller")
     elif options.warm_start:
         if progress is not None:
-            progress.stage("warm start (relax and round)")
+            progress.stage(say(progress.lang, "stage_warm"))
         warm = relax_and_round(model, data, form, columns, solver, solver_options)
         timings["warm_start_s"] = warm.seconds
         start = warm.x
@@ -207,7 +204,7 @@ def solve_built(
             + (f", NPV {warm.objective:,.0f} CNY" if warm.objective is not None else "")
         )
     if progress is not None:
-        progress.stage(f"solving to a {options.gap:.2%} gap, at most {options.time_limit_s:.0f}s")
+        progress.stage(say(progress.lang, "stage_solve", gap=options.gap, limit=options.time_limit_s))
     result = solver.solve(form, within_deadline(solver_options, deadline), start=start)
     if progress is not None:
         progress.done()
@@ -314,7 +311,7 @@ def solve_built(
         t0 = time.perf_counter()
     if shadow is not None:
         if progress is not None and options.target_costs:
-            progress.stage("target prices: binding targets are re-solved without them (target_prices.csv)")
+            progress.stage(say(progress.lang, "stage_prices"))
         prices = target_prices(
             instance,
             evaluation,
@@ -636,7 +633,7 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
     from optimizer.outputs import default_out_dir, plan_table, resource_table, write_outputs
 
     result = solve_instance(instance, options)
-    _print_summary(instance, result, console, options.verbose)
+    _print_summary(instance, result, console, options)
     out = options.out or default_out_dir(instance.name)
     tables: dict[str, pd.DataFrame] = {}
     if result.targets is not None and result.evaluation is not None and result.plan is not None:
@@ -696,29 +693,22 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
     }
     if options.write:
         result.out_dir = write_outputs(out, tables, summary)
-        console.print(f"results written to [bold]{result.out_dir}[/]")
+        console.print(say(options.report_lang, "results_written", path=result.out_dir))
         if options.report and result.status != "interrupted":  # stop soon: the user asked to
             from optimizer.report import write_report
 
             try:
                 for path in write_report(result.out_dir, options.report_lang, evaluation=result.evaluation):
-                    console.print(f"report written: [bold]{path}[/]")
+                    console.print(say(options.report_lang, "report_written", path=path))
             except Exception as error:  # a report problem must not hide a verified plan
-                console.print(f"[yellow]report not written: {error}[/]")
+                console.print(say(options.report_lang, "report_failed", error=error))
     return result.exit_code
 
 
-def _print_summary(instance: Instance, result: PlanResult, console: Console, verbose: bool) -> None:
-    console.print(
-        f"[bold]{instance.name}[/]: status [bold]{result.status}[/]"
-        + (
-            f", NPV {result.npv_cny / 1e8:,.2f} 亿 CNY ({result.npv_cny:,.0f} CNY)"
-            if result.npv_cny is not None
-            else ""
-        )
-        + (f", MIP gap {result.mip_gap:.2e}" if result.mip_gap is not None else "")
-    )
-    if verbose:
+def _print_summary(instance: Instance, result: PlanResult, console: Console, options: RunOptions) -> None:
+    lang = options.report_lang
+    console.print(outcome_line(lang, instance.name, result.status, result.npv_cny, result.mip_gap))
+    if options.verbose:
         t = result.timings
         console.print(
             "times: "
@@ -733,14 +723,14 @@ def _print_summary(instance: Instance, result: PlanResult, console: Console, ver
                 f"not dominated, {int(st['kept'].sum())} kept (at most {int(st['kept'].max())} per line)"
             )
     for message in result.messages:
-        console.print(f"[red]{message}[/]" if "failed" in message else message)
+        text = message_text(lang, message, options.gap, result.mip_gap, options.time_limit_s)
+        console.print(f"[red]{text}[/]" if "failed" in message else text)
     if result.evaluation is not None:
-        co2 = result.evaluation.total_co2_t()
-        console.print("emissions (Mt CO2): " + ", ".join(f"{y} {v / 1e6:.2f}" for y, v in co2.items()))
+        console.print(emissions_line(lang, result.evaluation.total_co2_t()))
     if result.targets is not None:
-        print_targets(result.targets, console)
+        print_targets(result.targets, console, lang)
     if result.relaxation is not None:
-        table = Table(title="Targets cannot all be met: least relaxation")
+        table = Table(title=say(lang, "relaxation_title"))
         for column in result.relaxation.columns:
             table.add_column(str(column))
         for r in result.relaxation.itertuples(index=False):
@@ -748,31 +738,9 @@ def _print_summary(instance: Instance, result: PlanResult, console: Console, ver
         console.print(table)
 
 
-def print_targets(targets: pd.DataFrame, console: Console) -> None:
-    """The target table planners check first: required, achieved, met."""
-    table = Table(title="Targets")
-    for column in ("target", "year", "kind", "required", "achieved", "unit", "met", "source"):
-        table.add_column(column)
-    for r in targets.itertuples():
-        met = (
-            "n/a"
-            if r.met is None or (isinstance(r.met, float) and np.isnan(r.met))
-            else ("[green]met[/]" if r.met else "[red]MISSED[/]")
-        )
-        label = r.target_id if r.group == "pooled" else f"{r.target_id} ({r.group})"
-        table.add_row(
-            str(label),
-            str(r.year),
-            str(r.kind),
-            _fmt(r.required),
-            "no new build"
-            if r.kind == "replacement_ratio" and not math.isfinite(float(r.achieved))  # type: ignore[arg-type]
-            else _fmt(r.achieved),
-            str(r.unit),
-            met + ("" if r.hard else " (soft)"),
-            str(r.source),
-        )
-    console.print(table)
+def print_targets(targets: pd.DataFrame, console: Console, lang: str = "en") -> None:
+    """The target table planners check first (:func:`optimizer.console_text.targets_console_table`)."""
+    console.print(targets_console_table(targets, lang))
 
 
 def _fmt(value: object) -> str:

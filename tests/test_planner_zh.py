@@ -130,3 +130,84 @@ def test_old_run_folders_without_chinese_columns_still_report(tmp_path: Path) ->
     (folder / "summary.json").write_text(json.dumps({"instance": "x", "status": "optimal"}), encoding="utf-8")
     page = write_report(folder, "zh")[0].read_text(encoding="utf-8")
     assert "old words" in page and "doc.txt 1" in page
+
+
+def _targets_row(**values: object) -> dict[str, object]:
+    row: dict[str, object] = {"target_id": "X", "group": "pooled", "year": 2030, "met": True, "hard": True}
+    row |= {"source": "《某方案》一(三)", "source_en": "Some Plan 1(3)"}
+    return row | values
+
+
+def test_console_targets_table_in_chinese_units() -> None:
+    """zh: shares in percent, capacity in 万吨/年, tCO2 in 万吨, kinds and met words in Chinese."""
+    from rich.console import Console
+
+    from optimizer.console_text import targets_console_table
+
+    frame = pd.DataFrame(
+        [
+            _targets_row(target_id="A", kind="capacity_cut", required=0.08, achieved=0.152, unit="fraction"),
+            _targets_row(target_id="B", kind="capacity_cap", required=1.2e7, achieved=1.15e7, unit="t/yr"),
+            _targets_row(
+                target_id="C", kind="emissions_cap", required=3.0e6, achieved=3.5e6, unit="tCO2", met=False
+            ),
+            _targets_row(
+                target_id="D",
+                kind="replacement_ratio",
+                required=1.5,
+                achieved=float("inf"),
+                unit="t retired per t built",
+                hard=False,
+                met=False,
+            ),
+        ]
+    )
+    console = Console(record=True, width=300)
+    console.print(targets_console_table(frame, "zh"))
+    text = console.export_text()
+    rows = {line.split("│")[1].strip(): line for line in text.splitlines() if "│" in line}
+    assert "目标完成情况" in text
+    assert "产能压减" in rows["A"] and "│ 8 " in rows["A"] and "15.2" in rows["A"] and "%" in rows["A"]
+    assert "1200" in rows["B"] and "1150" in rows["B"] and "万吨/年" in rows["B"]  # 1.2e7 t = 1200 万吨
+    assert "350" in rows["C"] and "未完成" in rows["C"] and "《某方案》一(三)" in rows["C"]
+    assert "无新建" in rows["D"] and "未完成(参考性)" in rows["D"]
+    console = Console(record=True, width=300)
+    console.print(targets_console_table(frame, "en"))
+    english = console.export_text()
+    assert "Targets" in english and "MISSED (soft)" in english and "Some Plan 1(3)" in english
+    assert "0.152" in english and "11,500,000" in english and "《" not in english
+
+
+def test_time_limit_ending_said_in_chinese() -> None:
+    from optimizer.console_text import message_text
+
+    english = (
+        "requested gap not reached: the 120s time limit stopped the search at a gap of 0.182% "
+        "(requested 0.100%); the plan is feasible and verified but may not be the cheapest."
+    )
+    zh = message_text("zh", english, 1e-3, 1.82e-3, 120.0)
+    assert "未达到要求的最优性间隙" in zh and "0.182%" in zh and "0.100%" in zh and "120 秒" in zh
+    assert message_text("en", english, 1e-3, 1.82e-3, 120.0) == english
+
+
+def test_run_speaks_the_chosen_language(tmp_path: Path) -> None:
+    data = Path(__file__).parent / "data" / "tiny"
+    args = ["--instance", str(data), "--no-report", "--race", "1", "--no-target-costs"]
+    zh = runner.invoke(app, [*args, "--out", str(tmp_path / "zh")])  # zh is the default
+    assert zh.exit_code == 0, zh.output
+    for words in (
+        "条生产线生成技术组合",
+        "求解至 0.10% 的最优性间隙",
+        "求解状态",
+        "目标完成情况",
+        "结果已写入",
+    ):
+        assert words in zh.output, words
+    assert "status" not in zh.output and "results written" not in zh.output
+    en = runner.invoke(app, [*args, "--lang", "en", "--out", str(tmp_path / "en")])
+    assert en.exit_code == 0, en.output
+    assert "solving to a 0.10% gap" in en.output and "status optimal" in en.output
+    assert not HAN.search(en.output.replace("亿", "").replace("元", ""))  # NPV is quoted in 亿 CNY
+    summary_zh = json.loads((tmp_path / "zh" / "summary.json").read_text("utf-8"))
+    summary_en = json.loads((tmp_path / "en" / "summary.json").read_text("utf-8"))
+    assert summary_zh["status"] == summary_en["status"] == "optimal"  # files keep stable keys
