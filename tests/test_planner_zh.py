@@ -211,3 +211,16 @@ def test_run_speaks_the_chosen_language(tmp_path: Path) -> None:
     summary_zh = json.loads((tmp_path / "zh" / "summary.json").read_text("utf-8"))
     summary_en = json.loads((tmp_path / "en" / "summary.json").read_text("utf-8"))
     assert summary_zh["status"] == summary_en["status"] == "optimal"  # files keep stable keys
+
+
+def test_every_target_kind_has_words_in_both_languages() -> None:
+    """Portfolio goal kinds (emissions_cut, capex_budget) included: the schema's list is the
+    one every targets.csv and --goal is checked against."""
+    from optimizer.data.schema import table_schema
+    from optimizer.report.labels import TARGET_KINDS
+
+    kinds = next(s.allowed for s in table_schema("targets") if s.name == "kind")
+    for lang in ("zh", "en"):
+        missing = [k for k in kinds if k not in TARGET_KINDS[lang]]
+        assert not missing, f"{lang}: no words for {missing}"
+    assert all(HAN.search(TARGET_KINDS["zh"][k]) for k in kinds)
