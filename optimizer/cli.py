@@ -414,14 +414,20 @@ def evaluate_command(
     out: Annotated[
         Path | None, typer.Option(help="Output folder (default: a new folder under runs/)")
     ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Console language: zh or en")] = "zh",
 ) -> None:
     """Evaluate a plan with the exact evaluator and check every target (no optimisation)."""
     from optimizer.evaluator.api import evaluate
     from optimizer.evaluator.targets import all_hard_met, check_targets
     from optimizer.outputs import default_out_dir, plan_table, write_outputs
     from optimizer.plan_io import read_plan
+    from optimizer.report.labels import check_lang
     from optimizer.run import print_targets
 
+    try:
+        lang = check_lang(lang)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--lang") from error
     _preflight([], out)
     try:
         inst = _load(province, instance)
@@ -432,7 +438,7 @@ def evaluate_command(
     targets = check_targets(inst, evaluation.arrays, evaluation.values)
     met = all_hard_met(targets)
     console.print(f"[bold]{inst.name}[/]: plan {plan.name}, NPV {evaluation.npv_cny:,.0f} CNY")
-    print_targets(targets, console)
+    print_targets(targets, console, lang)
     folder = write_outputs(
         out or default_out_dir(f"{inst.name}-evaluate"),
         {

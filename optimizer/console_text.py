@@ -69,6 +69,12 @@ def say(lang: str, key: str, **values: object) -> str:
     return MESSAGES[check_lang(lang)][key].format(**values)
 
 
+def build_stage(lang: str, name: str, lines: int) -> str:
+    """The first stage line: the instance (浙江省 in Chinese), its lines."""
+    shown = display_name(name, lang) if lang == "zh" else name
+    return say(lang, "stage_build", name=shown, lines=lines)
+
+
 def money_text(lang: str, cny: float | None) -> str:
     return "—" if cny is None else say(lang, "money", value=cny / 1e8)
 
@@ -186,6 +192,7 @@ def targets_console_table(targets: pd.DataFrame, lang: str) -> Table:
 
 __all__ = [
     "MESSAGES",
+    "build_stage",
     "emissions_line",
     "message_text",
     "money_text",

@@ -14,7 +14,14 @@ import pyomo.environ as pyo
 from rich.console import Console
 from rich.table import Table
 
-from optimizer.console_text import emissions_line, message_text, outcome_line, say, targets_console_table
+from optimizer.console_text import (
+    build_stage,
+    emissions_line,
+    message_text,
+    outcome_line,
+    say,
+    targets_console_table,
+)
 from optimizer.data.instance import Instance
 from optimizer.evaluator.api import Evaluation, evaluate
 from optimizer.evaluator.packages import PackageSet, build_packages
@@ -124,9 +131,7 @@ def solve_instance(
     if options.mode != "perfect":
         raise ValueError(f"unknown mode {options.mode!r} (expected perfect or myopic)")
     if options.progress is not None:
-        options.progress.stage(
-            say(options.progress.lang, "stage_build", name=instance.name, lines=len(instance.lines))
-        )
+        options.progress.stage(build_stage(options.progress.lang, instance.name, len(instance.lines)))
     built = build_instance_model(instance, timings, packages)
     if options.progress is not None:
         c = built.counts

@@ -224,3 +224,22 @@ def test_every_target_kind_has_words_in_both_languages() -> None:
         missing = [k for k in kinds if k not in TARGET_KINDS[lang]]
         assert not missing, f"{lang}: no words for {missing}"
     assert all(HAN.search(TARGET_KINDS["zh"][k]) for k in kinds)
+
+
+@pytest.mark.parametrize(("lang", "missed"), [("zh", "未完成"), ("en", "MISSED")])
+def test_evaluate_prints_targets_in_the_chosen_language(tmp_path: Path, lang: str, missed: str) -> None:
+    """Business as usual on tiny misses TT-2 (no line at the 100 kgce/t benchmark: see
+    tests/test_evaluate_plan.py), which the table says in the language asked for."""
+    rows = [
+        {"line_id": lid, "year": y, "action": "keep", "technologies": "", "operating_days": d}
+        for lid, d in (("L1", 280), ("L2", 300), ("G1", 365))
+        for y in range(2024, 2031)
+    ]
+    plan = tmp_path / "bau.csv"
+    pd.DataFrame(rows).to_csv(plan, index=False)
+    data = Path(__file__).parent / "data" / "tiny"
+    args = ["evaluate", "--instance", str(data), "--plan", str(plan), "--out", str(tmp_path / "o")]
+    result = runner.invoke(app, [*args, "--lang", lang])
+    assert result.exit_code == 6, result.output
+    tt2 = [line for line in result.output.splitlines() if "TT-2" in line]
+    assert tt2 and all(missed in line for line in tt2)
