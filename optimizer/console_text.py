@@ -32,7 +32,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "outcome_gap": ",{gap_label} {gap:.2e}",
         "emissions": "碳排放(百万吨 CO2):",
         "emissions_year": "{year}年 {mt:.2f}",
-        "warm_start": "热启动:",
         "gap_not_reached": "未达到要求的最优性间隙:{limit:.0f} 秒时限在间隙 {reached} 处停止了搜索"
         "(要求 {requested:.3%});方案可行且已校验,但可能不是最低成本。加大 --time-limit 可得到证明的最优解",
         "relaxation_title": "目标无法同时满足:最小松弛",
@@ -54,7 +53,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "outcome_gap": ", MIP gap {gap:.2e}",
         "emissions": "emissions (Mt CO2): ",
         "emissions_year": "{year} {mt:.2f}",
-        "warm_start": "warm start: ",
         "gap_not_reached": "",  # the English message is the one run.py records in summary.json
         "relaxation_title": "Targets cannot all be met: least relaxation",
         "results_written": "results written to [bold]{path}[/]",
@@ -108,16 +106,31 @@ def emissions_line(lang: str, co2_t: pd.Series) -> str:
 def message_text(
     lang: str, message: str, gap_requested: float, gap_reached: float | None, time_limit_s: float
 ) -> str:
-    """A run message as printed: the time-limit ending and the warm start said in Chinese
-    for zh, other messages (diagnostics with English detail) as recorded."""
+    """A run message as printed: in Chinese for zh the time-limit ending, the warm start and
+    verification failures (:data:`_PHRASES_ZH`); other messages as recorded in summary.json."""
     if lang != "zh":
         return message
     if message.startswith("requested gap not reached"):
         reached = "未知" if gap_reached is None else f"{gap_reached:.3%}"
         return say(lang, "gap_not_reached", limit=time_limit_s, reached=reached, requested=gap_requested)
-    if message.startswith("warm start: "):
-        return say(lang, "warm_start") + message.removeprefix("warm start: ")
+    for english, chinese in _PHRASES_ZH:
+        message = message.replace(english, chinese)
     return message
+
+
+_PHRASES_ZH = (
+    ("warm start: ", "热启动:"),
+    ("relax-and-round start found", "松弛取整得到初始方案"),
+    ("rounded plan infeasible", "取整后的方案不可行"),
+    ("LP relaxation", "线性松弛"),
+    ("given by the caller", "由调用方给出"),
+    ("the evaluator finds hard targets missed: ", "评估器发现约束性目标未完成:"),
+    ("verification failed: ", "校验未通过:"),
+    (", NPV ", ",净现值 "),
+    (" CNY", " 元"),
+)
+"""Run messages said in Chinese piece by piece, in order (longest first where one contains
+another); figures and solver terms in between are kept as recorded."""
 
 
 def _fmt(value: object) -> str:

@@ -188,6 +188,8 @@ def test_time_limit_ending_said_in_chinese() -> None:
     zh = message_text("zh", english, 1e-3, 1.82e-3, 120.0)
     assert "未达到要求的最优性间隙" in zh and "0.182%" in zh and "0.100%" in zh and "120 秒" in zh
     assert message_text("en", english, 1e-3, 1.82e-3, 120.0) == english
+    warm = "warm start: relax-and-round start found, NPV 2,694,465,708 CNY"
+    assert message_text("zh", warm, 1e-3, None, 60.0) == "热启动:松弛取整得到初始方案,净现值 2,694,465,708 元"
 
 
 def test_run_speaks_the_chosen_language(tmp_path: Path) -> None:
