@@ -126,6 +126,7 @@ _PHRASES_ZH = (
     ("given by the caller", "由调用方给出"),
     ("the evaluator finds hard targets missed: ", "评估器发现约束性目标未完成:"),
     ("verification failed: ", "校验未通过:"),
+    ("Time limit reached", "已到求解时限"),  # HiGHS's ending when no plan was found
     (", NPV ", ",净现值 "),
     (" CNY", " 元"),
 )

@@ -190,6 +190,8 @@ def test_time_limit_ending_said_in_chinese() -> None:
     assert message_text("en", english, 1e-3, 1.82e-3, 120.0) == english
     warm = "warm start: relax-and-round start found, NPV 2,694,465,708 CNY"
     assert message_text("zh", warm, 1e-3, None, 60.0) == "热启动:松弛取整得到初始方案,净现值 2,694,465,708 元"
+    failed = "warm start: rounded plan infeasible (Infeasible)"
+    assert message_text("zh", failed, 1e-3, None, 60.0) == "热启动:取整后的方案不可行 (Infeasible)"
 
 
 def test_run_speaks_the_chosen_language(tmp_path: Path) -> None:
