@@ -449,8 +449,13 @@ def evaluate_command(
         },
         {
             "instance": inst.name,
+            # the report re-reads the instance and names the outcome from these
+            "instance_path": str(Path(inst.path).resolve()),
+            "status": "evaluated" if met else "targets_missed",
+            "exit_code": EXIT_OK if met else EXIT_TARGETS_MISSED,
             "plan": str(plan),
             "npv_cny": evaluation.npv_cny,
+            "evaluator_npv_cny": evaluation.npv_cny,
             "all_hard_targets_met": met,
         },
     )

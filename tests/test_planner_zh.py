@@ -247,3 +247,7 @@ def test_evaluate_prints_targets_in_the_chosen_language(tmp_path: Path, lang: st
     assert result.exit_code == 6, result.output
     tt2 = [line for line in result.output.splitlines() if "TT-2" in line]
     assert tt2 and all(missed in line for line in tt2)
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text("utf-8"))
+    assert summary["status"] == "targets_missed" and Path(summary["instance_path"]) == data.resolve()
+    page = write_report(tmp_path / "o", lang)[0].read_text(encoding="utf-8")  # names the outcome
+    assert ("有约束性目标未完成" if lang == "zh" else "hard targets missed") in page
