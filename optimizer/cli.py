@@ -438,7 +438,7 @@ def evaluate_command(
     targets = check_targets(inst, evaluation.arrays, evaluation.values)
     met = all_hard_met(targets)
     console.print(f"[bold]{inst.name}[/]: plan {plan.name}, NPV {evaluation.npv_cny:,.0f} CNY")
-    print_targets(targets, console, lang)
+    print_targets(targets, console, lang, inst)
     folder = write_outputs(
         out or default_out_dir(f"{inst.name}-evaluate"),
         {

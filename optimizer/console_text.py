@@ -164,7 +164,15 @@ def _source(row: object, lang: str) -> str:
     return str(getattr(row, "source", ""))
 
 
-def targets_console_table(targets: pd.DataFrame, lang: str) -> Table:
+def sector_names(sectors: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Sector id -> its name in ``lang`` (the instance's sectors table); English keeps the ids,
+    which are what targets.csv and --set selectors use."""
+    if lang != "zh" or "name_zh" not in sectors.columns:
+        return {}
+    return {str(k): str(v) for k, v in zip(sectors["sector"], sectors["name_zh"], strict=True) if v}
+
+
+def targets_console_table(targets: pd.DataFrame, lang: str, sectors: dict[str, str] | None = None) -> Table:
     """The target table planners check first: required, achieved, met.
 
     English shows the raw figures of ``targets.csv`` under its column names; Chinese shows the
@@ -177,7 +185,8 @@ def targets_console_table(targets: pd.DataFrame, lang: str) -> Table:
     for key, name in zip(keys, english, strict=True):
         table.add_column(name if lang == "en" else t[key])
     for r in targets.itertuples():
-        label = r.target_id if r.group == "pooled" else f"{r.target_id} ({r.group})"
+        group = (sectors or {}).get(str(r.group), str(r.group))
+        label = r.target_id if r.group == "pooled" else f"{r.target_id} ({group})"
         achieved = float(r.achieved)  # type: ignore[arg-type]
         no_build = r.kind == "replacement_ratio" and not math.isfinite(achieved)
         if lang == "en":
@@ -212,5 +221,6 @@ __all__ = [
     "money_text",
     "outcome_line",
     "say",
+    "sector_names",
     "targets_console_table",
 ]

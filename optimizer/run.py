@@ -20,6 +20,7 @@ from optimizer.console_text import (
     message_text,
     outcome_line,
     say,
+    sector_names,
     targets_console_table,
 )
 from optimizer.data.instance import Instance
@@ -733,7 +734,7 @@ def _print_summary(instance: Instance, result: PlanResult, console: Console, opt
     if result.evaluation is not None:
         console.print(emissions_line(lang, result.evaluation.total_co2_t()))
     if result.targets is not None:
-        print_targets(result.targets, console, lang)
+        print_targets(result.targets, console, lang, instance)
     if result.relaxation is not None:
         table = Table(title=say(lang, "relaxation_title"))
         for column in result.relaxation.columns:
@@ -743,9 +744,13 @@ def _print_summary(instance: Instance, result: PlanResult, console: Console, opt
         console.print(table)
 
 
-def print_targets(targets: pd.DataFrame, console: Console, lang: str = "en") -> None:
-    """The target table planners check first (:func:`optimizer.console_text.targets_console_table`)."""
-    console.print(targets_console_table(targets, lang))
+def print_targets(
+    targets: pd.DataFrame, console: Console, lang: str = "en", instance: Instance | None = None
+) -> None:
+    """The target table planners check first (:func:`optimizer.console_text.targets_console_table`),
+    sectors named in ``lang`` when the ``instance`` is given."""
+    names = sector_names(instance.sectors, lang) if instance is not None else {}
+    console.print(targets_console_table(targets, lang, names))
 
 
 def _fmt(value: object) -> str:

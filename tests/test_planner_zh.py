@@ -147,7 +147,14 @@ def test_console_targets_table_in_chinese_units() -> None:
     frame = pd.DataFrame(
         [
             _targets_row(target_id="A", kind="capacity_cut", required=0.08, achieved=0.152, unit="fraction"),
-            _targets_row(target_id="B", kind="capacity_cap", required=1.2e7, achieved=1.15e7, unit="t/yr"),
+            _targets_row(
+                target_id="B",
+                kind="capacity_cap",
+                required=1.2e7,
+                achieved=1.15e7,
+                unit="t/yr",
+                group="cement_clinker",
+            ),
             _targets_row(
                 target_id="C", kind="emissions_cap", required=3.0e6, achieved=3.5e6, unit="tCO2", met=False
             ),
@@ -163,12 +170,14 @@ def test_console_targets_table_in_chinese_units() -> None:
         ]
     )
     console = Console(record=True, width=300)
-    console.print(targets_console_table(frame, "zh"))
+    console.print(targets_console_table(frame, "zh", {"cement_clinker": "水泥熟料"}))
     text = console.export_text()
-    rows = {line.split("│")[1].strip(): line for line in text.splitlines() if "│" in line}
+    rows = {line.split("│")[1].split()[0]: line for line in text.splitlines() if "│" in line}
     assert "目标完成情况" in text
     assert "产能压减" in rows["A"] and "│ 8 " in rows["A"] and "15.2" in rows["A"] and "%" in rows["A"]
-    assert "1200" in rows["B"] and "1150" in rows["B"] and "万吨/年" in rows["B"]  # 1.2e7 t = 1200 万吨
+    assert (
+        "B (水泥熟料)" in rows["B"] and "1200" in rows["B"] and "1150" in rows["B"] and "万吨/年" in rows["B"]
+    )  # 1.2e7 t = 1200 万吨
     assert "350" in rows["C"] and "未完成" in rows["C"] and "《某方案》一(三)" in rows["C"]
     assert "无新建" in rows["D"] and "未完成(参考性)" in rows["D"]
     console = Console(record=True, width=300)
