@@ -126,6 +126,13 @@ _PHRASES_ZH = (
     ("given by the caller", "由调用方给出"),
     ("the evaluator finds hard targets missed: ", "评估器发现约束性目标未完成:"),
     ("verification failed: ", "校验未通过:"),
+    # how the solver ended (solvers/highs.py) when no plan was found, or was interrupted
+    ("hard wall-clock limit, no incumbent", "已到硬性时限,尚无可行方案"),
+    ("time limit, no incumbent", "已到求解时限,尚无可行方案"),
+    ("interrupted (Ctrl-C or SIGTERM)", "已中断(Ctrl-C 或 SIGTERM)"),
+    (": best incumbent so far", ":保留目前最好的方案"),
+    (", no incumbent", ",尚无可行方案"),
+    (": verified by the evaluator below, MIP gap ", ",方案已经评估器校验,MIP 间隙 "),
     ("Time limit reached", "已到求解时限"),  # HiGHS's ending when no plan was found
     (", NPV ", ",净现值 "),
     (" CNY", " 元"),

@@ -201,6 +201,16 @@ def test_time_limit_ending_said_in_chinese() -> None:
     assert message_text("zh", warm, 1e-3, None, 60.0) == "热启动:松弛取整得到初始方案,净现值 2,694,465,708 元"
     failed = "warm start: rounded plan infeasible (Infeasible)"
     assert message_text("zh", failed, 1e-3, None, 60.0) == "热启动:取整后的方案不可行 (Infeasible)"
+    assert (
+        message_text("zh", "hard wall-clock limit, no incumbent", 1e-3, None, 60.0)
+        == "已到硬性时限,尚无可行方案"
+    )
+    stopped = (
+        "interrupted (Ctrl-C or SIGTERM): best incumbent so far: verified by the evaluator below, "
+        "MIP gap 0.0031"
+    )
+    said = message_text("zh", stopped, 1e-3, 3.1e-3, 60.0)
+    assert said.startswith("已中断") and not re.search("[a-z]{3}", said.replace("Ctrl-C", ""))
 
 
 def test_run_speaks_the_chosen_language(tmp_path: Path) -> None:
