@@ -270,3 +270,15 @@ def test_evaluate_prints_targets_in_the_chosen_language(tmp_path: Path, lang: st
     assert summary["status"] == "targets_missed" and Path(summary["instance_path"]) == data.resolve()
     page = write_report(tmp_path / "o", lang)[0].read_text(encoding="utf-8")  # names the outcome
     assert ("有约束性目标未完成" if lang == "zh" else "hard targets missed") in page
+
+
+def test_report_of_a_run_without_plan_says_why(tmp_path: Path) -> None:
+    """A run the clock stopped before any plan: the report says so and what to do."""
+    folder = tmp_path / "run"
+    folder.mkdir()
+    summary = {"instance": "zhejiang", "status": "no_solution", "exit_code": 4, "time_limit_s": 240.0}
+    (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    zh = write_report(folder, "zh")[0].read_text(encoding="utf-8")
+    assert "240 秒的求解时限内未找到可行规划" in zh and "--time-limit" in zh
+    en = write_report(folder, "en")[0].read_text(encoding="utf-8")
+    assert "no plan was found within the 240 s time limit" in en

@@ -409,6 +409,9 @@ TEXT: dict[str, dict[str, str]] = {
         "relaxation": "放宽量",
         "note": "备注",
         "no_plan": "本次运行没有可行规划,仅显示概要。",
+        "no_plan_time_limit": (
+            "注意:在 {limit:.0f} 秒的求解时限内未找到可行规划。请加大 --time-limit 后重新运行。"
+        ),
         "errors_none": "",
         "sheet_summary": "概要",
         "sheet_targets": "目标",
@@ -583,6 +586,10 @@ TEXT: dict[str, dict[str, str]] = {
         "relaxation": "Relaxation",
         "note": "Note",
         "no_plan": "This run found no plan; only the summary is shown.",
+        "no_plan_time_limit": (
+            "Note: no plan was found within the {limit:.0f} s time limit. "
+            "Run again with a longer --time-limit."
+        ),
         "errors_none": "",
         "sheet_summary": "Summary",
         "sheet_targets": "Targets",
