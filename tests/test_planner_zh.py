@@ -282,3 +282,23 @@ def test_report_of_a_run_without_plan_says_why(tmp_path: Path) -> None:
     assert "240 秒的求解时限内未找到可行规划" in zh and "--time-limit" in zh
     en = write_report(folder, "en")[0].read_text(encoding="utf-8")
     assert "no plan was found within the 240 s time limit" in en
+
+
+def test_a_binding_target_not_re_solved_is_not_called_a_failure(tmp_path: Path) -> None:
+    """--no-target-costs leaves binding targets without a cost: the report says it was not
+    attempted (it said "could not be re-solved in time (not re-solved)")."""
+    from optimizer.target_prices import PRICE_COLUMNS
+
+    folder = tmp_path / "run"
+    folder.mkdir()
+    row = {c: "" for c in PRICE_COLUMNS}
+    row |= {"target_id": "XE-T2", "year": 2025, "kind": "baseline_clear", "binding": True}
+    row |= {"target_cost_cny": float("nan"), "resolve_status": "not re-solved", "unit": "t/yr"}
+    pd.DataFrame([row], columns=PRICE_COLUMNS).to_csv(folder / "target_prices.csv", index=False)
+    summary = {"instance": "xinjiang", "status": "feasible", "evaluator_npv_cny": 1.0, "overrides": []}
+    (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    zh = write_report(folder, "zh")[0].read_text(encoding="utf-8")
+    assert "XE-T2(2025年,能效基准水平以下产能清零):起约束作用;本次未重新求解其代价" in zh
+    assert "not re-solved" not in zh and "未能在时限内" not in zh
+    en = write_report(folder, "en")[0].read_text(encoding="utf-8")
+    assert "its cost was not re-solved in this run" in en

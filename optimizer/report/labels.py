@@ -390,6 +390,9 @@ TEXT: dict[str, dict[str, str]] = {
         "prices_sentence_none": (
             "{target}({year}年,{kind}):起约束作用,但去掉后未能在时限内重新求解({status})。"
         ),
+        "prices_sentence_skipped": (
+            "{target}({year}年,{kind}):起约束作用;本次未重新求解其代价(--no-target-costs,或超出重解数量上限)。"
+        ),
         "gap_warning": (
             "注意:求解时限已到,未达到要求的最优性间隙(要求 {requested:.2%},实际 {reached})。方案"
             "可行且已校验,但可能不是最低成本。"
@@ -564,6 +567,10 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "prices_sentence_none": (
             "{target} ({year}, {kind}): binding, but could not be re-solved without it in time ({status})."
+        ),
+        "prices_sentence_skipped": (
+            "{target} ({year}, {kind}): binding; its cost was not re-solved in this run "
+            "(--no-target-costs, or beyond the number of targets re-solved)."
         ),
         "gap_warning": (
             "Note: the time limit stopped the search before the requested gap (requested {request"
