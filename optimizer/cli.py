@@ -239,7 +239,7 @@ def main_callback(
                 report_lang=lang,
                 started_at=started_at,
                 target_costs=target_costs,
-                progress=Progress(console),
+                progress=Progress(console, lang=lang),
             ),
             console,
         )
@@ -390,6 +390,26 @@ def import_inventory(
     )
 
 
+@app.command("template")
+def template_command(
+    out: Annotated[Path, typer.Option(help="New folder for lines.csv and lines.xlsx")],
+    lang: Annotated[str, typer.Option("--lang", help="Header language: zh or en")] = "zh",
+) -> None:
+    """Write the lines inventory template (CSV and Excel) that ``optimize import`` reads."""
+    from optimizer.data.template import write_template
+    from optimizer.report.labels import check_lang
+
+    try:
+        lang = check_lang(lang)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--lang") from error
+    try:
+        paths = write_template(out, lang)
+    except InputError as error:
+        _fail_input(error)
+    console.print("template written: " + ", ".join(str(p) for p in paths))
+
+
 @app.command("evaluate")
 def evaluate_command(
     plan: Annotated[Path, typer.Option("--plan", help="Plan CSV/Excel (the columns of plan.csv)")],
@@ -398,6 +418,7 @@ def evaluate_command(
     out: Annotated[
         Path | None, typer.Option(help="Output folder (default: a new folder under runs/)")
     ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Console language: zh or en")] = "zh",
 ) -> None:
     """Evaluate a plan with the exact evaluator and check every target (no optimisation)."""
     from optimizer.console import print_targets
@@ -405,7 +426,12 @@ def evaluate_command(
     from optimizer.evaluator.targets import all_hard_met, check_targets
     from optimizer.outputs import default_out_dir, plan_table, write_outputs
     from optimizer.plan_io import read_plan
+    from optimizer.report.labels import check_lang
 
+    try:
+        lang = check_lang(lang)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--lang") from error
     _preflight([], out)
     try:
         inst = _load(province, instance)
@@ -416,7 +442,7 @@ def evaluate_command(
     targets = check_targets(inst, evaluation.arrays, evaluation.values)
     met = all_hard_met(targets)
     console.print(f"[bold]{inst.name}[/]: plan {plan.name}, NPV {evaluation.npv_cny:,.0f} CNY")
-    print_targets(targets, console)
+    print_targets(targets, console, lang, inst)
     folder = write_outputs(
         out or default_out_dir(f"{inst.name}-evaluate"),
         {
@@ -427,8 +453,13 @@ def evaluate_command(
         },
         {
             "instance": inst.name,
+            # the report re-reads the instance and names the outcome from these
+            "instance_path": str(Path(inst.path).resolve()),
+            "status": "evaluated" if met else "targets_missed",
+            "exit_code": EXIT_OK if met else EXIT_TARGETS_MISSED,
             "plan": str(plan),
             "npv_cny": evaluation.npv_cny,
+            "evaluator_npv_cny": evaluation.npv_cny,
             "all_hard_targets_met": met,
         },
     )

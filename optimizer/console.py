@@ -1,30 +1,28 @@
-"""Console output of a run: the summary and the target table."""
+"""Console output of a run: the summary and the target table, in the run's language."""
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from optimizer.console_text import (
+    emissions_line,
+    message_text,
+    outcome_line,
+    say,
+    sector_names,
+    targets_console_table,
+)
 from optimizer.data.instance import Instance
-from optimizer.run_options import PlanResult
-from optimizer.targets.registry import KINDS
+from optimizer.run_options import PlanResult, RunOptions
 
 
-def print_summary(instance: Instance, result: PlanResult, console: Console, verbose: bool) -> None:
-    console.print(
-        f"[bold]{instance.name}[/]: status [bold]{result.status}[/]"
-        + (
-            f", NPV {result.npv_cny / 1e8:,.2f} 亿 CNY ({result.npv_cny:,.0f} CNY)"
-            if result.npv_cny is not None
-            else ""
-        )
-        + (f", MIP gap {result.mip_gap:.2e}" if result.mip_gap is not None else "")
-    )
-    if verbose:
+def print_summary(instance: Instance, result: PlanResult, console: Console, options: RunOptions) -> None:
+    lang = options.report_lang
+    console.print(outcome_line(lang, instance.name, result.status, result.npv_cny, result.mip_gap))
+    if options.verbose:
         t = result.timings
         console.print(
             "times: "
@@ -39,14 +37,14 @@ def print_summary(instance: Instance, result: PlanResult, console: Console, verb
                 f"not dominated, {int(st['kept'].sum())} kept (at most {int(st['kept'].max())} per line)"
             )
     for message in result.messages:
-        console.print(f"[red]{message}[/]" if "failed" in message else message)
+        text = message_text(lang, message, options.gap, result.mip_gap, options.time_limit_s)
+        console.print(f"[red]{text}[/]" if "failed" in message else text)
     if result.evaluation is not None:
-        co2 = result.evaluation.total_co2_t()
-        console.print("emissions (Mt CO2): " + ", ".join(f"{y} {v / 1e6:.2f}" for y, v in co2.items()))
+        console.print(emissions_line(lang, result.evaluation.total_co2_t()))
     if result.targets is not None:
-        print_targets(result.targets, console)
+        print_targets(result.targets, console, lang, instance)
     if result.relaxation is not None:
-        table = Table(title="Targets cannot all be met: least relaxation")
+        table = Table(title=say(lang, "relaxation_title"))
         for column in result.relaxation.columns:
             table.add_column(str(column))
         for r in result.relaxation.itertuples(index=False):
@@ -54,31 +52,13 @@ def print_summary(instance: Instance, result: PlanResult, console: Console, verb
         console.print(table)
 
 
-def print_targets(targets: pd.DataFrame, console: Console) -> None:
-    """The target table planners check first: required, achieved, met."""
-    table = Table(title="Targets")
-    for column in ("target", "year", "kind", "required", "achieved", "unit", "met", "source"):
-        table.add_column(column)
-    for r in targets.itertuples():
-        met = (
-            "n/a"
-            if r.met is None or (isinstance(r.met, float) and np.isnan(r.met))
-            else ("[green]met[/]" if r.met else "[red]MISSED[/]")
-        )
-        label = r.target_id if r.group == "pooled" else f"{r.target_id} ({r.group})"
-        table.add_row(
-            str(label),
-            str(r.year),
-            str(r.kind),
-            fmt_value(r.required),
-            _unmeasured(str(r.kind))
-            if _unmeasured(str(r.kind)) and not math.isfinite(float(r.achieved))  # type: ignore[arg-type]
-            else fmt_value(r.achieved),
-            str(r.unit),
-            met + ("" if r.hard else " (soft)"),
-            str(r.source),
-        )
-    console.print(table)
+def print_targets(
+    targets: pd.DataFrame, console: Console, lang: str = "en", instance: Instance | None = None
+) -> None:
+    """The target table planners check first (:func:`optimizer.console_text.targets_console_table`),
+    sectors named in ``lang`` when the ``instance`` is given."""
+    names = sector_names(instance.sectors, lang) if instance is not None else {}
+    console.print(targets_console_table(targets, lang, names))
 
 
 def fmt_value(value: object) -> str:
@@ -89,9 +69,3 @@ def fmt_value(value: object) -> str:
             return f"{value:,.0f}"
         return f"{value:.4g}"
     return str(value)
-
-
-def _unmeasured(kind: str) -> str:
-    """What an achieved NaN means for this kind ("no new build"), or "" when it means nothing."""
-    k = KINDS.get(kind)
-    return k.unmeasured.replace("_", " ") if k is not None and k.unmeasured else ""

@@ -376,7 +376,7 @@ def run_decomposed(
     tables: dict[str, pd.DataFrame] = {"provinces": result.provinces}
     code = EXIT_NO_PLAN
     if result.plan is not None and result.evaluation is not None and result.targets is not None:
-        print_targets(result.targets, console)
+        print_targets(result.targets, console, report_lang or "en", instance)
         tables.update(
             targets=result.targets,
             plan=plan_table(result.evaluation, result.plan),

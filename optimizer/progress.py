@@ -12,6 +12,7 @@ import time
 from rich.console import Console
 from rich.status import Status
 
+from optimizer.console_text import money_text, say
 from optimizer.solvers.base import relative_gap
 
 LOG_EVERY_S = 10.0
@@ -21,8 +22,9 @@ LOG_EVERY_S = 10.0
 class Progress:
     """Stage lines and solver updates for one run, written to ``console``."""
 
-    def __init__(self, console: Console, live: bool | None = None) -> None:
+    def __init__(self, console: Console, live: bool | None = None, lang: str = "en") -> None:
         self.console = console
+        self.lang = lang  # of the stage lines and solver updates (optimizer/console_text.py)
         self.live = console.is_terminal if live is None else live
         self.t0 = time.perf_counter()
         self._status: Status | None = None
@@ -44,11 +46,13 @@ class Progress:
         if self._known is not None and (best is None or self._known < best):
             best = self._known
         gap = relative_gap(best, bound)
-        text = (
-            f"[{time.perf_counter() - self.t0:6.1f}s] solving {elapsed:5.0f}s"
-            f" | best plan {'—' if best is None else f'{best / 1e8:,.4f} 亿元'}"
-            f" | bound {'—' if bound is None else f'{bound / 1e8:,.4f} 亿元'}"
-            f" | gap {'—' if gap is None else f'{gap:.3%}'}"
+        text = f"[{time.perf_counter() - self.t0:6.1f}s] " + say(
+            self.lang,
+            "solving",
+            elapsed=elapsed,
+            best=money_text(self.lang, best),
+            bound=money_text(self.lang, bound),
+            gap="—" if gap is None else f"{gap:.3%}",
         )
         if self.live:
             if self._status is None:

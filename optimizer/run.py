@@ -10,6 +10,7 @@ import pandas as pd
 from rich.console import Console
 
 from optimizer.console import fmt_value, print_summary
+from optimizer.console_text import build_stage, say
 from optimizer.data.instance import Instance
 from optimizer.diagnose import (
     MIN_DIAGNOSIS_S,
@@ -53,16 +54,11 @@ def solve_instance(
     if options.mode != "perfect":
         raise ValueError(f"unknown mode {options.mode!r} (expected perfect or myopic)")
     if options.progress is not None:
-        options.progress.stage(
-            f"{instance.name}: technology packages and model for {len(instance.lines)} lines"
-        )
+        options.progress.stage(build_stage(options.progress.lang, instance.name, len(instance.lines)))
     built = build_instance_model(instance, timings, packages)
     if options.progress is not None:
         c = built.counts
-        options.progress.stage(
-            f"built in {sum(timings.values()):.1f}s: {c['packages']} packages, {c['variables']} variables, "
-            f"{c['constraints']} constraints"
-        )
+        options.progress.stage(say(options.progress.lang, "stage_built", seconds=sum(timings.values()), **c))
     return solve_built(instance, built, options, start, timings, t_start)
 
 
@@ -125,7 +121,7 @@ def solve_built(
         messages.append("warm start: given by the caller")
     elif options.warm_start:
         if progress is not None:
-            progress.stage("warm start (relax and fix by year)")
+            progress.stage(say(progress.lang, "stage_warm"))
         warm = starting_plan(model, data, form, columns, solver, solver_options)
         timings["warm_start_s"] = warm.seconds
         start = warm.x
@@ -136,7 +132,7 @@ def solve_built(
             + (f", NPV {warm.objective:,.0f} CNY" if warm.objective is not None else "")
         )
     if progress is not None:
-        progress.stage(f"solving to a {options.gap:.2%} gap, at most {options.time_limit_s:.0f}s")
+        progress.stage(say(progress.lang, "stage_solve", gap=options.gap, limit=options.time_limit_s))
     result = solver.solve(form, within_deadline(solver_options, deadline), start=start)
     if progress is not None:
         progress.done()
@@ -245,7 +241,7 @@ def solve_built(
         t0 = time.perf_counter()
     if shadow is not None:
         if progress is not None and options.target_costs:
-            progress.stage("target prices: binding targets are re-solved without them (target_prices.csv)")
+            progress.stage(say(progress.lang, "stage_prices"))
         prices = target_prices(
             instance,
             evaluation,
@@ -285,7 +281,7 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
     from optimizer.outputs import default_out_dir, plan_table, resource_table, write_outputs
 
     result = solve_instance(instance, options)
-    print_summary(instance, result, console, options.verbose)
+    print_summary(instance, result, console, options)
     out = options.out or default_out_dir(instance.name)
     tables: dict[str, pd.DataFrame] = {}
     if result.targets is not None and result.evaluation is not None and result.plan is not None:
@@ -345,13 +341,13 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
     }
     if options.write:
         result.out_dir = write_outputs(out, tables, summary)
-        console.print(f"results written to [bold]{result.out_dir}[/]")
+        console.print(say(options.report_lang, "results_written", path=result.out_dir))
         if options.report and result.status != "interrupted":  # stop soon: the user asked to
             from optimizer.report import write_report
 
             try:
                 for path in write_report(result.out_dir, options.report_lang, evaluation=result.evaluation):
-                    console.print(f"report written: [bold]{path}[/]")
+                    console.print(say(options.report_lang, "report_written", path=path))
             except Exception as error:  # a report problem must not hide a verified plan
-                console.print(f"[yellow]report not written: {error}[/]")
+                console.print(say(options.report_lang, "report_failed", error=error))
     return result.exit_code

@@ -66,6 +66,8 @@ def test_cli_run_is_quiet_and_shows_progress(tmp_path: Path) -> None:
             "--no-report",
             "--race",
             "1",
+            "--lang",  # the stage lines below are the English ones (zh: tests/test_planner_zh.py)
+            "en",
         ],
         capture_output=True,
         text=True,

@@ -152,8 +152,11 @@ def lines_from_gem(
 
 def import_template(path: Path) -> pd.DataFrame:
     """Read our own lines template (CSV or Excel) as text and check it against the lines schema,
-    so problems name the file the planner edits (not the ``lines.csv`` written from it)."""
-    raw = read_raw_table(path)
+    so problems name the file the planner edits (not the ``lines.csv`` written from it).
+    Headers may be Chinese or English (:mod:`optimizer.data.headers`)."""
+    from optimizer.data.headers import canonical_headers
+
+    raw = canonical_headers(read_raw_table(path), "lines", path.name)
     _, problems = validate_table(raw, "lines", path.name)
     if problems:
         raise InputError(problems)

@@ -274,8 +274,12 @@ def _cards(data: RunData) -> str:
 
 
 def gap_warning(data: RunData) -> str:
-    """Said above everything when the time limit ended the search before the requested gap."""
+    """Said above everything when the time limit ended the search before the requested gap, or
+    before any plan was found."""
     s = data.summary
+    if s.get("status") == "no_solution" and s.get("time_limit_s") is not None:
+        # no plan at all: the clock (or the solver) ended the search before a first plan
+        return data.t("no_plan_time_limit").format(limit=float(s["time_limit_s"]))
     if s.get("gap_met", True) or s.get("gap_requested") is None or s.get("evaluator_npv_cny") is None:
         return ""
     reached = s.get("gap_reached")

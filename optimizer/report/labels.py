@@ -112,6 +112,7 @@ _TARGET_UNITS = {
         "d/yr": "天/年",
         "boilers": "台",
         "enterprises": "家",
+        "CNY": "元",
     },
     "en": {},
 }
@@ -357,6 +358,9 @@ TEXT: dict[str, dict[str, str]] = {
         "prices_sentence_none": (
             "{target}({year}年,{kind}):起约束作用,但去掉后未能在时限内重新求解({status})。"
         ),
+        "prices_sentence_skipped": (
+            "{target}({year}年,{kind}):起约束作用;本次未重新求解其代价(--no-target-costs,或超出重解数量上限)。"
+        ),
         "gap_warning": (
             "注意:求解时限已到,未达到要求的最优性间隙(要求 {requested:.2%},实际 {reached})。方案"
             "可行且已校验,但可能不是最低成本。"
@@ -376,6 +380,9 @@ TEXT: dict[str, dict[str, str]] = {
         "relaxation": "放宽量",
         "note": "备注",
         "no_plan": "本次运行没有可行规划,仅显示概要。",
+        "no_plan_time_limit": (
+            "注意:在 {limit:.0f} 秒的求解时限内未找到可行规划。请加大 --time-limit 后重新运行。"
+        ),
         "errors_none": "",
         "sheet_summary": "概要",
         "sheet_targets": "目标",
@@ -529,6 +536,10 @@ TEXT: dict[str, dict[str, str]] = {
         "prices_sentence_none": (
             "{target} ({year}, {kind}): binding, but could not be re-solved without it in time ({status})."
         ),
+        "prices_sentence_skipped": (
+            "{target} ({year}, {kind}): binding; its cost was not re-solved in this run "
+            "(--no-target-costs, or beyond the number of targets re-solved)."
+        ),
         "gap_warning": (
             "Note: the time limit stopped the search before the requested gap (requested {request"
             "ed:.2%}, reached {reached}). The plan is feasible and verified but may not be the ch"
@@ -550,6 +561,10 @@ TEXT: dict[str, dict[str, str]] = {
         "relaxation": "Relaxation",
         "note": "Note",
         "no_plan": "This run found no plan; only the summary is shown.",
+        "no_plan_time_limit": (
+            "Note: no plan was found within the {limit:.0f} s time limit. "
+            "Run again with a longer --time-limit."
+        ),
         "errors_none": "",
         "sheet_summary": "Summary",
         "sheet_targets": "Targets",

@@ -18,6 +18,7 @@ from optimizer.report.data import RunData
 from optimizer.report.labels import (
     ACTIONS,
     COST_COMPONENTS,
+    STATUS,
     TARGET_KINDS,
     intensity_unit,
     output_unit,
@@ -591,11 +592,11 @@ def target_price_sentences(data: RunData) -> list[str]:
         kind = TARGET_KINDS[data.lang].get(str(row["kind"]), str(row["kind"]))
         cost = float(row["target_cost_cny"])
         if cost != cost:
-            out.append(
-                data.t("prices_sentence_none").format(
-                    target=tid, year=years, kind=kind, status=row.get("resolve_status", "")
-                )
-            )
+            status = str(row.get("resolve_status", ""))
+            # not attempted (--no-target-costs, or beyond the re-solve limit) is not a failure
+            key = "prices_sentence_skipped" if status == "not re-solved" else "prices_sentence_none"
+            status = STATUS[data.lang].get(status, status)
+            out.append(data.t(key).format(target=tid, year=years, kind=kind, status=status))
             continue
         low = float(row["target_cost_low_cny"])
         out.append(
