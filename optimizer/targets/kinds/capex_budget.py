@@ -45,6 +45,8 @@ def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
 
 KIND = TargetKind(
     name="capex_budget",
+    label_zh="投资预算上限",
+    label_en="capex budget",
     check=check,
     family="capex_budget",
     row=row,

@@ -33,6 +33,8 @@ def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
 
 KIND = TargetKind(
     name="emissions_cut",
+    label_zh="碳排放削减",
+    label_en="emissions cut",
     check=check,
     family="emissions_target",
     row=row,
