@@ -633,11 +633,31 @@ def relaxation_in_units(kind: str, slack: float, scale: float) -> dict[str, obje
 
 def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
     """The CLI's default action: solve, print the summary, write the outputs."""
-    from optimizer.outputs import default_out_dir, plan_table, resource_table, write_outputs
+    from optimizer.outputs import default_out_dir, write_outputs
 
     result = solve_instance(instance, options)
     _print_summary(instance, result, console, options.verbose)
     out = options.out or default_out_dir(instance.name)
+    tables = result_tables(instance, result)
+    summary = run_summary(instance, options, result)
+    if options.write:
+        result.out_dir = write_outputs(out, tables, summary)
+        console.print(f"results written to [bold]{result.out_dir}[/]")
+        if options.report and result.status != "interrupted":  # stop soon: the user asked to
+            from optimizer.report import write_report
+
+            try:
+                for path in write_report(result.out_dir, options.report_lang, evaluation=result.evaluation):
+                    console.print(f"report written: [bold]{path}[/]")
+            except Exception as error:  # a report problem must not hide a verified plan
+                console.print(f"[yellow]report not written: {error}[/]")
+    return result.exit_code
+
+
+def result_tables(instance: Instance, result: PlanResult) -> dict[str, pd.DataFrame]:
+    """The tables a run writes (plan.csv, targets.csv, costs.csv, ...), by file stem."""
+    from optimizer.outputs import plan_table, resource_table
+
     tables: dict[str, pd.DataFrame] = {}
     if result.targets is not None and result.evaluation is not None and result.plan is not None:
         tables["targets"] = result.targets
@@ -667,7 +687,12 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
         tables["target_prices"] = result.target_prices
     if result.package_stats is not None:
         tables["packages"] = result.package_stats
-    summary = {
+    return tables
+
+
+def run_summary(instance: Instance, options: RunOptions, result: PlanResult) -> dict[str, Any]:
+    """What a run writes to summary.json."""
+    return {
         "instance": instance.name,
         "instance_path": str(Path(instance.path).resolve()),
         "carbon_price": options.carbon_price,
@@ -694,18 +719,6 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
         **result.counts,
         "messages": result.messages,
     }
-    if options.write:
-        result.out_dir = write_outputs(out, tables, summary)
-        console.print(f"results written to [bold]{result.out_dir}[/]")
-        if options.report and result.status != "interrupted":  # stop soon: the user asked to
-            from optimizer.report import write_report
-
-            try:
-                for path in write_report(result.out_dir, options.report_lang, evaluation=result.evaluation):
-                    console.print(f"report written: [bold]{path}[/]")
-            except Exception as error:  # a report problem must not hide a verified plan
-                console.print(f"[yellow]report not written: {error}[/]")
-    return result.exit_code
 
 
 def _print_summary(instance: Instance, result: PlanResult, console: Console, verbose: bool) -> None:

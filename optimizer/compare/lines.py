@@ -1,0 +1,65 @@
+"""What a plan does to each line, and when: one row per line from a run's plan.csv."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+EXIT_ACTIONS = ("retire", "swap_out")
+
+
+def line_actions(plan: pd.DataFrame) -> pd.DataFrame:
+    """Per line_id: exit action and year, technologies adopted with their year, and a one-line story.
+
+    ``plan`` is a plan.csv table (line_id, year, action, new_technologies, ...)."""
+    missing = {"line_id", "year", "action", "new_technologies"} - set(plan.columns)
+    if missing:
+        raise ValueError(f"plan.csv: missing columns {sorted(missing)} (expected a plan written by optimize)")
+    rows = []
+    for line_id, g in plan.sort_values("year").groupby("line_id", sort=True):
+        exits = g[g["action"].isin(EXIT_ACTIONS)]
+        exit_action = str(exits["action"].iloc[0]) if len(exits) else ""
+        exit_year = int(exits["year"].to_numpy()[0]) if len(exits) else None
+        built = g[g["action"] == "new_build"]
+        adopted = [
+            f"{tech}@{int(r.year)}"
+            for r in g.itertuples()
+            for tech in str(r.new_technologies if isinstance(r.new_technologies, str) else "").split(";")
+            if tech
+        ]
+        parts = []
+        if len(built):
+            parts.append(f"new_build {int(built['year'].iloc[0])}")
+        parts += [f"adopt {a}" for a in adopted]
+        if exit_action:
+            parts.append(f"{exit_action} {exit_year}")
+        rows.append(
+            {
+                "line_id": line_id,
+                "exit_action": exit_action,
+                "exit_year": exit_year,
+                "adopted": ";".join(adopted),
+                "story": "; ".join(parts) or "keep",
+            }
+        )
+    return pd.DataFrame(rows, columns=["line_id", "exit_action", "exit_year", "adopted", "story"])
+
+
+def line_differences(plans: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """line_id × run: each run's story for the line, ``differs`` and ``in_runs``.
+
+    Lines that some runs do not have read "(not in this run)" and count as differing, so a
+    mismatch between instances shows instead of being dropped."""
+    stories = {name: line_actions(p).set_index("line_id")["story"] for name, p in plans.items()}
+    ids = sorted(set().union(*(s.index for s in stories.values())))
+    table = pd.DataFrame({"line_id": ids})
+    for name, s in stories.items():
+        table[name] = [s.get(i, ABSENT) for i in ids]
+    cols = list(stories)
+    table["in_runs"] = [sum(table.at[i, c] != ABSENT for c in cols) for i in table.index]
+    table["differs"] = [len({table.at[i, c] for c in cols}) > 1 for i in table.index]
+    return table
+
+
+ABSENT = "(not in this run)"
+
+__all__ = ["ABSENT", "line_actions", "line_differences"]
