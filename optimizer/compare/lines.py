@@ -21,9 +21,9 @@ def line_actions(plan: pd.DataFrame) -> pd.DataFrame:
         exit_year = int(exits["year"].to_numpy()[0]) if len(exits) else None
         built = g[g["action"] == "new_build"]
         adopted = [
-            f"{tech}@{int(r.year)}"
-            for r in g.itertuples()
-            for tech in str(r.new_technologies if isinstance(r.new_technologies, str) else "").split(";")
+            f"{tech}@{year}"
+            for year, new in zip(g["year"].astype(int), g["new_technologies"], strict=True)
+            for tech in (new if isinstance(new, str) else "").split(";")
             if tech
         ]
         parts = []
