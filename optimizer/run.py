@@ -83,6 +83,7 @@ class PlanResult:
     messages: list[str] = field(default_factory=list)
     package_stats: pd.DataFrame | None = None  # per line: candidates, enumerated, pareto, kept
     target_prices: pd.DataFrame | None = None  # per target row: binding, price, cost (target_prices.py)
+    steps: list[dict[str, Any]] | None = None  # myopic runs: status, gap and time of each step
 
     @classmethod
     def without_plan(
@@ -705,7 +706,8 @@ def run_summary(instance: Instance, options: RunOptions, result: PlanResult) -> 
         "mip_gap": result.mip_gap,
         "gap_requested": options.gap,
         "gap_reached": result.mip_gap,
-        "gap_met": bool(result.solve is not None and gap_reached(result.solve, options.gap)),
+        "gap_met": bool(result.solve is not None and gap_reached(result.solve, options.gap))
+        and all(step["status"] == "optimal" for step in result.steps or []),
         "time_limit_s": options.time_limit_s,
         "bound_cny": result.bound_cny,
         # enough to re-run the same search: seeds seed .. seed + race - 1 raced
@@ -718,6 +720,7 @@ def run_summary(instance: Instance, options: RunOptions, result: PlanResult) -> 
         **{k: v for k, v in result.timings.items()},
         **result.counts,
         "messages": result.messages,
+        **({"steps": result.steps} if result.steps is not None else {}),
     }
 
 
