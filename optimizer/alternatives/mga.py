@@ -150,6 +150,10 @@ def generate_alternatives(instance: Instance, options: RunOptions, k: int, slack
             [f"MGA alternative {step}: within {slack:.2%} of the optimum {optimum.objective_cny:,.0f} CNY"],
         )
         ones = ones_of(decisions)
+        same = [p for p in plans if hamming(p.ones, ones) == 0]
+        if same:  # the MGA objective could not avoid an earlier plan: nothing new within the slack
+            plans[-1].note = f"alternative {step}: no plan within the slack differs from plan {same[0].k}"
+            break
         plans.append(Alternative(step, result, ones))
         if result.plan is None:
             break

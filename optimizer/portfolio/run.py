@@ -127,6 +127,8 @@ def run_portfolio(
             _load_solution(built.columns, item.result.x)
             plan = decisions_to_plan(built.data, read_decisions(built.model, built.data))
             ev = evaluate(inst, plan)
+            ranked_plan = plan_table(ev, plan)
+            tables[f"plan_rank{item.rank}"] = ranked_plan
             kb.append(
                 {
                     "rank": item.rank,
@@ -135,6 +137,9 @@ def run_portfolio(
                     "retired": ";".join(inst.lines.index[plan.retire_year < 9999]),
                     "retrofits": int(
                         ((plan.adopt_year < 9999) & ~ev.arrays.lines.preinstalled[: len(inst.lines)]).sum()
+                    ),
+                    "differs_from_rank_1": differences_from(
+                        tables.get("plan_rank1", ranked_plan), ranked_plan
                     ),
                 }
             )
@@ -152,6 +157,15 @@ def run_portfolio(
     )
     console.print(f"results written to [bold]{folder}[/]")
     return result.exit_code
+
+
+def differences_from(first: pd.DataFrame, other: pd.DataFrame) -> str:
+    """The lines ``other`` treats differently from ``first``: "line: its story (rank 1: story)"."""
+    from optimizer.compare.lines import line_differences
+
+    diff = line_differences({"first": first, "other": other})
+    diff = diff[diff["differs"]]
+    return "; ".join(f"{r.line_id}: {r.other} (rank 1: {r.first})" for r in diff.itertuples())
 
 
 def _print_comparison(frame: pd.DataFrame, console: Console) -> None:
