@@ -67,7 +67,7 @@ def test_company_portfolio_with_k_best_and_own_plan(tmp_path: Path) -> None:
     assert all(set(p["line_id"]) >= {"L1"} for p in ranks.values())
     differs = kbest.set_index("rank")["differs_from_rank_1"]
     assert pd.isna(differs[1]) or differs[1] == ""
-    assert differs[2].startswith("L1:") and differs[3].startswith("L1:")
+    assert differs[2].startswith("L1: +") and differs[3].startswith("L1: +")
     macc = pd.read_csv(out / "macc.csv")
     assert macc["abatement_cost_cny_per_tco2"].dropna().is_monotonic_increasing  # NaN: no CO2 avoided
     assert set(macc["line_id"]) == {"L1"}

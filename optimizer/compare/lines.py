@@ -62,4 +62,33 @@ def line_differences(plans: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 ABSENT = "(not in this run)"
 
-__all__ = ["ABSENT", "line_actions", "line_differences"]
+
+def decision_delta(first: pd.DataFrame, other: pd.DataFrame) -> str:
+    """What ``other`` does differently from ``first``, per line: "L1: +tech@2030 -tech@2027 exit a→b".
+
+    Both are plan.csv tables; lines only one of them has are named as missing."""
+    a = line_actions(first).set_index("line_id")
+    b = line_actions(other).set_index("line_id")
+    parts = []
+    for line in sorted(set(a.index) | set(b.index)):
+        if line not in a.index or line not in b.index:
+            parts.append(f"{line}: only in {'the other plan' if line in b.index else 'the first plan'}")
+            continue
+        adopted_a = set(filter(None, str(a.at[line, "adopted"] or "").split(";")))
+        adopted_b = set(filter(None, str(b.at[line, "adopted"] or "").split(";")))
+        change = [f"+{t}" for t in sorted(adopted_b - adopted_a)] + [
+            f"-{t}" for t in sorted(adopted_a - adopted_b)
+        ]
+        exit_a, exit_b = _exit(a.loc[line]), _exit(b.loc[line])
+        if exit_a != exit_b:
+            change.append(f"exit {exit_a}→{exit_b}")
+        if change:
+            parts.append(f"{line}: {' '.join(change)}")
+    return "; ".join(parts)
+
+
+def _exit(row: pd.Series) -> str:
+    return f"{row['exit_action']} {int(row['exit_year'])}" if row["exit_action"] else "—"
+
+
+__all__ = ["ABSENT", "decision_delta", "line_actions", "line_differences"]

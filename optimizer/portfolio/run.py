@@ -10,6 +10,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from optimizer.compare.lines import decision_delta
 from optimizer.data.instance import Instance
 from optimizer.data.targets import model_years_of
 from optimizer.evaluator.api import evaluate
@@ -138,9 +139,7 @@ def run_portfolio(
                     "retrofits": int(
                         ((plan.adopt_year < 9999) & ~ev.arrays.lines.preinstalled[: len(inst.lines)]).sum()
                     ),
-                    "differs_from_rank_1": differences_from(
-                        tables.get("plan_rank1", ranked_plan), ranked_plan
-                    ),
+                    "differs_from_rank_1": decision_delta(tables.get("plan_rank1", ranked_plan), ranked_plan),
                 }
             )
         tables["kbest"] = pd.DataFrame(kb)
@@ -157,15 +156,6 @@ def run_portfolio(
     )
     console.print(f"results written to [bold]{folder}[/]")
     return result.exit_code
-
-
-def differences_from(first: pd.DataFrame, other: pd.DataFrame) -> str:
-    """The lines ``other`` treats differently from ``first``: "line: its story (rank 1: story)"."""
-    from optimizer.compare.lines import line_differences
-
-    diff = line_differences({"first": first, "other": other})
-    diff = diff[diff["differs"]]
-    return "; ".join(f"{r.line_id}: {r.other} (rank 1: {r.first})" for r in diff.itertuples())
 
 
 def _print_comparison(frame: pd.DataFrame, console: Console) -> None:
