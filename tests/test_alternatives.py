@@ -82,9 +82,9 @@ def test_compare_reports_lines_missing_from_a_run(tmp_path: Path) -> None:
         (folder / "summary.json").write_text(
             f'{{"instance": "{name}", "status": "optimal", "evaluator_npv_cny": {npv}}}', encoding="utf-8"
         )
-        pd.DataFrame(
-            {"line_id": ids, "year": 2025, "action": "retire", "new_technologies": ""}
-        ).to_csv(folder / "plan.csv", index=False)
+        pd.DataFrame({"line_id": ids, "year": 2025, "action": "retire", "new_technologies": ""}).to_csv(
+            folder / "plan.csv", index=False
+        )
         return folder
 
     a, b = run("a", ["L1", "L2"], 10.0), run("b", ["L1"], 12.0)
@@ -105,3 +105,22 @@ def test_compare_rejects_a_folder_without_summary(tmp_path: Path) -> None:
     (tmp_path / "y").mkdir()
     with pytest.raises(FileNotFoundError, match=r"summary\.json"):
         compare_runs([tmp_path / "x", tmp_path / "y"], tmp_path / "out")
+
+
+def test_alternatives_command_writes_every_plan(twins: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from optimizer.cli import app
+
+    out = tmp_path / "alts"
+    args = ["alternatives", "--instance", str(twins), "--k", "1", "--slack", "0.0001", "--time-limit", "60"]
+    done = CliRunner().invoke(app, [*args, "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    table = pd.read_csv(out / "alternatives.csv").set_index("plan")
+    # the alternative swaps which twin closes: the delta names both lines' exits
+    delta = table.at["alt-1", "differs_from_optimum"]
+    changes = dict(part.split(": ", 1) for part in delta.split("; "))
+    assert "exit" in changes["L1"] and "exit" in changes["L1B"]
+    bad = CliRunner().invoke(app, [*args[:5], "0", "--out", str(tmp_path / "bad")])
+    assert bad.exit_code == 2 and "--k must be at least 1" in bad.output
+    assert not (tmp_path / "bad").exists()

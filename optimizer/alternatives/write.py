@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from optimizer.alternatives.mga import Alternative, hamming
-from optimizer.compare.lines import line_differences
+from optimizer.compare.lines import decision_delta, line_differences
 from optimizer.compare.page import Section, page_html
 from optimizer.data.instance import Instance
 from optimizer.outputs import write_outputs
@@ -71,6 +71,13 @@ def write_alternatives(
             summary = run_summary(instance, options, p.result) | {"mga_k": p.k, "mga_slack": slack}
             write_outputs(tmp / name, per_plan[name], summary)
         overview = alternatives_table(plans)
+        first = per_plan["optimum"].get("plan")
+        overview["differs_from_optimum"] = [
+            decision_delta(first, per_plan[name]["plan"])
+            if first is not None and "plan" in per_plan[name]
+            else ""
+            for name in overview["plan"]
+        ]
         overview.to_csv(tmp / "alternatives.csv", index=False)
         lines = robust_and_contested(plans, per_plan)
         lines.to_csv(tmp / "robust_contested.csv", index=False)
