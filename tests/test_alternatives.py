@@ -121,6 +121,6 @@ def test_alternatives_command_writes_every_plan(twins: Path, tmp_path: Path) -> 
     delta = table.at["alt-1", "differs_from_optimum"]
     changes = dict(part.split(": ", 1) for part in delta.split("; "))
     assert "exit" in changes["L1"] and "exit" in changes["L1B"]
-    bad = CliRunner().invoke(app, [*args[:5], "0", "--out", str(tmp_path / "bad")])
+    bad = CliRunner().invoke(app, [*args[:4], "0", *args[5:], "--out", str(tmp_path / "bad")])
     assert bad.exit_code == 2 and "--k must be at least 1" in bad.output
     assert not (tmp_path / "bad").exists()
