@@ -9,7 +9,11 @@ from optimizer.compare.tables import compare_tables, mismatches, read_run, uniqu
 
 TITLE = {"zh": "方案对比", "en": "Run comparison"}
 HEADINGS = {
-    "overview": {"zh": "概览（状态、差距、净现值）", "en": "Overview (status, gap, NPV)"},
+    "overview": {
+        "zh": "概览（状态、差距、净现值；npv_minus_first_cny = 相对第一个方案的额外成本，如短视的代价）",
+        "en": "Overview (status, gap, NPV; npv_minus_first_cny = extra cost against the first run, "
+        "e.g. the cost of myopia)",
+    },
     "costs": {"zh": "成本构成（贴现，元）", "en": "Cost breakdown (discounted CNY)"},
     "path_total_co2_t": {"zh": "年排放（tCO2/年）", "en": "Emissions path (tCO2/yr)"},
     "path_capacity_per_year": {"zh": "在运产能（单位/年）", "en": "Running capacity (unit/yr)"},
