@@ -537,6 +537,64 @@ def portfolio(
     raise typer.Exit(code)
 
 
+@app.command("compare")
+def compare(
+    runs: Annotated[list[Path], typer.Argument(help="Two or more run folders written by optimize")],
+    out: Annotated[Path, typer.Option(help="New folder for the comparison")],
+) -> None:
+    """Compare run folders: costs, emissions and capacity paths, targets and line decisions."""
+    from optimizer.compare import compare_runs
+
+    _preflight([], out)
+    try:
+        folder = compare_runs(list(runs), out)
+    except (FileNotFoundError, ValueError) as error:
+        err_console.print(f"[bold red]Input error[/] — {escape(str(error))}")
+        raise typer.Exit(EXIT_INPUT) from error
+    console.print(f"comparison written to [bold]{folder}[/]")
+
+
+@app.command("alternatives")
+def alternatives(
+    province: ProvinceOpt = None,
+    instance: InstanceOpt = None,
+    k: Annotated[int, typer.Option("--k", help="Number of alternatives after the optimum")] = 3,
+    slack: Annotated[
+        float, typer.Option("--slack", help="Cost slack, fraction of the optimum (0.02 = 2 %)")
+    ] = 0.02,
+    time_limit: Annotated[float, typer.Option(help="Wall-clock limit for all solves together, s")] = 600.0,
+    gap: Annotated[float, typer.Option(help="Relative MIP gap of the optimum")] = 1e-3,
+    carbon_price: Annotated[float | None, typer.Option(help="Carbon price, CNY/tCO2, every year")] = None,
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: new folder under runs/)")] = None,
+) -> None:
+    """Near-optimal plans within --slack of the cheapest that differ most in line decisions (MGA)."""
+    from optimizer.alternatives import generate_alternatives, write_alternatives
+    from optimizer.outputs import default_out_dir
+    from optimizer.run import RunOptions
+
+    problems = option_problems(time_limit=time_limit, gap=gap, carbon_price=carbon_price)
+    if k < 1:
+        problems.append(f"--k must be at least 1 (got {k})")
+    if not 0 <= slack <= 1:
+        problems.append(f"--slack must be a fraction between 0 and 1, e.g. 0.02 (got {slack})")
+    _preflight(problems, out)
+    try:
+        inst = _load(province, instance)
+    except InputError as error:
+        _fail_input(error)
+    options = RunOptions(time_limit_s=time_limit, gap=gap, carbon_price=carbon_price, started_at=_STARTED_AT)
+    plans = generate_alternatives(inst, options, k, slack)
+    target = out or default_out_dir(f"{inst.name}-alternatives")
+    folder = write_alternatives(inst, options, plans, target, slack)
+    for p in plans:
+        npv = "-" if p.result.npv_cny is None else f"{p.result.npv_cny:,.0f} CNY"
+        console.print(f"plan {p.k}: {p.result.status}, NPV {npv} {p.note}")
+    console.print(f"alternatives written to [bold]{folder}[/]")
+    # every plan verified and all K found, else the last plan's own exit code says what stopped
+    complete = len(plans) == k + 1 and all(p.result.exit_code == EXIT_OK for p in plans)
+    raise typer.Exit(EXIT_OK if complete else plans[-1].result.exit_code or EXIT_NO_PLAN)
+
+
 @app.command("report")
 def report(
     run_dir: Annotated[Path, typer.Argument(help="Run folder written by optimize")],

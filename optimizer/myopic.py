@@ -9,6 +9,10 @@ NPVs is the cost of not anticipating later targets.
 Step t solves the full model with the targets of years ≤ t and with the states, outputs and
 replacement lines of model years before t fixed to the previous step's plan. The last step
 sees every target; its plan is verified like any other.
+
+Each step's status, MIP gap and time go to ``PlanResult.steps`` (summary.json ``steps``). The
+run's status and gap are no better than its worst step: a step stopped by the clock leaves an
+earlier decision that may not be the cheapest, so the whole myopic plan is only "feasible".
 """
 
 from __future__ import annotations
@@ -21,12 +25,15 @@ import pyomo.environ as pyo
 
 from optimizer.data.instance import Instance
 from optimizer.data.targets import NON_CONSTRAINT_KINDS, model_years_of
+from optimizer.diagnose import within_deadline
 from optimizer.evaluator.packages import PackageSet, build_packages
+from optimizer.exit_codes import EXIT_INFEASIBLE, EXIT_NO_PLAN
 from optimizer.instance_model import build_instance_model, load_solution
 from optimizer.models.data import ModelData
 from optimizer.models.extract import ModelDecisions, read_decisions
-from optimizer.run import solve_built, solver_options_of
+from optimizer.run import gap_reached, solve_built, solver_options_of
 from optimizer.run_options import PlanResult, RunOptions
+from optimizer.solvers.base import SolveResult, Status
 from optimizer.solvers.registry import get_solver
 
 
@@ -63,7 +70,6 @@ def solve_myopic(
     timings: dict[str, float],
     t_start: float,
 ) -> PlanResult:
-    from optimizer.exit_codes import EXIT_INFEASIBLE, EXIT_NO_PLAN
 
     years = model_years_of(instance)
     t0 = time.perf_counter()
@@ -72,18 +78,37 @@ def solve_myopic(
     solver = get_solver()
     previous: ModelDecisions | None = None
     messages: list[str] = []
+    steps: list[dict[str, object]] = []
+    deadline = (options.started_at if options.started_at is not None else t_start) + options.time_limit_s
     for step, year in enumerate(years):
         fix = fix_earlier(previous, year) if previous is not None else None
         if step == len(years) - 1:
             built = build_instance_model(instance, timings, packages, model_years=years, fix=fix)
             messages.append(f"myopic: {len(years)} steps ({', '.join(map(str, years))})")
-            return solve_built(
+            last = solve_built(
                 instance, built, replace(options, shadow_prices=False), None, timings, t_start, messages
             )
+            steps.append(
+                {
+                    "year": year,
+                    "status": last.status,
+                    "mip_gap": last.mip_gap,
+                    "solve_s": timings.get("solve_s"),
+                }
+            )
+            return worst_of_steps(last, steps)
         seen = targets_due_by(instance, year)
         built = build_instance_model(seen, timings, packages, model_years=years, fix=fix)
-        result = solver.solve(built.form, solver_options_of(options))
+        result = solver.solve(built.form, within_deadline(solver_options_of(options), deadline))
         timings[f"solve_{year}_s"] = result.wall_seconds
+        steps.append(
+            {
+                "year": year,
+                "status": step_status(result, options.gap),
+                "mip_gap": result.gap,
+                "solve_s": result.wall_seconds,
+            }
+        )
         if not result.has_solution:
             code = EXIT_INFEASIBLE if result.status.value == "infeasible" else EXIT_NO_PLAN
             note = (
@@ -91,9 +116,44 @@ def solve_myopic(
                 f"decisions already taken ({result.termination})"
             )
             return PlanResult.without_plan(
-                result.status.value, code, result, timings, built.counts, messages=[*messages, note]
+                result.status.value,
+                code,
+                result,
+                timings,
+                built.counts,
+                messages=[*messages, note],
+                steps=steps,
             )
         assert result.x is not None
         load_solution(built.columns, result.x)
         previous = read_decisions(built.model, built.data)
     raise AssertionError("unreachable: the last step returns")
+
+
+STATUS_RANK = {"optimal": 0, "feasible": 1}
+"""Better statuses rank lower; any other status (interrupted, verification_failed, ...) ranks worst."""
+
+
+def step_status(result: SolveResult, gap: float) -> str:
+    """optimal when the step reached the requested gap, feasible when it has a plan without it."""
+    if not result.has_solution:
+        return result.status.value
+    return "optimal" if result.status is Status.OPTIMAL and gap_reached(result, gap) else "feasible"
+
+
+def worst_of_steps(last: PlanResult, steps: list[dict[str, object]]) -> PlanResult:
+    """``last`` with status and gap no better than its worst step, and the steps attached."""
+    last.steps = steps
+    if last.status not in STATUS_RANK:
+        return last  # already as bad as it gets; its own message says why
+    worst = max(steps, key=lambda s: STATUS_RANK.get(str(s["status"]), 9))
+    if STATUS_RANK.get(str(worst["status"]), 9) > STATUS_RANK[last.status]:
+        last.status = str(worst["status"])
+        last.messages.append(
+            f"myopic step {worst['year']} ended {worst['status']} (gap {worst['mip_gap']}): the plan is "
+            "verified but its earlier decisions may not be the cheapest, so the run is not optimal"
+        )
+    gaps = [float(g) for s in steps if isinstance(g := s["mip_gap"], (int, float))]
+    if gaps:
+        last.mip_gap = max(gaps)
+    return last

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -278,11 +279,31 @@ def solve_built(
 
 def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
     """The CLI's default action: solve, print the summary, write the outputs."""
-    from optimizer.outputs import default_out_dir, plan_table, resource_table, write_outputs
+    from optimizer.outputs import default_out_dir, write_outputs
 
     result = solve_instance(instance, options)
     print_summary(instance, result, console, options)
     out = options.out or default_out_dir(instance.name)
+    tables = result_tables(instance, result)
+    summary = run_summary(instance, options, result)
+    if options.write:
+        result.out_dir = write_outputs(out, tables, summary)
+        console.print(say(options.report_lang, "results_written", path=result.out_dir))
+        if options.report and result.status != "interrupted":  # stop soon: the user asked to
+            from optimizer.report import write_report
+
+            try:
+                for path in write_report(result.out_dir, options.report_lang, evaluation=result.evaluation):
+                    console.print(say(options.report_lang, "report_written", path=path))
+            except Exception as error:  # a report problem must not hide a verified plan
+                console.print(say(options.report_lang, "report_failed", error=error))
+    return result.exit_code
+
+
+def result_tables(instance: Instance, result: PlanResult) -> dict[str, pd.DataFrame]:
+    """The tables a run writes (plan.csv, targets.csv, costs.csv, ...), by file stem."""
+    from optimizer.outputs import plan_table, resource_table
+
     tables: dict[str, pd.DataFrame] = {}
     if result.targets is not None and result.evaluation is not None and result.plan is not None:
         tables["targets"] = result.targets
@@ -312,7 +333,12 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
         tables["target_prices"] = result.target_prices
     if result.package_stats is not None:
         tables["packages"] = result.package_stats
-    summary = {
+    return tables
+
+
+def run_summary(instance: Instance, options: RunOptions, result: PlanResult) -> dict[str, Any]:
+    """What a run writes to summary.json."""
+    return {
         "instance": instance.name,
         "instance_path": str(Path(instance.path).resolve()),
         "carbon_price": options.carbon_price,
@@ -325,7 +351,8 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
         "mip_gap": result.mip_gap,
         "gap_requested": options.gap,
         "gap_reached": result.mip_gap,
-        "gap_met": bool(result.solve is not None and gap_reached(result.solve, options.gap)),
+        "gap_met": bool(result.solve is not None and gap_reached(result.solve, options.gap))
+        and all(step["status"] == "optimal" for step in result.steps or []),
         "time_limit_s": options.time_limit_s,
         "bound_cny": result.bound_cny,
         # enough to re-run the same search: seeds seed .. seed + race - 1 raced
@@ -338,16 +365,5 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
         **{k: v for k, v in result.timings.items()},
         **result.counts,
         "messages": result.messages,
+        **({"steps": result.steps} if result.steps is not None else {}),
     }
-    if options.write:
-        result.out_dir = write_outputs(out, tables, summary)
-        console.print(say(options.report_lang, "results_written", path=result.out_dir))
-        if options.report and result.status != "interrupted":  # stop soon: the user asked to
-            from optimizer.report import write_report
-
-            try:
-                for path in write_report(result.out_dir, options.report_lang, evaluation=result.evaluation):
-                    console.print(say(options.report_lang, "report_written", path=path))
-            except Exception as error:  # a report problem must not hide a verified plan
-                console.print(say(options.report_lang, "report_failed", error=error))
-    return result.exit_code

@@ -65,6 +65,7 @@ class PlanResult:
     messages: list[str] = field(default_factory=list)
     package_stats: pd.DataFrame | None = None  # per line: candidates, enumerated, pareto, kept
     target_prices: pd.DataFrame | None = None  # per target row: binding, price, cost (target_prices.py)
+    steps: list[dict[str, Any]] | None = None  # myopic runs: status, gap and time of each step
 
     @classmethod
     def without_plan(

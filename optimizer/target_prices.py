@@ -246,8 +246,7 @@ def target_prices(
         return frame
     if budget_s is not None and budget_s < MIN_RESOLVE_BUDGET_S:
         frame.loc[frame["target_id"].isin(chosen), "resolve_status"] = (
-            f"not re-solved: {max(budget_s, 0.0):.0f} s left within --time-limit "
-            "(raise it for target costs)"
+            f"not re-solved: {max(budget_s, 0.0):.0f} s left within --time-limit (raise it for target costs)"
         )
         return frame
     rows_of = {

@@ -62,6 +62,12 @@ def test_company_portfolio_with_k_best_and_own_plan(tmp_path: Path) -> None:
     assert list(kbest["rank"]) == [1, 2, 3]
     assert kbest["npv_cny"].is_monotonic_increasing
     assert kbest["npv_cny"].iloc[0] == comparison.loc["optimal", "npv_cny"]
+    # one plan per rank, and every lower rank says how it differs from rank 1 (distinct decisions)
+    ranks = {r: pd.read_csv(out / f"plan_rank{r}.csv") for r in (1, 2, 3)}
+    assert all(set(p["line_id"]) >= {"L1"} for p in ranks.values())
+    differs = kbest.set_index("rank")["differs_from_rank_1"]
+    assert pd.isna(differs[1]) or differs[1] == ""
+    assert differs[2].startswith("L1: +") and differs[3].startswith("L1: +")
     macc = pd.read_csv(out / "macc.csv")
     assert macc["abatement_cost_cny_per_tco2"].dropna().is_monotonic_increasing  # NaN: no CO2 avoided
     assert set(macc["line_id"]) == {"L1"}

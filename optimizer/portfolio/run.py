@@ -10,6 +10,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from optimizer.compare.lines import decision_delta
 from optimizer.console import print_targets
 from optimizer.data.instance import Instance
 from optimizer.data.targets import model_years_of
@@ -122,6 +123,8 @@ def run_portfolio(
             load_solution(built.columns, item.result.x)
             plan = decisions_to_plan(built.data, read_decisions(built.model, built.data))
             ev = evaluate(inst, plan)
+            ranked_plan = plan_table(ev, plan)
+            tables[f"plan_rank{item.rank}"] = ranked_plan
             kb.append(
                 {
                     "rank": item.rank,
@@ -131,6 +134,7 @@ def run_portfolio(
                     "retrofits": int(
                         ((plan.adopt_year < 9999) & ~ev.arrays.lines.preinstalled[: len(inst.lines)]).sum()
                     ),
+                    "differs_from_rank_1": decision_delta(tables.get("plan_rank1", ranked_plan), ranked_plan),
                 }
             )
         tables["kbest"] = pd.DataFrame(kb)

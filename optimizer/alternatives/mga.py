@@ -1,0 +1,166 @@
+"""Modelling to generate alternatives (MGA): near-optimal plans that differ as much as possible.
+
+Method (Hop-Skip-Jump MGA, Brill et al. 1982, as in GenX/Temoa/PyPSA):
+
+1. Solve the normal model (the same build, solve and verification as ``optimize``): optimum
+   NPV ``C*``.
+2. For k = 1..K, rebuild the model with the extra constraint
+
+       NPV(x, q, r, ...) ≤ C* + S·|C*|                       (cost slack S, e.g. 0.02)
+
+   and replace the objective by
+
+       min  Σ_{p ∈ plans so far} ( Σ_{(l,j,t): x_p[l,j,t]=1} x[l,j,t] + Σ_{(l,t): r_p[l,t]=1} r[l,t] )
+
+   i.e. minimise how often the new plan repeats a line-year package choice or retirement taken
+   by an earlier plan. Each line-year holds exactly one package or is retired, so this is the
+   same as maximising the Hamming distance, over the binaries x (package per line-year) and r
+   (retired per line-year), to the plans found so far.
+3. The discrete decisions of the MGA solution (x, r and the new-line counts n) are then fixed
+   and the model is re-solved for the least-cost continuous operation (an LP) through the normal
+   :func:`optimizer.run.solve_built`, so each alternative is verified by the independent evaluator
+   exactly like a normal run (model objective = evaluator NPV, every hard target met). The fixed
+   re-solve can only lower the cost, so it stays within the slack.
+
+The Hamming distance between two plans counts the binaries x and r on which they differ.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import pyomo.environ as pyo
+
+from optimizer.data.instance import Instance
+from optimizer.diagnose import within_deadline
+from optimizer.instance_model import build_instance_model, load_solution
+from optimizer.models.data import ModelData
+from optimizer.models.extract import ModelDecisions, read_decisions
+from optimizer.overrides import apply_overrides
+from optimizer.run import solve_built, solver_options_of
+from optimizer.run_options import PlanResult, RunOptions
+from optimizer.solvers.registry import get_solver
+
+Binary = tuple  # ("x", line, package, model year) or ("r", line, model year)
+
+
+@dataclass
+class Alternative:
+    """One plan of the MGA sequence (k = 0 is the optimum)."""
+
+    k: int
+    result: PlanResult
+    ones: frozenset[Binary]  # the binaries x, r set to 1
+    note: str = ""
+
+
+def ones_of(decisions: ModelDecisions) -> frozenset[Binary]:
+    """The binaries x[l,j,t] and r[l,t] that a plan sets to 1."""
+    chosen: set[Binary] = {("x", l, j, t) for (l, t), j in decisions.package.items()}
+    chosen |= {("r", l, t) for (l, t), gone in decisions.retired.items() if gone}
+    return frozenset(chosen)
+
+
+def hamming(a: frozenset[Binary], b: frozenset[Binary]) -> int:
+    """Number of binaries on which two plans differ."""
+    return len(a ^ b)
+
+
+def cost_cap_cny(optimum_cny: float, slack: float) -> float:
+    """C* + S·|C*|: the most an alternative may cost."""
+    return optimum_cny + slack * abs(optimum_cny)
+
+
+def mga_hook(
+    earlier: list[frozenset[Binary]], cap_cny: float
+) -> Callable[[pyo.ConcreteModel, ModelData], None]:
+    """Adds ``NPV ≤ cap`` and makes ``min Σ_p Σ_{v ∈ ones_p} v`` the objective."""
+
+    def hook(m: pyo.ConcreteModel, d: ModelData) -> None:
+        m.mga_cost_cap = pyo.Constraint(expr=m.npv.expr <= cap_cny)
+        m.npv.deactivate()
+        terms = []
+        for ones in earlier:
+            for v in ones:
+                terms.append(m.x[v[1], v[2], v[3]] if v[0] == "x" else m.r[v[1], v[2]])
+        m.mga_overlap = pyo.Objective(expr=sum(terms), sense=pyo.minimize)
+
+    return hook
+
+
+def fix_discrete(decisions: ModelDecisions) -> Callable[[pyo.ConcreteModel, ModelData], None]:
+    """Fixes x, r and the new-line counts n to ``decisions``; outputs stay free."""
+
+    def hook(m: pyo.ConcreteModel, d: ModelData) -> None:
+        for l, j, t in d.x_index:
+            m.x[l, j, t].fix(1 if decisions.package.get((l, t)) == j else 0)
+        for l, t in m.LT:
+            m.r[l, t].fix(1 if decisions.retired[(l, t)] else 0)
+        for s, t in m.ST_new:
+            m.n[s, t].fix(decisions.new_count[(s, t)])
+
+    return hook
+
+
+def generate_alternatives(instance: Instance, options: RunOptions, k: int, slack: float) -> list[Alternative]:
+    """The optimum and up to ``k`` verified alternatives within ``slack`` of its cost.
+
+    Stops early (with a note on the last element) when an MGA solve finds no plan."""
+    if k < 1:
+        raise ValueError(f"--k must be at least 1 (got {k})")
+    if not slack >= 0:
+        raise ValueError(f"--slack must be a non-negative fraction, e.g. 0.02 (got {slack})")
+    base_options = replace(options, shadow_prices=False, target_costs=False, mode="perfect")
+    t_start = time.perf_counter()
+    instance = apply_overrides(instance, options.carbon_price, options.overrides)
+    timings0: dict[str, float] = {}
+    first = build_instance_model(instance, timings0)
+    packages = first.packages
+    optimum = solve_built(instance, first, base_options, None, timings0, t_start)
+    if optimum.plan is None or optimum.objective_cny is None:
+        return [Alternative(0, optimum, frozenset(), "no optimum: no alternatives")]
+    plans = [Alternative(0, optimum, ones_of(read_decisions(first.model, first.data)))]
+    cap = cost_cap_cny(optimum.objective_cny, slack)
+    solver = get_solver()
+    deadline = (options.started_at or t_start) + options.time_limit_s
+    for step in range(1, k + 1):
+        built = build_instance_model(instance, {}, packages, fix=mga_hook([p.ones for p in plans], cap))
+        found = solver.solve(built.form, within_deadline(solver_options_of(options), deadline))
+        if not found.has_solution or found.x is None:
+            plans[-1].note = f"alternative {step}: no plan within the slack ({found.termination})"
+            break
+        load_solution(built.columns, found.x)
+        decisions = read_decisions(built.model, built.data)
+        fixed = build_instance_model(instance, {}, packages, fix=fix_discrete(decisions))
+        timings: dict[str, float] = {"mga_solve_s": found.wall_seconds}
+        result = solve_built(
+            instance,
+            fixed,
+            replace(base_options, warm_start=False, started_at=None),
+            None,
+            timings,
+            time.perf_counter(),
+            [f"MGA alternative {step}: within {slack:.2%} of the optimum {optimum.objective_cny:,.0f} CNY"],
+        )
+        ones = ones_of(decisions)
+        same = [p for p in plans if hamming(p.ones, ones) == 0]
+        if same:  # the MGA objective could not avoid an earlier plan: nothing new within the slack
+            plans[-1].note = f"alternative {step}: no plan within the slack differs from plan {same[0].k}"
+            break
+        plans.append(Alternative(step, result, ones))
+        if result.plan is None:
+            break
+    return plans
+
+
+__all__ = [
+    "Alternative",
+    "cost_cap_cny",
+    "fix_discrete",
+    "generate_alternatives",
+    "hamming",
+    "mga_hook",
+    "ones_of",
+]

@@ -1,0 +1,94 @@
+"""What a plan does to each line, and when: one row per line from a run's plan.csv."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+EXIT_ACTIONS = ("retire", "swap_out")
+
+
+def line_actions(plan: pd.DataFrame) -> pd.DataFrame:
+    """Per line_id: exit action and year, technologies adopted with their year, and a one-line story.
+
+    ``plan`` is a plan.csv table (line_id, year, action, new_technologies, ...)."""
+    missing = {"line_id", "year", "action", "new_technologies"} - set(plan.columns)
+    if missing:
+        raise ValueError(f"plan.csv: missing columns {sorted(missing)} (expected a plan written by optimize)")
+    rows = []
+    for line_id, g in plan.sort_values("year").groupby("line_id", sort=True):
+        exits = g[g["action"].isin(EXIT_ACTIONS)]
+        exit_action = str(exits["action"].iloc[0]) if len(exits) else ""
+        exit_year = int(exits["year"].to_numpy()[0]) if len(exits) else None
+        built = g[g["action"] == "new_build"]
+        adopted = [
+            f"{tech}@{year}"
+            for year, new in zip(g["year"].astype(int), g["new_technologies"], strict=True)
+            for tech in (new if isinstance(new, str) else "").split(";")
+            if tech
+        ]
+        parts = []
+        if len(built):
+            parts.append(f"new_build {int(built['year'].iloc[0])}")
+        parts += [f"adopt {a}" for a in adopted]
+        if exit_action:
+            parts.append(f"{exit_action} {exit_year}")
+        rows.append(
+            {
+                "line_id": line_id,
+                "exit_action": exit_action,
+                "exit_year": exit_year,
+                "adopted": ";".join(adopted),
+                "story": "; ".join(parts) or "keep",
+            }
+        )
+    return pd.DataFrame(rows, columns=["line_id", "exit_action", "exit_year", "adopted", "story"])
+
+
+def line_differences(plans: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """line_id × run: each run's story for the line, ``differs`` and ``in_runs``.
+
+    Lines that some runs do not have read "(not in this run)" and count as differing, so a
+    mismatch between instances shows instead of being dropped."""
+    stories = {name: line_actions(p).set_index("line_id")["story"] for name, p in plans.items()}
+    ids = sorted(set().union(*(s.index for s in stories.values())))
+    table = pd.DataFrame({"line_id": ids})
+    for name, s in stories.items():
+        table[name] = [s.get(i, ABSENT) for i in ids]
+    cols = list(stories)
+    table["in_runs"] = [sum(table.at[i, c] != ABSENT for c in cols) for i in table.index]
+    table["differs"] = [len({table.at[i, c] for c in cols}) > 1 for i in table.index]
+    return table
+
+
+ABSENT = "(not in this run)"
+
+
+def decision_delta(first: pd.DataFrame, other: pd.DataFrame) -> str:
+    """What ``other`` does differently from ``first``, per line: "L1: +tech@2030 -tech@2027 exit a→b".
+
+    Both are plan.csv tables; lines only one of them has are named as missing."""
+    a = line_actions(first).set_index("line_id")
+    b = line_actions(other).set_index("line_id")
+    parts = []
+    for line in sorted(set(a.index) | set(b.index)):
+        if line not in a.index or line not in b.index:
+            parts.append(f"{line}: only in {'the other plan' if line in b.index else 'the first plan'}")
+            continue
+        adopted_a = set(filter(None, str(a.at[line, "adopted"] or "").split(";")))
+        adopted_b = set(filter(None, str(b.at[line, "adopted"] or "").split(";")))
+        change = [f"+{t}" for t in sorted(adopted_b - adopted_a)] + [
+            f"-{t}" for t in sorted(adopted_a - adopted_b)
+        ]
+        exit_a, exit_b = _exit(a.loc[line]), _exit(b.loc[line])
+        if exit_a != exit_b:
+            change.append(f"exit {exit_a}→{exit_b}")
+        if change:
+            parts.append(f"{line}: {' '.join(change)}")
+    return "; ".join(parts)
+
+
+def _exit(row: pd.Series) -> str:
+    return f"{row['exit_action']} {int(row['exit_year'])}" if row["exit_action"] else "—"
+
+
+__all__ = ["ABSENT", "decision_delta", "line_actions", "line_differences"]

@@ -1,0 +1,87 @@
+"""A plain bilingual (zh/en) HTML page of tables, and the atomic folder writer for it."""
+
+from __future__ import annotations
+
+import html
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+STYLE = (
+    "body{font-family:'Noto Sans CJK SC','Microsoft YaHei',Arial,sans-serif;margin:2em;color:#222}"
+    "table{border-collapse:collapse;margin:0.5em 0 1.5em;font-size:13px}"
+    "th{background:#305496;color:#fff;padding:4px 8px}td{border-bottom:1px solid #ddd;padding:3px 8px}"
+    "tr.differs td{background:#fff2cc}.note{color:#a33}"
+)
+
+
+@dataclass
+class Section:
+    heading: dict[str, str]  # lang -> heading
+    table: pd.DataFrame
+    note: dict[str, str] | None = None
+    highlight: str | None = None  # boolean column whose true rows are highlighted
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        if pd.isna(value):
+            return ""
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.4g}"
+    return html.escape(str(value))
+
+
+def table_html(frame: pd.DataFrame, highlight: str | None = None) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = []
+    for _, row in frame.iterrows():
+        cls = ' class="differs"' if highlight and bool(row.get(highlight)) else ""
+        rows.append(f"<tr{cls}>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>")
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def page_html(title: dict[str, str], sections: list[Section], notes: list[str], lang: str) -> str:
+    parts = [f"<h1>{html.escape(title[lang])}</h1>"]
+    if notes:
+        heading = "不可比之处" if lang == "zh" else "Mismatches"
+        parts.append(
+            f"<h2>{heading}</h2><ul>"
+            + "".join(f'<li class="note">{html.escape(n)}</li>' for n in notes)
+            + "</ul>"
+        )
+    for s in sections:
+        parts.append(f"<h2>{html.escape(s.heading[lang])}</h2>")
+        if s.note:
+            parts.append(f"<p>{html.escape(s.note[lang])}</p>")
+        parts.append(table_html(s.table, s.highlight))
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title[lang])}'
+        f"</title><style>{STYLE}</style></head><body>{''.join(parts)}</body></html>"
+    )
+
+
+def write_folder(out: Path, tables: dict[str, pd.DataFrame], pages: dict[str, str]) -> Path:
+    """CSV per table, one workbook, and the pages, into the new folder ``out`` (temp dir, then rename)."""
+    if out.exists():
+        raise FileExistsError(f"{out} already exists; choose a new --out (nothing is overwritten)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        for name, frame in tables.items():
+            frame.to_csv(tmp / f"{name}.csv", index=False)
+        with pd.ExcelWriter(tmp / "tables.xlsx", engine="openpyxl") as writer:
+            for name, frame in tables.items():
+                frame.to_excel(writer, sheet_name=name[:31], index=False)
+        for name, text in pages.items():
+            (tmp / name).write_text(text, encoding="utf-8")
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+__all__ = ["Section", "page_html", "table_html", "write_folder"]

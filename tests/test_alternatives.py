@@ -1,0 +1,126 @@
+"""MGA alternatives on a hand-made twin-line instance, and optimize compare on their folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from optimizer.alternatives import generate_alternatives, hamming, write_alternatives
+from optimizer.alternatives.mga import cost_cap_cny
+from optimizer.compare import compare_runs
+from optimizer.compare.lines import ABSENT, line_actions
+from optimizer.data.instance import load_instance
+from optimizer.run import RunOptions
+
+
+@pytest.fixture
+def twins(tiny: Path) -> Path:
+    """Two identical clinker lines L1, L1B; demand one line can meet; capacity to be cut by half.
+
+    By hand: one of the twins must close in 2025 (the cut) and either closing costs the same,
+    so the optimum closes one and a 0-slack alternative that avoids the optimum's binaries must
+    close the other."""
+    lines = pd.read_csv(tiny / "lines.csv", dtype=str, keep_default_na=False)
+    l1 = lines[lines["line_id"] == "L1"]
+    twin = l1.assign(line_id="L1B")
+    pd.concat([l1, twin]).to_csv(tiny / "lines.csv", index=False)
+    demand = pd.read_csv(tiny / "demand.csv")
+    demand = demand[demand["sector"] == "cement_clinker"].assign(demand_per_year=400000)
+    demand.to_csv(tiny / "demand.csv", index=False)
+    targets = pd.read_csv(tiny / "targets.csv", dtype=str, keep_default_na=False)
+    targets = targets[targets["target_id"] == "TT-1"].assign(value="0.5")
+    targets.to_csv(tiny / "targets.csv", index=False)
+    return tiny
+
+
+def _closed(plan: pd.DataFrame) -> dict[str, int | None]:
+    actions = line_actions(plan).set_index("line_id")
+    return {i: actions.at[i, "exit_year"] for i in actions.index if actions.at[i, "exit_action"]}
+
+
+def test_alternative_closes_the_other_twin(twins: Path, tmp_path: Path) -> None:
+    from optimizer.run import result_tables
+
+    inst = load_instance(twins)
+    plans = generate_alternatives(inst, RunOptions(time_limit_s=60, write=False), k=1, slack=1e-4)
+    assert [p.result.status for p in plans] == ["optimal", "optimal"]
+    assert all(p.result.exit_code == 0 for p in plans)  # verified by the evaluator
+    optimum, alt = (result_tables(inst, p.result)["plan"] for p in plans)
+    closed_opt, closed_alt = _closed(optimum), _closed(alt)
+    assert len(closed_opt) == 1 and len(closed_alt) == 1
+    assert set(closed_opt) | set(closed_alt) == {"L1", "L1B"}
+    cap = cost_cap_cny(plans[0].result.npv_cny, 1e-4)
+    assert plans[1].result.npv_cny <= cap * (1 + 1e-9)
+    assert hamming(plans[0].ones, plans[1].ones) > 0
+
+    out = write_alternatives(inst, RunOptions(), plans, tmp_path / "alts", 1e-4)
+    table = pd.read_csv(out / "alternatives.csv")
+    assert list(table["plan"]) == ["optimum", "alt-1"]
+    assert table.loc[1, "distance_to_optimum"] == hamming(plans[0].ones, plans[1].ones)
+    assert table.loc[0, "distance_to_optimum"] == 0
+    lines = pd.read_csv(out / "robust_contested.csv").set_index("line_id")
+    assert not lines.at["L1", "robust"] and not lines.at["L1B", "robust"]
+    for name in ("optimum", "alt-1"):
+        assert (out / name / "plan.csv").is_file() and (out / name / "summary.json").is_file()
+    assert "L1B" in (out / "alternatives.en.html").read_text(encoding="utf-8")
+
+    cmp = compare_runs([out / "optimum", out / "alt-1"], tmp_path / "cmp")
+    diff = pd.read_csv(cmp / "lines.csv").set_index("line_id")
+    assert diff.loc[["L1", "L1B"], "differs"].all()
+    costs = pd.read_csv(cmp / "costs.csv").set_index("component")
+    assert costs.at["total", "optimum"] == pytest.approx(plans[0].result.npv_cny)
+    assert costs.at["total", "alt-1"] == pytest.approx(plans[1].result.npv_cny)
+    assert (cmp / "compare.zh.html").is_file() and (cmp / "tables.xlsx").is_file()
+
+
+def test_compare_reports_lines_missing_from_a_run(tmp_path: Path) -> None:
+    def run(name: str, ids: list[str], npv: float) -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "summary.json").write_text(
+            f'{{"instance": "{name}", "status": "optimal", "evaluator_npv_cny": {npv}}}', encoding="utf-8"
+        )
+        pd.DataFrame({"line_id": ids, "year": 2025, "action": "retire", "new_technologies": ""}).to_csv(
+            folder / "plan.csv", index=False
+        )
+        return folder
+
+    a, b = run("a", ["L1", "L2"], 10.0), run("b", ["L1"], 12.0)
+    out = compare_runs([a, b], tmp_path / "cmp")
+    lines = pd.read_csv(out / "lines.csv").set_index("line_id")
+    assert lines.at["L2", "b"] == ABSENT and bool(lines.at["L2", "differs"])
+    assert not bool(lines.at["L1", "differs"])
+    overview = pd.read_csv(out / "overview.csv")
+    assert list(overview["npv_minus_first_cny"]) == [0.0, 2.0]
+    page = (out / "compare.en.html").read_text(encoding="utf-8")
+    assert "different instances" in page and "lines not in every run" in page
+    with pytest.raises(FileExistsError):
+        compare_runs([a, b], out)
+
+
+def test_compare_rejects_a_folder_without_summary(tmp_path: Path) -> None:
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    with pytest.raises(FileNotFoundError, match=r"summary\.json"):
+        compare_runs([tmp_path / "x", tmp_path / "y"], tmp_path / "out")
+
+
+def test_alternatives_command_writes_every_plan(twins: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from optimizer.cli import app
+
+    out = tmp_path / "alts"
+    args = ["alternatives", "--instance", str(twins), "--k", "1", "--slack", "0.0001", "--time-limit", "60"]
+    done = CliRunner().invoke(app, [*args, "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    table = pd.read_csv(out / "alternatives.csv").set_index("plan")
+    # the alternative swaps which twin closes: the delta names both lines' exits
+    delta = table.at["alt-1", "differs_from_optimum"]
+    changes = dict(part.split(": ", 1) for part in delta.split("; "))
+    assert "exit" in changes["L1"] and "exit" in changes["L1B"]
+    bad = CliRunner().invoke(app, [*args[:4], "0", *args[5:], "--out", str(tmp_path / "bad")])
+    assert bad.exit_code == 2 and "--k must be at least 1" in bad.output
+    assert not (tmp_path / "bad").exists()
