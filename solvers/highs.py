@@ -99,6 +99,7 @@ default vs 0.3: guizhou 76/84 s vs 27/27 s, xinjiang 31/92 s vs 31/28 s, chongqi
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 WATCHDOG_EVERY_S = 0.5
 """How often a solver child checks that its parent is still alive (the fallback for
 PR_SET_PDEATHSIG, which is Linux only and tied to the forking thread)."""
@@ -122,6 +123,7 @@ def _die_with_parent(parent_pid: int, parent_death_signal: bool) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # blocked by the parent for the fork
     if parent_death_signal and sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
@@ -154,6 +156,8 @@ def _child(
 
     if parent_pid is not None:
         _die_with_parent(parent_pid, parent_death_signal)
+    else:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
     if not (options.verbose and racer == 0):
         # HiGHS prints its copyright banner when the Highs object is created, before any
         # option can switch output off: silence this child's stdout (it reports on the queue)
@@ -271,8 +275,15 @@ class HighsSolver:
             for i in range(racers)
         ]
         t0 = time.perf_counter()
-        for child in children:
-            child.start()
+        # a child forked while the parent's Ctrl-C/SIGTERM handler is still its own would raise
+        # KeyboardInterrupt (and print a traceback) if stopped before it resets its handlers:
+        # the signals stay blocked across the fork and the child unblocks them once it has
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        try:
+            for child in children:
+                child.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         deadline = t0 + options.time_limit_s + options.hard_limit_grace_s
         best: tuple[float, float, np.ndarray] | None = None
         bounds = [-np.inf] * racers
