@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
 from optimizer.console_text import (
     emissions_line,
+    fmt_value,
     message_text,
     outcome_line,
     say,
@@ -59,13 +59,3 @@ def print_targets(
     sectors named in ``lang`` when the ``instance`` is given."""
     names = sector_names(instance.sectors, lang) if instance is not None else {}
     console.print(targets_console_table(targets, lang, names))
-
-
-def fmt_value(value: object) -> str:
-    if isinstance(value, float):
-        if np.isnan(value):
-            return "—"
-        if abs(value) >= 1e4:
-            return f"{value:,.0f}"
-        return f"{value:.4g}"
-    return str(value)

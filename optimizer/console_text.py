@@ -150,7 +150,8 @@ _PHRASES_ZH = (
 another); figures and solver terms in between are kept as recorded."""
 
 
-def _fmt(value: object) -> str:
+def fmt_value(value: object) -> str:
+    """A figure as the console shows it: — for NaN, thousands separated from 10 000 up."""
     if isinstance(value, float):
         if np.isnan(value):
             return "—"
@@ -206,13 +207,13 @@ def targets_console_table(targets: pd.DataFrame, lang: str, sectors: dict[str, s
         achieved = float(r.achieved)  # type: ignore[arg-type]
         no_build = r.kind == "replacement_ratio" and not math.isfinite(achieved)
         if lang == "en":
-            required, shown, unit_label = _fmt(r.required), _fmt(r.achieved), str(r.unit)
+            required, shown, unit_label = fmt_value(r.required), fmt_value(r.achieved), str(r.unit)
             kind = str(r.kind)
         else:
             u = target_unit(lang, str(r.unit))
             scale = 100.0 / u.factor if u.percent else 1.0 / u.factor
-            required = _fmt(float(r.required) * scale)  # type: ignore[arg-type]
-            shown, unit_label = _fmt(achieved * scale), u.label
+            required = fmt_value(float(r.required) * scale)  # type: ignore[arg-type]
+            shown, unit_label = fmt_value(achieved * scale), u.label
             kind = TARGET_KINDS[lang].get(str(r.kind), str(r.kind))
         if no_build:
             shown = "no new build" if lang == "en" else t["no_new_build"]
