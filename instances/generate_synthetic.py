@@ -1520,7 +1520,7 @@ def write_instance(
         [
             "sector",
             "closure_share_max_per_year",
-            "retrofit_projects_max_per_line_year",
+            "retrofit_line_share_max_per_year",
             "from_year",
             "closure_cost_cny_per_unit_capacity",
             "quota_value_cny_per_unit_capacity",
@@ -1617,11 +1617,12 @@ exits 10-20 Mt/yr of ~1.8 Gt (0.6-1.1 %/yr); gross exits 31.65 Mt in 16 months; 
 provincial output fall -17.3 % (Shaanxi 2025); the largest single-city episode Shijiazhuang
 ~40 % of city capacity in one winter. A province closing a tenth a year sits between them."""
 
-RETROFIT_PROJECTS_PER_LINE_YEAR = 2.0
-"""Engineering capacity (U, resources.md s4: no count per province found): about two projects per
-line and year, one kiln-side project in the winter overhaul / staggered-stop window (25-45 days;
-6-12 months from decision to commissioning) and one that needs no kiln stop (motors, control,
-PV); KHD upgraded 11 lines of one group in one year (V)."""
+RETROFIT_LINE_SHARE_PER_YEAR = 0.2
+"""Engineering capacity (U, resources.md s4: no count per province found): a fifth of a sector's
+lines may start a retrofit campaign in one year, one overhaul per line installing any number of
+technologies in the winter / staggered-stop window (25-45 days; 6-12 months from decision to
+commissioning). KHD upgraded 11 lines of one group in one year (V); a fifth of Zhejiang's 50
+clinker lines is 10 a year, every line once in five years."""
 
 PACE_FROM_YEAR = 2026
 """Pace limits hold from 2026 (U): 2025 closes the 14th FYP, whose targets are measured here
@@ -1679,7 +1680,7 @@ def _pace_rows(key: str) -> list[dict]:
             {
                 "sector": s,
                 "closure_share_max_per_year": CLOSURE_SHARE_MAX_PER_YEAR,
-                "retrofit_projects_max_per_line_year": RETROFIT_PROJECTS_PER_LINE_YEAR,
+                "retrofit_line_share_max_per_year": RETROFIT_LINE_SHARE_PER_YEAR,
                 "from_year": PACE_FROM_YEAR,
                 "closure_cost_cny_per_unit_capacity": cost,
                 "quota_value_cny_per_unit_capacity": quota,

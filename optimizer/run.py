@@ -20,8 +20,9 @@ from optimizer.diagnose import (
     shadow_prices,
     within_deadline,
 )
-from optimizer.evaluator.api import evaluate
+from optimizer.evaluator.api import Evaluation, evaluate
 from optimizer.evaluator.packages import PackageSet
+from optimizer.evaluator.plan import Plan
 from optimizer.evaluator.targets import all_hard_met, check_targets
 from optimizer.instance_model import BuiltModel, build_instance_model, load_solution
 from optimizer.models.extract import decisions_to_plan, read_decisions
@@ -227,6 +228,9 @@ def solve_built(
             + ", ".join(f"{r.target_id}@{r.year}" for r in missed.itertuples())
         )
         code, status = EXIT_VERIFY, "verification_failed"
+    elif exceeded := limits_exceeded(instance, evaluation, plan):
+        messages.append("verification failed: the plan exceeds " + ", ".join(exceeded))
+        code, status = EXIT_VERIFY, "verification_failed"
     shadow = prices = None
     if options.shadow_prices and code == EXIT_OK:
         from optimizer.target_prices import target_prices
@@ -300,8 +304,21 @@ def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
     return result.exit_code
 
 
+def limits_exceeded(instance: Instance, evaluation: Evaluation, plan: Plan) -> list[str]:
+    """Pace and supply rows the evaluated plan breaks, as ``rule sector@year`` (none: [])."""
+    from optimizer.evaluator.pace import pace_table
+    from optimizer.outputs import resource_table
+
+    pace = pace_table(instance, evaluation, plan)
+    supplies = resource_table(instance, evaluation, plan)
+    return [f"{r.rule} {r.sector}@{r.year}" for r in pace.itertuples() if not r.within] + [
+        f"supply {r.resource} {r.province}@{r.year}" for r in supplies.itertuples() if not r.within
+    ]
+
+
 def result_tables(instance: Instance, result: PlanResult) -> dict[str, pd.DataFrame]:
     """The tables a run writes (plan.csv, targets.csv, costs.csv, ...), by file stem."""
+    from optimizer.evaluator.pace import pace_table
     from optimizer.outputs import plan_table, resource_table
 
     tables: dict[str, pd.DataFrame] = {}
@@ -322,6 +339,9 @@ def result_tables(instance: Instance, result: PlanResult) -> dict[str, pd.DataFr
         tables["schedule"] = schedule_table(tables["plan"], nameplate)
         tables["schedule_by_city"] = by_group(tables["plan"], nameplate, "city")
         tables["schedule_by_company"] = by_group(tables["plan"], nameplate, "company")
+        pace = pace_table(instance, result.evaluation, result.plan)
+        if len(pace):
+            tables["pace"] = pace
         resources = resource_table(instance, result.evaluation, result.plan)
         if len(resources):
             tables["resources"] = resources

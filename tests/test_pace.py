@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from handmade import make_instance, write_pace, write_supplies
 
@@ -14,6 +15,7 @@ from optimizer.cli import EXIT_INFEASIBLE
 from optimizer.data.instance import load_instance
 from optimizer.errors import InputError
 from optimizer.evaluator.api import evaluate
+from optimizer.evaluator.pace import pace_table
 from optimizer.evaluator.plan import NEVER, Plan
 from optimizer.evaluator.targets import check_targets
 from optimizer.models.data import resource_use_per_unit
@@ -109,20 +111,75 @@ HALF_THEN_ALL = [
 ]
 
 
-def test_retrofit_pace_limits_projects_per_year(tmp_path: Path) -> None:
-    # 0.5 projects per line-year × 2 lines = 1 project a year: both burners in 2025 cannot be,
-    # half in 2025 and all in 2026 can, with one burner each year.
+def test_retrofit_pace_limits_campaigns_per_year(tmp_path: Path) -> None:
+    # 0.5 of 2 lines = 1 line may start a campaign a year: both burners in 2025 cannot be,
+    # half in 2025 and all in 2026 can, with one line each year.
     assert solve(two_burner_lines(tmp_path / "free", ALL_BY_2025)).exit_code == 0
-    paced = write_pace(
-        two_burner_lines(tmp_path / "p1", ALL_BY_2025), retrofit_projects_max_per_line_year=0.5
-    )
+    paced = write_pace(two_burner_lines(tmp_path / "p1", ALL_BY_2025), retrofit_line_share_max_per_year=0.5)
     assert solve(paced).exit_code == EXIT_INFEASIBLE
     spread = write_pace(
-        two_burner_lines(tmp_path / "p2", HALF_THEN_ALL), retrofit_projects_max_per_line_year=0.5
+        two_burner_lines(tmp_path / "p2", HALF_THEN_ALL), retrofit_line_share_max_per_year=0.5
     )
     result = solve(spread)
     assert result.exit_code == 0
     assert sorted(int(y) for y in result.plan.adopt_year[:, 0]) == [2025, 2026]
+    table = pace_table(load_instance(spread), result.evaluation, result.plan)
+    campaigns = table[table["rule"] == "retrofit_campaigns"]
+    assert list(campaigns["used"]) == [1.0, 1.0]
+    assert list(campaigns["limit"]) == [1.0, 1.0]
+    assert campaigns["within"].all()
+
+
+def test_one_campaign_installs_a_whole_package(tmp_path: Path) -> None:
+    # A, B: 2000 t/d (300 kt), 120 kgce/t; two 0.5 M CNY techs of -12 % each: one alone gives
+    # 105.6 > 100 benchmark; both act on the gap above the 88 kgce/t floor, g = 14.4 / 32 =
+    # 0.45 each: 88 + 32 × 0.55² = 97.68 ≤ 100. Demand 200 kt needs one line.
+    # Campaign limit max(0.1 × 2, 1) = 1 line a year: A takes both techs in one 2025 campaign
+    # and B closes (closing is free here). A limit of one project a year could never reach the
+    # two-technology package in 2025.
+    folder = make_instance(
+        tmp_path / "i",
+        lines=[
+            {"line_id": "A", "fuel_kgce_per_unit": 120, "size_t_per_day": 2000},
+            {"line_id": "B", "fuel_kgce_per_unit": 120, "size_t_per_day": 2000},
+        ],
+        techs=[
+            {"tech_id": "burner", "fuel_saving_frac": 0.12, "capex_fixed_cny": 0.5e6},
+            {"tech_id": "cooler", "fuel_saving_frac": 0.12, "capex_fixed_cny": 0.5e6},
+        ],
+        targets=[{"target_id": "B", "kind": "benchmark_share", "year": 2025, "value": 1.0}],
+        demand={2025: 200e3, 2026: 200e3},
+        model_years=YEARS,
+    )
+    result = solve(write_pace(folder, retrofit_line_share_max_per_year=0.1))
+    assert result.exit_code == 0
+    kept = int(np.flatnonzero(result.plan.retire_year[:2] == NEVER)[0])
+    assert [int(y) for y in result.plan.adopt_year[kept]] == [2025, 2025]
+    assert int(result.plan.retire_year[1 - kept]) == 2025
+    table = pace_table(load_instance(folder), result.evaluation, result.plan).set_index(["rule", "year"])
+    assert table.loc[("retrofit_campaigns", 2025), "used"] == 1.0
+    assert table.loc[("retrofit_campaigns", 2025), "limit"] == 1.0
+
+
+def test_pace_check_flags_a_plan_beyond_the_limits(tmp_path: Path) -> None:
+    # The evaluator's check reads the plan alone: both lines retrofitted and one closed in
+    # 2025 break a 1-line campaign limit (2 used) and a 30 % closure limit (max(0.3 × 600 kt,
+    # 300 kt) = 300 kt: 300 kt closed is within).
+    folder = write_pace(
+        two_burner_lines(tmp_path / "i", []),
+        retrofit_line_share_max_per_year=0.5,
+        closure_share_max_per_year=0.3,
+    )
+    inst = load_instance(folder)
+    plan = Plan.business_as_usual(inst)
+    plan.adopt_year[:, 0] = 2025
+    plan.retire_year[1] = 2026
+    table = pace_table(inst, evaluate(inst, plan), plan).set_index(["rule", "year"])
+    assert table.loc[("retrofit_campaigns", 2025), "used"] == 2.0
+    assert not table.loc[("retrofit_campaigns", 2025), "within"]
+    assert table.loc[("closures", 2026), "used"] == pytest.approx(300e3)
+    assert table.loc[("closures", 2026), "within"]
+    assert table.loc[("closures", 2025), "used"] == 0.0
 
 
 def test_yearly_capex_budget(tmp_path: Path) -> None:
@@ -275,3 +332,39 @@ def test_staggered_cap_binds_replacement_lines_too(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.plan.new_lines == []
     assert result.npv_cny == pytest.approx(36e6 + 20e6 + 57.6e6, rel=1e-9)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_report_shows_limits_used_vs_allowed(tmp_path: Path, lang: str) -> None:
+    # The carbide line with 70 kt of slag a year (66.6 kt used) and one campaign a year allowed:
+    # the workbook's limits sheet holds both, in kt (en) / 万 t (zh), next to pace.csv's rows.
+    import io
+
+    from openpyxl import load_workbook
+    from rich.console import Console
+
+    from optimizer.report import write_report
+    from optimizer.run import run_plan
+
+    rows = [{"resource": "carbide_slag", "year": y, "available": 70e3, "unit": "t/yr"} for y in (2025, 2026)]
+    folder = write_pace(
+        write_supplies(carbide_line(tmp_path / "i"), rows), retrofit_line_share_max_per_year=0.5
+    )
+    out = tmp_path / "run"
+    options = RunOptions(out=out, time_limit_s=60, shadow_prices=False)
+    assert run_plan(load_instance(folder), options, Console(file=io.StringIO())) == 0
+    pace = pd.read_csv(out / "pace.csv")
+    assert list(pace["rule"]) == ["retrofit_campaigns"] * 2  # closures unlimited: no row
+    html, xlsx = write_report(out, lang)
+    sheet = load_workbook(xlsx)["Limits" if lang == "en" else "限额与用量"]
+    values = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(values) == 4  # campaigns and slag, 2025 and 2026
+    k = {"en": 1e3, "zh": 1e4}[lang]
+    slag = [v for v in values if v[1] in ("carbide slag", "电石渣")]
+    assert [v[3] for v in slag] == pytest.approx([66.6e3 / k] * 2, rel=1e-9)
+    assert [v[4] for v in slag] == pytest.approx([70e3 / k] * 2)
+    campaigns = [v for v in values if v[0] in ("lines starting a retrofit", "开展改造的生产线")]
+    assert [v[3] for v in campaigns] == [1.0, 0.0]
+    assert [v[4] for v in campaigns] == [1.0, 1.0]
+    page = html.read_text(encoding="utf-8")
+    assert {"en": "Can it be done", "zh": "执行可行性"}[lang] in page

@@ -1,4 +1,4 @@
-"""A realistic pace and scarce inputs: closures and retrofit projects per year, a yearly capex
+"""A realistic pace and scarce inputs: closures and retrofit campaigns per year, a yearly capex
 budget, and resource supplies (issue 14).
 
 Notation as in :mod:`optimizer.models.constraints.core`; |t| is the number of calendar years
@@ -67,40 +67,63 @@ def define_closure_pace(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.closure_pace = pyo.Constraint(index, rule=rule)
 
 
-def define_retrofit_pace(m: pyo.ConcreteModel, d: ModelData) -> None:
-    r"""Retrofit projects started per sector and year stay within the engineering capacity.
-
-    .. math:: \sum_{l \in s,\,k} a_{l,k,t} \le \mu_s\, N_s\, |t|
-
-    with :math:`N_s` the sector's base-year lines and :math:`\mu_s`
-    ``pace.retrofit_projects_max_per_line_year``; a project is one technology adopted on one
-    line (the evaluator's ``projects_started``). Rows hold from ``pace.from_year`` on.
-    """
+def retrofit_campaign_limits(d: ModelData) -> dict[tuple[str, int], float]:
+    """(sector, model year) -> most lines that may start a retrofit campaign in it, the right-hand
+    side of :func:`define_retrofit_pace`; no entry where the limit cannot bind."""
     pace = d.instance.pace
     if pace.empty:
-        return
-    techs_of: dict[str, list[tuple[int, int]]] = {}
-    for l, k in d.tech_index:
-        techs_of.setdefault(d.sector_of[l], []).append((l, k))
+        return {}
+    lines_with_techs: dict[str, set[int]] = {}
+    for l, _ in d.tech_index:
+        lines_with_techs.setdefault(d.sector_of[l], set()).add(l)
     lines_of = _lines_of(d)
-    index = []
     limits = {}
-    for s, per_line in pace["retrofit_projects_max_per_line_year"].items():
+    for s, share in pace["retrofit_line_share_max_per_year"].items():
         s = str(s)
-        if s not in techs_of:
+        if share >= 1.0 or s not in lines_with_techs:
             continue
+        per_year = max(float(share) * len(lines_of[s]), 1.0)
         start = int(pace.at[s, "from_year"])
         for t in d.model_years:
-            if t < start:
-                continue
-            limit = float(per_line) * len(lines_of[s]) * len(d.years_of(t))
-            if limit < len(techs_of[s]):  # otherwise it cannot bind
+            limit = per_year * len(d.years_of(t))
+            if t >= start and limit < len(lines_with_techs[s]):  # otherwise it cannot bind
                 limits[(s, t)] = limit
-                index.append((s, t))
-    if not index:
+    return limits
+
+
+def define_retrofit_pace(m: pyo.ConcreteModel, d: ModelData) -> None:
+    r"""Lines starting a retrofit campaign per sector and year stay within the engineering capacity.
+
+    A campaign is one line's retrofit in its overhaul window, however many technologies it
+    installs (resources.md s4: a cooler goes in within 25-45 days of a winter stop, one group
+    upgraded 11 lines in a year). Counting campaigns, not technologies, lets a line take any
+    kept package in one year, as real lines do; a count per technology forbade every package of
+    more technologies than the sector's yearly project budget.
+
+    .. math:: c_{l,t} \ge a_{l,k,t} \;orall k, \qquad
+              \sum_{l \in s} c_{l,t} \le |t| \max(\mu_s N_s,\, 1)
+
+    with :math:`c_{l,t} \in [0, 1]` continuous (at integer x, a is 0 or at least 1 where a
+    technology starts, so c is the campaign indicator), :math:`N_s` the sector's base-year lines
+    and :math:`\mu_s` ``pace.retrofit_line_share_max_per_year``. Rows hold from
+    ``pace.from_year`` on; the evaluator's check is :func:`optimizer.evaluator.pace.pace_table`.
+    """
+    limits = retrofit_campaign_limits(d)
+    if not limits:
         return
+    techs_of: dict[int, list[int]] = {}
+    for l, k in d.tech_index:
+        techs_of.setdefault(l, []).append(k)
+    lines_of = {s: [l for l in members if l in techs_of] for s, members in _lines_of(d).items()}
+    campaign_index = [(l, t) for (s, t) in sorted(limits) for l in lines_of[s]]
+    m.campaign_index = pyo.Set(initialize=campaign_index, dimen=2, ordered=True)
+    m.c = pyo.Var(m.campaign_index, domain=pyo.NonNegativeReals, bounds=(0, 1))
+    m.campaign_if_adopted = pyo.Constraint(
+        [(l, k, t) for (l, t) in campaign_index for k in techs_of[l]],
+        rule=lambda m, l, k, t: m.c[l, t] >= m.a[l, k, t],
+    )
     m.retrofit_pace = pyo.Constraint(
-        index, rule=lambda m, s, t: sum(m.a[l, k, t] for (l, k) in techs_of[s]) <= limits[(s, t)]
+        sorted(limits), rule=lambda m, s, t: sum(m.c[l, t] for l in lines_of[s]) <= limits[(s, t)]
     )
 
 

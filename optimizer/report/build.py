@@ -26,6 +26,7 @@ from optimizer.report.data import RunData, load_run
 from optimizer.report.excel import write_workbook
 from optimizer.report.html import TIMELINE_ID, render_page
 from optimizer.report.labels import LANGS, check_lang
+from optimizer.report.limits import limits_table, limits_title
 from optimizer.report.mac import mac_table
 from optimizer.report.tables import (
     Table,
@@ -120,6 +121,8 @@ def write_report(
     schedule = schedule_display(data)
     by_city = group_schedule_display(data, "city")
     by_company = group_schedule_display(data, "company")
+    limits = limits_table(data)
+    limits_heading, limits_note = limits_title(data.lang)
     page = render_page(
         data,
         figures,
@@ -128,6 +131,7 @@ def write_report(
             (t("infeasibility_title"), infeasible, ""),
             (t("prices_title"), prices, "\n".join([t("prices_note"), *target_price_sentences(data)])),
             (t("schedule_title"), schedule, t("schedule_note")),
+            (limits_heading, limits, limits_note),
             (t("by_city_title"), by_city, ""),
             (t("by_company_title"), by_company, ""),
             (t("costs_title"), costs, ""),
@@ -139,6 +143,7 @@ def write_report(
         targets,
         prices,
         schedule,
+        limits,
         investment_display(data),
         by_city,
         by_company,

@@ -1,0 +1,82 @@
+"""The pace rules checked on an evaluated plan: capacity closed and lines starting a retrofit
+campaign per sector and model year, against ``pace.csv`` (issue 14).
+
+The check reads only the plan (retire and adoption years) and the evaluator's
+``projects_started``, not the optimisation model, so a plan from any source (a planner's own,
+a sweep, a solver bug) is held to the same rule:
+
+- closures: :math:`\\sum_{l \\in s,\\; R_l \\in P_t} C_l \\le |P_t| \\max(\\gamma_s \\sum_{l \\in s}
+  C_l,\\; \\max_{l \\in s} C_l)`, with :math:`R_l` the first year line l no longer runs and
+  :math:`P_t` the calendar years model year t stands for;
+- campaigns: the lines of s with a project started in :math:`P_t` number at most
+  :math:`|P_t| \\max(\\mu_s N_s, 1)`.
+
+Rows hold for model years from ``pace.from_year`` on, as in
+:mod:`optimizer.models.constraints.pace`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from optimizer.data.instance import Instance
+from optimizer.data.targets import model_years_of, period_map
+from optimizer.evaluator.api import Evaluation
+from optimizer.evaluator.plan import Plan
+
+PACE_COLUMNS = ["rule", "sector", "year", "calendar_years", "used", "limit", "unit", "share_used", "within"]
+
+RELATIVE_TOLERANCE = 1e-6
+
+
+def pace_table(instance: Instance, evaluation: Evaluation, plan: Plan) -> pd.DataFrame:
+    """pace.csv of a run: per rule, sector and model year, what the plan uses against the limit."""
+    pace = instance.pace
+    if pace.empty:
+        return pd.DataFrame(columns=PACE_COLUMNS)
+    periods = period_map(model_years_of(instance), instance.scenario.horizon_end)
+    lines = instance.lines
+    sector_of = lines["sector"].to_numpy(str)
+    capacity = lines["capacity_per_year"].to_numpy(float)
+    n_old = len(lines)
+    years = evaluation.years
+    col = {y: i for i, y in enumerate(years)}
+    started = evaluation.measure("projects_started")[:n_old] > 0
+    retire = np.asarray(plan.retire_year[:n_old])
+    rows = []
+    for sector, row in pace.iterrows():
+        members = np.flatnonzero(sector_of == str(sector))
+        if len(members) == 0:
+            continue
+        closure_share = float(row["closure_share_max_per_year"])
+        line_share = float(row["retrofit_line_share_max_per_year"])
+        closure_per_year = max(closure_share * capacity[members].sum(), capacity[members].max())
+        campaigns_per_year = max(line_share * len(members), 1.0)
+        for t, calendar in periods.items():
+            if t < int(row["from_year"]):
+                continue
+            n = len(calendar)
+            if closure_share < 1.0:
+                closed = float(capacity[members][np.isin(retire[members], calendar)].sum())
+                rows.append(_row("closures", str(sector), t, n, closed, closure_per_year * n, "unit/yr"))
+            if line_share < 1.0:
+                cols = np.array([col[y] for y in calendar if y in col], dtype=np.int64)
+                campaigns = float(started[np.ix_(members, cols)].any(axis=1).sum()) if len(cols) else 0.0
+                limit = campaigns_per_year * n
+                rows.append(_row("retrofit_campaigns", str(sector), t, n, campaigns, limit, "lines"))
+    return pd.DataFrame(rows, columns=PACE_COLUMNS)
+
+
+def _row(rule: str, sector: str, year: int, n: int, used: float, limit: float, unit: str) -> dict:
+    return {
+        "rule": rule,
+        "sector": sector,
+        "year": year,
+        "calendar_years": n,
+        "used": used,
+        "limit": limit,
+        "unit": unit,
+        "share_used": used / limit if limit > 0 else (0.0 if used == 0 else float("inf")),
+        "within": used <= limit * (1 + RELATIVE_TOLERANCE) + 1e-6,
+    }
