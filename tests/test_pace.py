@@ -130,6 +130,34 @@ def test_retrofit_pace_limits_campaigns_per_year(tmp_path: Path) -> None:
     assert campaigns["within"].all()
 
 
+def test_target_due_before_the_pace_can_reach_it_is_held_from_hard_from(tmp_path: Path) -> None:
+    # Both burners by 2025 need two campaigns in 2025, one is allowed (infeasible above). With
+    # hard_from 2026 the target is reported in 2025 and enforced from 2026: one line a year.
+    late = [{**ALL_BY_2025[0], "hard_from": 2026}]
+    folder = write_pace(two_burner_lines(tmp_path / "i", late), retrofit_line_share_max_per_year=0.5)
+    result = solve(folder)
+    assert result.exit_code == 0
+    years = sorted(int(y) for y in result.plan.adopt_year[:, 0])
+    assert years[1] == 2026 and years[0] in (2025, 2026)
+    checked = result.targets.set_index("year")
+    assert list(checked.index) == [2025, 2026]
+    assert not checked.loc[2025, "hard"]
+    assert checked.loc[2025, "achieved"] <= 0.5
+    assert checked.loc[2026, "hard"] and checked.loc[2026, "met"]
+
+
+def test_hard_from_is_checked_on_input(tmp_path: Path) -> None:
+    # only for targets held from their year on, and never before the target's own year
+    peak = [{"target_id": "P", "kind": "emissions_peak", "year": 2026, "value": 0, "hard_from": 2026}]
+    with pytest.raises(InputError) as err:
+        load_instance(two_burner_lines(tmp_path / "a", peak))
+    assert "targets.csv row 2, hard_from" in str(err.value) and "not emissions_peak" in str(err.value)
+    early = [{**ALL_BY_2025[0], "year": 2026, "hard_from": 2025}]
+    with pytest.raises(InputError) as err:
+        load_instance(two_burner_lines(tmp_path / "b", early))
+    assert "must lie from the target's year 2026" in str(err.value)
+
+
 def test_one_campaign_installs_a_whole_package(tmp_path: Path) -> None:
     # A, B: 2000 t/d (300 kt), 120 kgce/t; two 0.5 M CNY techs of -12 % each: one alone gives
     # 105.6 > 100 benchmark; both act on the gap above the 88 kgce/t floor, g = 14.4 / 32 =

@@ -7,6 +7,8 @@ verifies them), so both read one definition; each kind's own rules live in its m
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from optimizer.data.consistency import target_scope
 from optimizer.data.instance import Instance
 from optimizer.targets.registry import KINDS
@@ -17,30 +19,37 @@ NON_CONSTRAINT_KINDS = {name for name, k in KINDS.items() if not k.in_model_year
 
 def target_rows(instance: Instance) -> list[TargetRow]:
     """Expand targets.csv: kinds held per sector with ``pooled=false`` become one row per
-    sector of their scope."""
+    sector of their scope; a hard target with ``hard_from`` after its year becomes a reported
+    row for the years before ``hard_from`` and a hard row from it on."""
     rows = []
     for _, t in instance.targets.iterrows():
         scope = tuple(target_scope(instance, t["sectors"]))
         per_sector = KINDS[str(t["kind"])].per_sector and not t["pooled"] and len(scope) > 1
         groups = [(s,) for s in scope] if per_sector else [scope]
+        year, hard = int(t["year"]), bool(t["hard"])
+        hard_from = int(t.get("hard_from", 0) or 0)
+        late = hard and hard_from > year
         for g in groups:
-            rows.append(
-                TargetRow(
-                    target_id=str(t["target_id"]),
-                    kind=str(t["kind"]),
-                    sectors=g,
-                    year=int(t["year"]),
-                    value=float(t["value"]),
-                    unit=str(t["unit"]),
-                    hard=bool(t["hard"]),
-                    attribute=str(t["attribute"] or ""),
-                    document=str(t["document"]),
-                    clause=str(t["clause"]),
-                    description=str(t["description"]),
-                    group=g[0] if per_sector else "pooled",
-                    description_zh=_text(t.get("description_zh")),
-                )
+            row = TargetRow(
+                target_id=str(t["target_id"]),
+                kind=str(t["kind"]),
+                sectors=g,
+                year=year,
+                value=float(t["value"]),
+                unit=str(t["unit"]),
+                hard=hard,
+                attribute=str(t["attribute"] or ""),
+                document=str(t["document"]),
+                clause=str(t["clause"]),
+                description=str(t["description"]),
+                group=g[0] if per_sector else "pooled",
+                description_zh=_text(t.get("description_zh")),
             )
+            if late:
+                rows.append(replace(row, hard=False, until=hard_from - 1))
+                rows.append(replace(row, year=hard_from))
+            else:
+                rows.append(row)
     return rows
 
 
@@ -56,8 +65,10 @@ def model_years_of(instance: Instance) -> tuple[int, ...]:
         decided = instance.decisions[instance.decisions["action"].isin(["retire", "adopt"])]
         years |= {int(y) for y in decided["year"] if sc.base_year < y <= sc.horizon_end}
     for _, t in instance.targets.iterrows():
-        if KINDS[str(t["kind"])].in_model_years and sc.base_year < t["year"] <= sc.horizon_end:
-            years.add(int(t["year"]))
+        if KINDS[str(t["kind"])].in_model_years:
+            for y in (int(t["year"]), int(t.get("hard_from", 0) or 0)):
+                if sc.base_year < y <= sc.horizon_end:
+                    years.add(y)
     return tuple(sorted(years))
 
 
@@ -70,7 +81,7 @@ def period_map(model_years: tuple[int, ...], horizon_end: int) -> dict[int, tupl
 def applies(row: TargetRow, t: int) -> bool:
     """Caps, floors and shares hold from their year on; project floors ("≥ 100 projects every
     year", ZJ 三(二)) in every model year of the horizon; a peak is checked at its year."""
-    return KINDS[row.kind].applies(row.year, t)
+    return KINDS[row.kind].applies(row.year, t) and t <= row.until
 
 
 __all__ = [

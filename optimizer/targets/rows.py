@@ -25,6 +25,7 @@ class TargetRow:
     description: str
     group: str  # the sector for per-sector rows, else "pooled"
     description_zh: str = ""
+    until: int = 9999  # last model year the row applies (the reported part of a late target)
 
     @property
     def label(self) -> str:

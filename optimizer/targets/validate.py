@@ -47,6 +47,27 @@ def check_targets(inst: Instance, f: str) -> list[InputProblem]:
                     f"must lie after the base year {sc.base_year} and up to {sc.horizon_end}",
                 )
             )
+        hard_from = int(t.get("hard_from", 0) or 0)
+        if hard_from and k.years != "from":
+            out.append(
+                InputProblem(
+                    f,
+                    r,
+                    "hard_from",
+                    hard_from,
+                    f"applies only to targets held from their year on, not {kind}",
+                )
+            )
+        elif hard_from and not (t["year"] <= hard_from <= sc.horizon_end):
+            out.append(
+                InputProblem(
+                    f,
+                    r,
+                    "hard_from",
+                    hard_from,
+                    f"must lie from the target's year {t['year']} to {sc.horizon_end}",
+                )
+            )
         if k.value_rule == "fraction" and not (0 <= t["value"] <= 1):
             out.append(InputProblem(f, r, "value", t["value"], f"must be a fraction 0..1 for {kind}"))
         if k.needs_attribute and not t["attribute"]:
