@@ -750,7 +750,9 @@ def _t(
     hard: bool = True,
     description_zh: str = "",
     hard_from: int = 0,
+    reference: tuple[int, float, str] | None = None,
 ) -> dict:
+    year_ref, value_ref, source_ref = reference or (0, 0.0, "")
     return {
         "target_id": target_id,
         "kind": kind,
@@ -761,6 +763,9 @@ def _t(
         "pooled": str(pooled).lower(),
         "attribute": attribute,
         "hard": str(hard).lower(),
+        "reference_year": year_ref or "",
+        "reference_value": value_ref or "",
+        "reference_source": source_ref,
         "hard_from": hard_from or "",
         "document": document,
         "clause": clause,
@@ -768,6 +773,11 @@ def _t(
         "description_zh": description_zh,
     }
 
+
+ZJ_REFERENCE_SOURCE = (
+    "facts.md s4 (V): Zhejiang 2020, the start of the 14th FYP the clause (一(三)) counts from; "
+    "the 2024 fleet is calibrated to the same aggregate, no 2024 figure being published"
+)
 
 LATE_2025 = (
     "due 2025, enforced from 2026 (hard_from) and reported in 2025: at a pace of at most a fifth "
@@ -787,8 +797,9 @@ TARGETS: dict[str, list[dict]] = {
             "fraction",
             ZJ_DOC,
             "一(三)",
-            "cement clinker capacity down 8% (52 -> 48 Mt/yr)",
-            description_zh="原文：“水泥熟料产能下降 8%”（5200 万吨/年 → 约 4800 万吨/年）",
+            "cement clinker capacity down 8% during the 14th FYP (52 Mt/yr in 2020 -> 48 Mt/yr)",
+            description_zh="原文：“水泥熟料产能下降 8%”（“十四五”期间；2020 年 5200 万吨/年 → 约 4800 万吨/年）",
+            reference=(2020, 52e6, ZJ_REFERENCE_SOURCE),
         ),
         _t(
             "ZJ-T2",
@@ -799,8 +810,10 @@ TARGETS: dict[str, list[dict]] = {
             "fraction",
             ZJ_DOC,
             "一(三)",
-            "clinker unit comprehensive energy consumption down 5%",
-            description_zh="原文：“熟料单位产品综合能耗下降 5%”",
+            "clinker unit comprehensive energy consumption down 5% during the 14th FYP (106.9 kgce/t "
+            "in 2020 -> 101.6)",
+            description_zh="原文：“熟料单位产品综合能耗下降 5%”（“十四五”期间，较 2020 年 106.9 千克标煤/吨）",
+            reference=(2020, 106.9, ZJ_REFERENCE_SOURCE),
         ),
         _t(
             "ZJ-T3",

@@ -27,6 +27,10 @@ def province_targets(instance: Instance, lines: pd.DataFrame, bound: str) -> pd.
         if in_scope.empty and KINDS[t["kind"]].in_model_years:
             continue
         if t["kind"] in SEPARABLE or (bound == "upper" and t["kind"] in SAME_IN_EACH):
+            if KINDS[t["kind"]].reference_unit is not None and "reference_value" in t:
+                # a national reference figure is no province's: each is cut from its own base year
+                t = t.copy()
+                t["reference_year"], t["reference_value"], t["reference_source"] = 0, 0.0, ""
             rows.append(t)
         elif bound == "upper" and t["kind"] in SPLIT:
             everyone = all_lines if scope == ["*"] else all_lines[all_lines["sector"].isin(scope)]

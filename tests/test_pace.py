@@ -396,3 +396,88 @@ def test_report_shows_limits_used_vs_allowed(tmp_path: Path, lang: str) -> None:
     assert [v[4] for v in campaigns] == [1.0, 1.0]
     page = html.read_text(encoding="utf-8")
     assert {"en": "Can it be done", "zh": "执行可行性"}[lang] in page
+
+
+def test_capacity_cut_from_its_reference_year(tmp_path: Path) -> None:
+    # A, B, C 300 kt each (900 kt in 2024), demand 300 kt. A 50 % cut from the base year
+    # leaves ≤ 450 kt running: two close. The document's 2020 reference of 1,200 kt (a fourth
+    # line closed since) leaves ≤ 600 kt: one closure meets it, achieved 1 - 600/1200 = 0.5.
+    base = {"target_id": "CUT", "kind": "capacity_cut", "year": 2026, "value": 0.5}
+    referenced = {**base, "reference_year": 2020, "reference_value": 1.2e6, "reference_source": "doc, V"}
+    closures = []
+    for name, target in (("base", base), ("ref", referenced)):
+        folder = make_instance(
+            tmp_path / name,
+            lines=[{"line_id": n} for n in "ABC"],
+            techs=[],
+            targets=[target],
+            demand={2025: 300e3, 2026: 300e3},
+            model_years=YEARS,
+        )
+        # a closure costs, so no line closes that the cut does not need
+        result = solve(write_pace(folder, closure_cost_cny_per_unit_capacity=1.0))
+        assert result.exit_code == 0
+        closures.append(int((result.plan.retire_year != NEVER).sum()))
+        checked = result.targets.set_index("year")
+    assert closures == [2, 1]
+    assert checked.loc[2026, "achieved"] == pytest.approx(0.5, rel=1e-12)
+
+
+def test_intensity_cut_from_its_reference_value(tmp_path: Path) -> None:
+    # As the output-weighted test: 98 kgce/t in 2025 against 102 in 2024 is a 3.92 % cut; the
+    # document's 2020 reference of 100 kgce/t makes it 1 - 98/100 = 2 %, short of 3 %.
+    folder = make_instance(
+        tmp_path / "i",
+        lines=[{"line_id": "A", "fuel_kgce_per_unit": 110}, {"line_id": "B", "fuel_kgce_per_unit": 94}],
+        techs=[],
+        targets=[
+            {
+                "target_id": "I",
+                "kind": "intensity_cut",
+                "year": 2025,
+                "value": 0.03,
+                "reference_year": 2020,
+                "reference_value": 100.0,
+                "reference_source": "doc, V",
+            }
+        ],
+        demand={2025: 400e3, 2026: 400e3},
+    )
+    inst = load_instance(folder)
+    plan = Plan.business_as_usual(inst)
+    plan.operating_days[0, 1:] = 100.0
+    plan.operating_days[1, 1:] = 300.0
+    ev = evaluate(inst, plan)
+    checked = check_targets(inst, ev.arrays, ev.values).set_index("year")
+    assert checked.loc[2025, "achieved"] == pytest.approx(0.02, rel=1e-12)
+    assert not bool(checked.loc[2025, "met"])
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            {"kind": "benchmark_share", "reference_year": 2020, "reference_value": 1.0},
+            "is not measured from a reference",
+        ),
+        (
+            {"reference_year": 2025, "reference_value": 1e6, "reference_source": "x"},
+            "at or before the base year 2024",
+        ),
+        ({"reference_year": 2020, "reference_source": "x"}, "reference_value: 0"),
+        ({"reference_year": 2020, "reference_value": 1e6}, "reference_source: (empty) is empty"),
+    ],
+)
+def test_bad_reference_is_named(tmp_path: Path, extra: dict, message: str) -> None:
+    target = {"target_id": "CUT", "kind": "capacity_cut", "year": 2026, "value": 0.5, **extra}
+    folder = make_instance(
+        tmp_path / "i",
+        lines=[{"line_id": "A"}],
+        techs=[],
+        targets=[target],
+        demand={2025: 100e3, 2026: 100e3},
+        model_years=YEARS,
+    )
+    with pytest.raises(InputError) as err:
+        load_instance(folder)
+    assert "targets.csv row 2, reference_" in str(err.value) and message in str(err.value)

@@ -44,6 +44,8 @@ def target_rows(instance: Instance) -> list[TargetRow]:
                 description=str(t["description"]),
                 group=g[0] if per_sector else "pooled",
                 description_zh=_text(t.get("description_zh")),
+                reference_year=int(t.get("reference_year", 0) or 0),
+                reference_value=float(t.get("reference_value", 0) or 0),
             )
             if late:
                 rows.append(replace(row, hard=False, until=hard_from - 1))

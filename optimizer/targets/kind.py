@@ -85,6 +85,7 @@ class TargetKind:
     chart: str | None = None  # how report figures draw it (optimizer/report/figures.py marks)
     goal_unit: str = "fraction"  # unit of a company --goal of this kind
     goal_attribute: str = ""  # attribute a company --goal of this kind counts
+    reference_unit: str | None = None  # a cut measured from a stated reference value in this unit
 
     def applies(self, year: int, t: int) -> bool:
         if self.years == "every":

@@ -26,6 +26,12 @@ class TargetRow:
     group: str  # the sector for per-sector rows, else "pooled"
     description_zh: str = ""
     until: int = 9999  # last model year the row applies (the reported part of a late target)
+    reference_year: int = 0  # year a cut is measured from (0: the base year)
+    reference_value: float = 0.0  # the scope's figure then (0: the base-year fleet's own)
+
+    def reference(self, base_value: float) -> float:
+        """What a cut is measured against: the stated reference value, else the base year's."""
+        return self.reference_value if self.reference_value > 0 else base_value
 
     @property
     def label(self) -> str:

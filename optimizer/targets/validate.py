@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from optimizer.data.consistency import target_scope
 from optimizer.errors import InputProblem
@@ -68,6 +68,7 @@ def check_targets(inst: Instance, f: str) -> list[InputProblem]:
                     f"must lie from the target's year {t['year']} to {sc.horizon_end}",
                 )
             )
+        out.extend(_check_reference(t, f, sc.base_year))
         if k.value_rule == "fraction" and not (0 <= t["value"] <= 1):
             out.append(InputProblem(f, r, "value", t["value"], f"must be a fraction 0..1 for {kind}"))
         if k.needs_attribute and not t["attribute"]:
@@ -76,4 +77,32 @@ def check_targets(inst: Instance, f: str) -> list[InputProblem]:
             out.append(InputProblem(f, r, "value", t["value"], f"must be >= 0 for {kind}"))
         if k.value_rule == "ratio" and t["value"] < 1:
             out.append(InputProblem(f, r, "value", t["value"], "a replacement ratio must be >= 1"))
+    return out
+
+
+def _check_reference(t: Any, f: str, base_year: int) -> list[InputProblem]:
+    """A stated reference needs its year, value and source, and a kind measured from one."""
+    r, kind = t["_row"], t["kind"]
+    year, value = int(t.get("reference_year", 0) or 0), float(t.get("reference_value", 0) or 0)
+    if not year and not value:
+        return []
+    if KINDS[kind].reference_unit is None:
+        return [
+            InputProblem(f, r, "reference_value", value, f"{kind} is not measured from a reference value")
+        ]
+    out = []
+    if not year or year > base_year:
+        out.append(
+            InputProblem(f, r, "reference_year", year, f"must be set, at or before the base year {base_year}")
+        )
+    if value <= 0:
+        out.append(
+            InputProblem(
+                f, r, "reference_value", value, f"must be > 0 ({KINDS[kind].reference_unit} in {year})"
+            )
+        )
+    if not str(t.get("reference_source", "") or "").strip():
+        out.append(
+            InputProblem(f, r, "reference_source", "", "is empty: reference_value needs a source and a flag")
+        )
     return out

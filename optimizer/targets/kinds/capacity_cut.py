@@ -1,4 +1,7 @@
-r"""Capacity cut versus the base year (ZJ-T1, CQ-T4): running capacity ≤ (1 − v) C_0.
+r"""Capacity cut versus the reference year (ZJ-T1, CQ-T4): running capacity ≤ (1 − v) C_0.
+
+:math:`C_0` is the row's ``reference_value`` where targets.csv states one (the document's
+reference year), else the base-year capacity of the scope.
 
 .. math:: \sum_{l} C_l (1 - r_{l,t}) + \sum_s C^{std}_s n_{s,t} \le (1 - v)\, C_0
 """
@@ -26,13 +29,15 @@ def row(m: pyo.ConcreteModel, d: ModelData, row: TargetRow, scope: Scope, t: int
     return (
         running_capacity(m, d, scope, t),
         LE,
-        (1 - row.value) * scope.base_capacity,
-        max(scope.base_capacity, 1.0),
+        (1 - row.value) * row.reference(scope.base_capacity),
+        max(row.reference(scope.base_capacity), 1.0),
     )
 
 
 def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
-    achieved = 1 - float(terms.measure("capacity_per_year")[terms.sel, terms.y].sum()) / terms.base_cap
+    achieved = 1 - float(terms.measure("capacity_per_year")[terms.sel, terms.y].sum()) / row.reference(
+        terms.base_cap
+    )
     return row.value, achieved, achieved >= row.value - REL_TOL
 
 
@@ -44,6 +49,7 @@ def price_factor(instance: Instance, evaluation: Evaluation, sectors: tuple[str,
 
 KIND = TargetKind(
     name="capacity_cut",
+    reference_unit="unit/yr",
     chart="capacity_below_base",
     check=check,
     label_zh="产能压减",

@@ -1,6 +1,9 @@
-r"""Emissions cut versus the base year from its year on (ZJ-T6; company goals), fraction.
+r"""Emissions cut versus the reference year from its year on (ZJ-T6; company goals), fraction.
 
 .. math:: E_t \le (1 - v)\, E_0
+
+with :math:`E_0` the row's ``reference_value`` where targets.csv states one, else the
+base-year emissions of the scope.
 """
 
 from __future__ import annotations
@@ -21,18 +24,19 @@ if TYPE_CHECKING:
 
 
 def row(m: pyo.ConcreteModel, d: ModelData, row: TargetRow, scope: Scope, t: int) -> RowValue:
-    limit = (1 - row.value) * scope.base_emissions
-    return emissions(m, d, scope, t), LE, limit, max(scope.base_emissions, 1.0)
+    base = row.reference(scope.base_emissions)
+    return emissions(m, d, scope, t), LE, (1 - row.value) * base, max(base, 1.0)
 
 
 def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
-    required = (1 - row.value) * terms.base_co2
+    required = (1 - row.value) * row.reference(terms.base_co2)
     achieved = float(terms.measure("total_co2_t")[terms.in_scope, terms.y].sum())
     return required, achieved, achieved <= required * (1 + REL_TOL) + 1e-6
 
 
 KIND = TargetKind(
     name="emissions_cut",
+    reference_unit="tCO2/yr",
     label_zh="碳排放削减",
     label_en="emissions cut",
     check=check,

@@ -7,7 +7,8 @@ once multiplied by :math:`\sum q > 0`:
 .. math:: \sum_{l,j} (I_{j} - (1-v) I_0)\, q_{l,j,t}
           + \sum_s (I^{new}_s - (1-v) I_0)\, q^{new}_{s,t} \le 0
 
-with :math:`I_0 = \sum I\,q / \sum q` of the base year (evaluator, BAU plan); I of a package
+with :math:`I_0` the row's ``reference_value`` where targets.csv states one (the document's
+reference year), else :math:`\sum I\,q / \sum q` of the base year (evaluator, BAU plan); I of a package
 does not depend on its output (production energy only, kernels.py docstring).
 """
 
@@ -33,12 +34,13 @@ if TYPE_CHECKING:
 
 def row(m: pyo.ConcreteModel, d: ModelData, row: TargetRow, scope: Scope, t: int) -> RowValue:
     p = d.packages
-    limit = (1 - row.value) * scope.base_intensity
+    base = row.reference(scope.base_intensity)
+    limit = (1 - row.value) * base
     expr = sum((p.intensity_kgce_per_unit[j] - limit) * m.q[l, j, tt] for (l, j, tt) in scope.x_keys[t])
     expr += sum((d.new_line[s]["intensity"] - limit) * m.qn[s, t] for s in scope.new if (s, t) in m.ST_new)
     # slack in share of the base intensity: the row is Σ(I − lim)·q, q summing to demand
     output = sum(d.demand.get((s, t), 0.0) for s in row.sectors) or scope.base_output
-    return expr, LE, 0.0, max(output * scope.base_intensity, 1.0)
+    return expr, LE, 0.0, max(output * base, 1.0)
 
 
 def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
@@ -48,7 +50,8 @@ def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
         if q.sum() > 0
         else 0.0
     )
-    achieved = 1 - avg / terms.base_int if terms.base_int else 0.0
+    base = row.reference(terms.base_int)
+    achieved = 1 - avg / base if base else 0.0
     return row.value, achieved, achieved >= row.value - REL_TOL
 
 
@@ -63,6 +66,7 @@ def price_factor(instance: Instance, evaluation: Evaluation, sectors: tuple[str,
 
 KIND = TargetKind(
     name="intensity_cut",
+    reference_unit="kgce/unit",
     chart="intensity_below_base",
     check=check,
     label_zh="单位产品能耗下降",
