@@ -1641,12 +1641,14 @@ exits 10-20 Mt/yr of ~1.8 Gt (0.6-1.1 %/yr); gross exits 31.65 Mt in 16 months; 
 provincial output fall -17.3 % (Shaanxi 2025); the largest single-city episode Shijiazhuang
 ~40 % of city capacity in one winter. A province closing a tenth a year sits between them."""
 
-RETROFIT_LINE_SHARE_PER_YEAR = 0.2
-"""Engineering capacity (U, resources.md s4: no count per province found): a fifth of a sector's
-lines may start a retrofit campaign in one year, one overhaul per line installing any number of
-technologies in the winter / staggered-stop window (25-45 days; 6-12 months from decision to
-commissioning). KHD upgraded 11 lines of one group in one year (V); a fifth of Zhejiang's 50
-clinker lines is 10 a year, every line once in five years."""
+RETROFIT_LINE_SHARE_PER_YEAR = 0.3
+"""Engineering capacity (U, resources.md s4: no count per province found): 30 % of a sector's
+lines may start a retrofit campaign in a year on average, one overhaul per line installing any
+number of technologies in the winter / staggered-stop window (25-45 days; 6-12 months from
+decision to commissioning). KHD upgraded 11 lines of one group in one year (V); 30 % of
+Zhejiang's 50 clinker lines is 15 a year, every line about once in three years. At 20 % (10 a
+year) relax and fix found no Zhejiang plan within 300 s (the 2026 step, when ZJ-T3 binds,
+timed out), measured 2026-12-02."""
 
 PACE_FROM_YEAR = 2025
 """Pace limits hold from the first plan year: a plan that closes a sixth of a province's clinker

@@ -164,6 +164,23 @@ def relax_and_fix_by_year(
             else None
         )
         result = solver.solve(step, step_options, start=start)
+        together = [t]
+        if result.x is None and k > 0 and result.status is Status.INFEASIBLE:
+            # the year before was fixed seeing this one only relaxed (a pace limit of 1.6 lines
+            # a year is 1.6 half-retrofits in the LP): decide both years in one MIP instead
+            together = [years[k - 1], t]
+            redo = np.isin(year, together) & form.integer
+            kept_lower, kept_upper = lower[redo].copy(), upper[redo].copy()
+            lower[redo], upper[redo] = form.col_lower[redo], form.col_upper[redo]
+            step.col_lower, step.col_upper = lower.copy(), upper.copy()
+            step.integer = form.integer & (np.isin(year, together) | (year < 0))
+            left = budget_s - (time.perf_counter() - t0)
+            step_options = replace(step_options, time_limit_s=max(left * share, 1.0))
+            result = solver.solve(step, step_options)
+            if result.x is not None:
+                steps.pop()
+            else:  # keep the year before as it was fixed, for the fallback below
+                lower[redo], upper[redo] = kept_lower, kept_upper
         if result.x is None and k > 0:
             steps.append(_stay_from(form, year, previous, lower, upper, years[k:], result.termination))
             break
@@ -171,8 +188,12 @@ def relax_and_fix_by_year(
             return WarmStart(
                 None, None, time.perf_counter() - t0, f"relax and fix: no plan for {t} ({result.termination})"
             )
-        steps.append(f"{t} {result.wall_seconds:.0f}s" + ("" if start is None else " from last year's"))
-        fixed = form.integer & (year == t)
+        label = "-".join(str(y) for y in together)
+        steps.append(
+            f"{label} {result.wall_seconds:.0f}s"
+            + ("" if start is None or len(together) > 1 else " from last year's")
+        )
+        fixed = form.integer & np.isin(year, together)
         lower[fixed] = upper[fixed] = np.round(result.x[fixed])
     final = copy(form)
     final.col_lower, final.col_upper = lower, upper
@@ -180,7 +201,9 @@ def relax_and_fix_by_year(
     result = solver.solve(final, options) if final.integer.any() else solver.solve_lp_duals(final, options)
     seconds = time.perf_counter() - t0
     if result.status is not Status.OPTIMAL or result.x is None:
-        return WarmStart(None, None, seconds, f"relax and fix: final LP {result.termination}")
+        return WarmStart(
+            None, None, seconds, f"relax and fix: final LP {result.termination} (steps {', '.join(steps)})"
+        )
     x = result.x.copy()
     x[form.integer] = np.round(x[form.integer])
     return WarmStart(x, result.objective, seconds, f"relax-and-fix start found (steps {', '.join(steps)})")

@@ -130,6 +130,36 @@ def test_retrofit_pace_limits_campaigns_per_year(tmp_path: Path) -> None:
     assert campaigns["within"].all()
 
 
+def five_burner_lines(folder: Path, share: float, year: int) -> Path:
+    # five 2000 t/d lines at 110 kgce/t (the burner: 88 ≤ 100); demand 1.4 Mt > 4 × 300 kt
+    # keeps all five running; a benchmark share of `share` due in `year`
+    folder = make_instance(
+        folder,
+        lines=[{"line_id": n, "fuel_kgce_per_unit": 110, "size_t_per_day": 2000} for n in "ABCDE"],
+        techs=[{"tech_id": "burner", "fuel_saving_frac": 0.2, "capex_fixed_cny": 1e6}],
+        targets=[{"target_id": "B", "kind": "benchmark_share", "year": year, "value": share}],
+        demand={2025: 1.4e6, 2026: 1.4e6},
+        model_years=YEARS,
+    )
+    return write_pace(folder, retrofit_line_share_max_per_year=0.3)
+
+
+def test_campaigns_average_over_the_years(tmp_path: Path) -> None:
+    # 0.3 × 5 = 1.5 lines a year on average, at most ceil(1.5) = 2 in one year: 1 line by
+    # 2025 (1.5 to date), 3 by 2026 (3.0). Three lines (60 %) by 2026 fit as 1 + 2, which a
+    # yearly cap of 1.5 (one whole line a year) would forbid; two lines in 2025 do not fit.
+    result = solve(five_burner_lines(tmp_path / "ok", 0.6, 2026))
+    assert result.exit_code == 0
+    years = sorted(int(y) for y in result.plan.adopt_year[:, 0] if y != NEVER)
+    assert years == [2025, 2026, 2026]
+    table = pace_table(load_instance(tmp_path / "ok"), result.evaluation, result.plan)
+    to_date = table[table["rule"] == "retrofit_campaigns_to_date"]
+    assert list(to_date["used"]) == [1.0, 3.0] and list(to_date["limit"]) == [1.5, 3.0]
+    in_year = table[table["rule"] == "retrofit_campaigns"]
+    assert list(in_year["limit"]) == [2.0, 2.0]
+    assert solve(five_burner_lines(tmp_path / "early", 0.4, 2025)).exit_code == EXIT_INFEASIBLE
+
+
 def test_target_due_before_the_pace_can_reach_it_is_held_from_hard_from(tmp_path: Path) -> None:
     # Both burners by 2025 need two campaigns in 2025, one is allowed (infeasible above). With
     # hard_from 2026 the target is reported in 2025 and enforced from 2026: one line a year.
@@ -382,16 +412,17 @@ def test_report_shows_limits_used_vs_allowed(tmp_path: Path, lang: str) -> None:
     options = RunOptions(out=out, time_limit_s=60, shadow_prices=False)
     assert run_plan(load_instance(folder), options, Console(file=io.StringIO())) == 0
     pace = pd.read_csv(out / "pace.csv")
-    assert list(pace["rule"]) == ["retrofit_campaigns"] * 2  # closures unlimited: no row
+    # closures unlimited: no row
+    assert list(pace["rule"]) == ["retrofit_campaigns", "retrofit_campaigns_to_date"] * 2
     html, xlsx = write_report(out, lang)
     sheet = load_workbook(xlsx)["Limits" if lang == "en" else "限额与用量"]
     values = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert len(values) == 4  # campaigns and slag, 2025 and 2026
+    assert len(values) == 6  # campaigns in the year and to date, slag; 2025 and 2026
     k = {"en": 1e3, "zh": 1e4}[lang]
     slag = [v for v in values if v[1] in ("carbide slag", "电石渣")]
     assert [v[3] for v in slag] == pytest.approx([66.6e3 / k] * 2, rel=1e-9)
     assert [v[4] for v in slag] == pytest.approx([70e3 / k] * 2)
-    campaigns = [v for v in values if v[0] in ("lines starting a retrofit", "开展改造的生产线")]
+    campaigns = [v for v in values if v[0] in ("lines starting a retrofit", "当年开展改造的生产线")]
     assert [v[3] for v in campaigns] == [1.0, 0.0]
     assert [v[4] for v in campaigns] == [1.0, 1.0]
     page = html.read_text(encoding="utf-8")

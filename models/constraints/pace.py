@@ -10,6 +10,9 @@ sector), ``supplies.csv`` (per province, resource and year) and the scenario's
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import pyomo.environ as pyo
 
 from optimizer.models.data import ModelData
@@ -67,28 +70,43 @@ def define_closure_pace(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.closure_pace = pyo.Constraint(index, rule=rule)
 
 
-def retrofit_campaign_limits(d: ModelData) -> dict[tuple[str, int], float]:
-    """(sector, model year) -> most lines that may start a retrofit campaign in it, the right-hand
-    side of :func:`define_retrofit_pace`; no entry where the limit cannot bind."""
+@dataclass(frozen=True)
+class CampaignLimit:
+    """Lines of a sector that may start a retrofit: in model year t alone (``in_year``, whole
+    lines) and from ``pace.from_year`` through t (``to_date``, the yearly average × years)."""
+
+    in_year: float
+    to_date: float
+
+
+def retrofit_campaign_limits(d: ModelData) -> dict[tuple[str, int], CampaignLimit]:
+    """(sector, model year) -> its :class:`CampaignLimit`, the right-hand sides of
+    :func:`define_retrofit_pace` (no entry for a sector without a limit)."""
     pace = d.instance.pace
     if pace.empty:
         return {}
-    lines_with_techs: dict[str, set[int]] = {}
-    for l, _ in d.tech_index:
-        lines_with_techs.setdefault(d.sector_of[l], set()).add(l)
+    lines_with_techs = {d.sector_of[l] for l, _ in d.tech_index}
     lines_of = _lines_of(d)
     limits = {}
     for s, share in pace["retrofit_line_share_max_per_year"].items():
         s = str(s)
         if share >= 1.0 or s not in lines_with_techs:
             continue
-        per_year = max(float(share) * len(lines_of[s]), 1.0)
+        per_year = campaigns_per_year(float(share), len(lines_of[s]))
         start = int(pace.at[s, "from_year"])
+        years_so_far = 0
         for t in d.model_years:
-            limit = per_year * len(d.years_of(t))
-            if t >= start and limit < len(lines_with_techs[s]):  # otherwise it cannot bind
-                limits[(s, t)] = limit
+            if t < start:
+                continue
+            n = len(d.years_of(t))
+            years_so_far += n
+            limits[(s, t)] = CampaignLimit(float(math.ceil(per_year * n - 1e-9)), per_year * years_so_far)
     return limits
+
+
+def campaigns_per_year(share: float, n_lines: int) -> float:
+    """The yearly average of lines that may start a retrofit: share × lines, at least one."""
+    return max(share * n_lines, 1.0)
 
 
 def define_retrofit_pace(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -100,13 +118,17 @@ def define_retrofit_pace(m: pyo.ConcreteModel, d: ModelData) -> None:
     kept package in one year, as real lines do; a count per technology forbade every package of
     more technologies than the sector's yearly project budget.
 
-    .. math:: c_{l,t} \ge a_{l,k,t} \;orall k, \qquad
-              \sum_{l \in s} c_{l,t} \le |t| \max(\mu_s N_s,\, 1)
+    .. math:: c_{l,t} \ge a_{l,k,t} \;\forall k, \qquad
+              \sum_{l \in s} c_{l,t} \le \lceil |t|\, \bar\mu_s \rceil, \qquad
+              \sum_{\tau \le t} \sum_{l \in s} c_{l,\tau} \le \bar\mu_s \sum_{\tau \le t} |\tau|
 
-    with :math:`c_{l,t} \in [0, 1]` continuous (at integer x, a is 0 or at least 1 where a
-    technology starts, so c is the campaign indicator), :math:`N_s` the sector's base-year lines
-    and :math:`\mu_s` ``pace.retrofit_line_share_max_per_year``. Rows hold from
-    ``pace.from_year`` on; the evaluator's check is :func:`optimizer.evaluator.pace.pace_table`.
+    with :math:`\bar\mu_s = \max(\mu_s N_s, 1)` lines a year on average, :math:`\mu_s`
+    ``pace.retrofit_line_share_max_per_year``, :math:`N_s` the sector's base-year lines, sums
+    over model years from ``pace.from_year``. Eight lines at a fifth a year may retrofit 2, 1,
+    2, 1 … (never more than 2 in a year, 1.6 a year on average): a yearly cap of 1.6 alone
+    would allow only one whole line a year. :math:`c_{l,t} \in [0, 1]` is continuous: at
+    integer x, a is 0 or at least 1 where a technology starts, so c is the campaign
+    indicator. The evaluator's check is :func:`optimizer.evaluator.pace.pace_table`.
     """
     limits = retrofit_campaign_limits(d)
     if not limits:
@@ -122,8 +144,16 @@ def define_retrofit_pace(m: pyo.ConcreteModel, d: ModelData) -> None:
         [(l, k, t) for (l, t) in campaign_index for k in techs_of[l]],
         rule=lambda m, l, k, t: m.c[l, t] >= m.a[l, k, t],
     )
+    in_year = [key for key, limit in sorted(limits.items()) if limit.in_year < len(lines_of[key[0]])]
     m.retrofit_pace = pyo.Constraint(
-        sorted(limits), rule=lambda m, s, t: sum(m.c[l, t] for l in lines_of[s]) <= limits[(s, t)]
+        in_year, rule=lambda m, s, t: sum(m.c[l, t] for l in lines_of[s]) <= limits[(s, t)].in_year
+    )
+    m.retrofit_pace_to_date = pyo.Constraint(
+        sorted(limits),
+        rule=lambda m, s, t: (
+            sum(m.c[l, tau] for (ss, tau) in limits if ss == s and tau <= t for l in lines_of[s])
+            <= limits[(s, t)].to_date
+        ),
     )
 
 

@@ -9,13 +9,17 @@ a sweep, a solver bug) is held to the same rule:
   C_l,\\; \\max_{l \\in s} C_l)`, with :math:`R_l` the first year line l no longer runs and
   :math:`P_t` the calendar years model year t stands for;
 - campaigns: the lines of s with a project started in :math:`P_t` number at most
-  :math:`|P_t| \\max(\\mu_s N_s, 1)`.
+  :math:`\\lceil |P_t| \\bar\\mu_s \\rceil` (``retrofit_campaigns``) and, summed over the model
+  years from ``from_year`` through t, at most :math:`\\bar\\mu_s` × those calendar years
+  (``retrofit_campaigns_to_date``), with :math:`\\bar\\mu_s = \\max(\\mu_s N_s, 1)`.
 
 Rows hold for model years from ``pace.from_year`` on, as in
 :mod:`optimizer.models.constraints.pace`.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pandas as pd
@@ -53,6 +57,7 @@ def pace_table(instance: Instance, evaluation: Evaluation, plan: Plan) -> pd.Dat
         line_share = float(row["retrofit_line_share_max_per_year"])
         closure_per_year = max(closure_share * capacity[members].sum(), capacity[members].max())
         campaigns_per_year = max(line_share * len(members), 1.0)
+        campaigns_to_date, years_to_date = 0.0, 0
         for t, calendar in periods.items():
             if t < int(row["from_year"]):
                 continue
@@ -63,8 +68,21 @@ def pace_table(instance: Instance, evaluation: Evaluation, plan: Plan) -> pd.Dat
             if line_share < 1.0:
                 cols = np.array([col[y] for y in calendar if y in col], dtype=np.int64)
                 campaigns = float(started[np.ix_(members, cols)].any(axis=1).sum()) if len(cols) else 0.0
-                limit = campaigns_per_year * n
-                rows.append(_row("retrofit_campaigns", str(sector), t, n, campaigns, limit, "lines"))
+                campaigns_to_date += campaigns
+                years_to_date += n
+                in_year = float(math.ceil(campaigns_per_year * n - 1e-9))
+                rows.append(_row("retrofit_campaigns", str(sector), t, n, campaigns, in_year, "lines"))
+                rows.append(
+                    _row(
+                        "retrofit_campaigns_to_date",
+                        str(sector),
+                        t,
+                        years_to_date,
+                        campaigns_to_date,
+                        campaigns_per_year * years_to_date,
+                        "lines",
+                    )
+                )
     return pd.DataFrame(rows, columns=PACE_COLUMNS)
 
 
