@@ -15,6 +15,7 @@ from optimizer.data.consistency import split_list, target_scope
 from optimizer.data.instance import Instance
 from optimizer.data.schema import as_float
 from optimizer.data.targets import TargetRow, model_years_of, period_map, target_rows
+from optimizer.evaluator.api import Evaluation
 from optimizer.evaluator.packages import PackageSet
 from optimizer.targets.registry import KINDS
 
@@ -256,10 +257,6 @@ def base_year_sector_frame(instance: Instance) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # Closure costs and scarce resources (issue 14)
 
-CARBIDE_SLAG_T_PER_T_CLINKER = 1.11
-"""Dry carbide slag per t clinker at 100 % substitution of the calcium source (P: CaO in
-clinker ≈ 0.65 t/t, as Ca(OH)2 0.86 t, slag ≈ 75–80 % Ca(OH)2 dry ⇒ ≈ 1.1 t; resources.md §1a)."""
-
 RESOURCE_POOLS: dict[str, tuple[str, ...]] = {
     "carbide_slag": ("carbide_slag",),
     "other_calcium_waste": ("other_calcium_waste",),
@@ -290,48 +287,31 @@ def closure_cost_per_line(instance: Instance) -> np.ndarray:
     return per_unit
 
 
-def resource_use_per_unit(instance: Instance, line: int, techs: tuple[int, ...]) -> dict[str, float]:
-    """Scarce inputs one unit of output of ``line`` uses while carrying ``techs``.
-
-    * alt_fuel (tce/unit) = F·a/1000 with the evaluator's fuel rules (kernels.py docstring):
-      F = fuel0 Π(1 − fuel_saving_k), a = alt0 + Σ_k c_k·to_alt_k over active k in catalogue
-      order, c the coal share left before k;
-    * carbide_slag / other_calcium_waste (t/unit) = 1.11 t dry per t clinker × the substitution
-      share of the raw-meal technology held (process_co2_cut_frac).
-
-    One helper, so the model and resources.csv agree; swap it for figures the evaluator
-    exposes once the carbide-slag physics lives there.
-    """
-    line_row = instance.lines.iloc[line]
-    tech = instance.technologies
-    fuel = float(line_row["fuel_kgce_per_unit"])
-    gas = float(line_row["gas_share"])
-    alt = float(line_row["alt_fuel_share"])
-    coal = 1.0 - gas - alt
-    use = dict.fromkeys(RESOURCE_POOLS, 0.0)
-    for k in sorted(techs):
-        row = tech.iloc[k]
-        fuel *= 1.0 - float(row["fuel_saving_frac"])
-        d_gas = coal * float(row["to_gas_frac"])
-        d_alt = coal * float(row["to_alt_fuel_frac"])
-        alt += d_alt
-        coal -= d_gas + d_alt
-        pool = _RAW_SUBSTITUTION_POOL.get(str(tech.index[k]))
-        if pool is not None:
-            use[pool] += CARBIDE_SLAG_T_PER_T_CLINKER * float(row["process_co2_cut_frac"])
-    use["alt_fuel"] = fuel * alt / 1000.0
-    return use
-
-
 def package_resource_use(instance: Instance, packages: PackageSet) -> dict[str, np.ndarray]:
-    """pool -> (P,) use per unit of output of every package (see :func:`resource_use_per_unit`)."""
+    """pool -> (P,) scarce input one unit of output of every package uses, the evaluator's own
+    figures (kernels.py: carbide_slag_t, raw_substitute_t and alt_fuel_tce per unit; other
+    calcium wastes are the raw substitutes that are not carbide slag). The largest over the
+    years: the figures do not change with the year once the package's technologies run."""
     if instance.supplies.empty:
         return {}
-    out = {pool: np.zeros(len(packages.techs)) for pool in RESOURCE_POOLS}
-    for j, (l, techs) in enumerate(zip(packages.line_pos, packages.techs, strict=True)):
-        for pool, value in resource_use_per_unit(instance, int(l), techs).items():
-            out[pool][j] = value
-    return out
+    slag = packages.carbide_slag_t_per_unit.max(axis=1)
+    raw = packages.raw_substitute_t_per_unit.max(axis=1)
+    return {
+        "carbide_slag": slag,
+        "other_calcium_waste": np.maximum(raw - slag, 0.0),
+        "alt_fuel": packages.alt_fuel_tce_per_unit.max(axis=1),
+    }
+
+
+def pool_use(evaluation: Evaluation) -> dict[str, np.ndarray]:
+    """pool -> (N, Y) what each line of an evaluated plan uses, from the evaluator's measures
+    (the same split as :func:`package_resource_use`)."""
+    slag = evaluation.measure("carbide_slag_t")
+    return {
+        "carbide_slag": slag,
+        "other_calcium_waste": np.maximum(evaluation.measure("raw_substitute_t") - slag, 0.0),
+        "alt_fuel": evaluation.measure("alt_fuel_tce"),
+    }
 
 
 def supply_limits(instance: Instance) -> dict[tuple[str, str, int], float]:

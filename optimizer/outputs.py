@@ -45,37 +45,26 @@ RESOURCE_COLUMNS = ["resource", "province", "year", "used", "available", "unit",
 def resource_table(instance, evaluation: Evaluation, plan: Plan) -> pd.DataFrame:
     """resources.csv: per supply pool, province and year, what the plan uses against supply.
 
-    used = Σ over running lines of output × :func:`optimizer.models.data.resource_use_per_unit`
-    of the technologies active that year (the figure the model limits); ``within`` says whether
+    used = Σ over the lines of the province of the evaluator's use that year
+    (:func:`optimizer.models.data.pool_use`: carbide_slag_t, raw substitutes other than carbide
+    slag, alt_fuel_tce), the figures the model limits per package; ``within`` says whether
     used ≤ available (relative tolerance 1e-6).
     """
-    from optimizer.models.data import POOL_UNITS, resource_use_per_unit, supply_limits
+    from optimizer.models.data import POOL_UNITS, pool_use, supply_limits
 
     limits = supply_limits(instance)
     if not limits:
         return pd.DataFrame(columns=RESOURCE_COLUMNS)
     years = [int(y) for y in evaluation.arrays.years]
     col = {y: i for i, y in enumerate(years)}
-    output = evaluation.measure("output_units")
-    provinces = list(instance.lines["province"])
-    use_cache: dict[tuple[int, tuple[int, ...]], dict[str, float]] = {}
+    use = pool_use(evaluation)
+    provinces = np.asarray(evaluation.arrays.provinces)
     rows = []
     for (pool, where, year), available in sorted(limits.items()):
         if year not in col:
             continue
-        y = col[year]
-        used = 0.0
-        for l in range(len(provinces)):
-            if where != "*" and provinces[l] != where:
-                continue
-            q = float(output[l, y])
-            if q <= 0 or plan.retire_year[l] <= year:
-                continue
-            techs = tuple(int(k) for k in np.flatnonzero(plan.adopt_year[l] <= year))
-            key = (l, techs)
-            if key not in use_cache:
-                use_cache[key] = resource_use_per_unit(instance, l, techs)
-            used += q * use_cache[key][pool]
+        members = np.ones(len(provinces), dtype=bool) if where == "*" else provinces == where
+        used = float(use[pool][members, col[year]].sum())
         rows.append(
             {
                 "resource": pool,

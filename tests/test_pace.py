@@ -16,9 +16,10 @@ from optimizer.data.instance import load_instance
 from optimizer.errors import InputError
 from optimizer.evaluator.api import evaluate
 from optimizer.evaluator.pace import pace_table
+from optimizer.evaluator.packages import build_packages
 from optimizer.evaluator.plan import NEVER, Plan
 from optimizer.evaluator.targets import check_targets
-from optimizer.models.data import resource_use_per_unit
+from optimizer.models.data import package_resource_use, pool_use
 from optimizer.outputs import resource_table
 from optimizer.run import RunOptions, solve_instance
 
@@ -270,17 +271,29 @@ def test_projects_floor_holds_in_every_year(tmp_path: Path) -> None:
 
 def carbide_line(folder: Path) -> Path:
     # One line, 100 kgce/t coal (0.1 tce × 2.62 = 0.262 tCO2/t), process CO2 0.5 t/t, demand
-    # 200 kt. Without carbide slag 200 kt × 0.762 = 152.4 kt CO2; with 30 % substitution
-    # 200 kt × (0.35 + 0.262) = 122.4 kt. Cap 130 kt: the substitution is needed, using
-    # 1.11 × 0.3 × 200 kt = 66.6 kt dry slag a year.
+    # 200 kt. Without carbide slag 200 kt × 0.762 = 152.4 kt CO2; with 30 % of the CaO from
+    # carbide slag (carbonate 0.535 tCO2/t clinker) 0.5 - 0.3 × 0.535 = 0.3395 t/t, so
+    # 200 kt × (0.3395 + 0.262) = 120.3 kt. Cap 130 kt: the substitution is needed, using
+    # 0.3 × 0.535 / 0.48 (tCO2 deducted per t slag) = 0.334375 t slag per t, 66 875 t a year.
     return make_instance(
         folder,
         lines=[{"line_id": "A", "process_co2_t_per_unit": 0.5}],
-        techs=[{"tech_id": "carbide_slag_substitution", "process_co2_cut_frac": 0.3, "capex_fixed_cny": 1e6}],
+        techs=[
+            {
+                "tech_id": "carbide_slag_substitution",
+                "raw_cao_substitution_frac": 0.3,
+                "raw_material": "carbide_slag",
+                "raw_material_tco2_per_t": 0.48,
+                "capex_fixed_cny": 1e6,
+            }
+        ],
         targets=[{"target_id": "E", "kind": "emissions_cap", "year": 2025, "value": 130e3}],
         demand={2025: 200e3, 2026: 200e3},
         model_years=YEARS,
     )
+
+
+SLAG_T_PER_YEAR = 200e3 * 0.3 * 0.535 / 0.48
 
 
 def test_supply_that_suffices_is_reported_used_vs_available(tmp_path: Path) -> None:
@@ -290,20 +303,22 @@ def test_supply_that_suffices_is_reported_used_vs_available(tmp_path: Path) -> N
     assert result.exit_code == 0
     table = resource_table(load_instance(folder), result.evaluation, result.plan)
     assert list(table["year"]) == [2025, 2026]
-    assert table["used"].to_numpy() == pytest.approx([66.6e3, 66.6e3], rel=1e-9)
+    assert table["used"].to_numpy() == pytest.approx([SLAG_T_PER_YEAR] * 2, rel=1e-9)
+    assert result.evaluation.total_co2_t()[2025] == pytest.approx(200e3 * (0.3395 + 0.262), rel=1e-9)
     assert table["available"].tolist() == [70e3, 70e3]
     assert table["within"].all()
 
 
 def test_supply_that_binds_makes_the_cap_infeasible(tmp_path: Path) -> None:
-    # 60 kt of slag < 66.6 kt needed: the cap cannot be met.
+    # 60 kt of slag < 66.9 kt needed: the cap cannot be met.
     rows = [{"resource": "carbide_slag", "year": y, "available": 60e3, "unit": "t/yr"} for y in (2025, 2026)]
     assert solve(write_supplies(carbide_line(tmp_path / "i"), rows)).exit_code == EXIT_INFEASIBLE
 
 
-def test_alt_fuel_use_matches_the_evaluator(tmp_path: Path) -> None:
+def test_scarce_use_per_package_is_the_evaluators(tmp_path: Path) -> None:
     # 100 kgce/t, 10 % alt fuel; RDF: +5 % fuel, 40 % of the remaining coal (0.9) to alt fuel:
-    # F = 105 kgce/t, a = 0.1 + 0.36 = 0.46 ⇒ 0.0483 tce/t; 150 kt ⇒ 7,245 tce/yr.
+    # F = 105 kgce/t, a = 0.1 + 0.36 = 0.46 ⇒ 0.0483 tce/t; 150 kt ⇒ 7,245 tce/yr. The model's
+    # per-package figure and resources.csv's per-plan figure are both the evaluator's.
     folder = make_instance(
         tmp_path / "i",
         lines=[{"line_id": "A", "alt_fuel_share": 0.1}],
@@ -311,12 +326,28 @@ def test_alt_fuel_use_matches_the_evaluator(tmp_path: Path) -> None:
         targets=[],
         demand={2025: 150e3, 2026: 150e3},
     )
+    write_supplies(folder, [{"resource": "alt_fuel", "year": 2025, "available": 1e4, "unit": "tce/yr"}])
     inst = load_instance(folder)
-    assert resource_use_per_unit(inst, 0, (0,))["alt_fuel"] == pytest.approx(0.0483, rel=1e-12)
+    packages = build_packages(inst)
+    with_rdf = [j for j, techs in enumerate(packages.techs) if techs == (0,)]
+    assert package_resource_use(inst, packages)["alt_fuel"][with_rdf] == pytest.approx([0.0483], rel=1e-12)
     plan = Plan.business_as_usual(inst)
     plan.adopt_year[0, 0] = 2025
     ev = evaluate(inst, plan)
-    assert ev.measure("alt_fuel_tce")[0, 1] == pytest.approx(7245.0, rel=1e-12)
+    assert pool_use(ev)["alt_fuel"][0, 1] == pytest.approx(7245.0, rel=1e-12)
+    assert resource_table(inst, ev, plan)["used"].tolist() == pytest.approx([7245.0], rel=1e-12)
+
+
+def test_carbide_slag_substitution_draws_on_the_supply(tmp_path: Path) -> None:
+    # The shipped catalogue's carbide-slag technology (30 % of the CaO) counts as slag use:
+    # a run that took it on every line while resources.csv showed 0 t was the bug this guards.
+    inst = load_instance(carbide_line(tmp_path / "i"))
+    plan = Plan.business_as_usual(inst)
+    plan.adopt_year[0, 0] = 2025
+    ev = evaluate(inst, plan)
+    output_t = ev.measure("output_units")[0, 1]  # the BAU days' output, not the demand
+    assert pool_use(ev)["carbide_slag"][0, 1] == pytest.approx(output_t * 0.3 * 0.535 / 0.48, rel=1e-12)
+    assert pool_use(ev)["other_calcium_waste"][0, 1] == 0.0
 
 
 def test_intensity_cut_is_output_weighted(tmp_path: Path) -> None:
@@ -420,7 +451,7 @@ def test_report_shows_limits_used_vs_allowed(tmp_path: Path, lang: str) -> None:
     assert len(values) == 6  # campaigns in the year and to date, slag; 2025 and 2026
     k = {"en": 1e3, "zh": 1e4}[lang]
     slag = [v for v in values if v[1] in ("carbide slag", "电石渣")]
-    assert [v[3] for v in slag] == pytest.approx([66.6e3 / k] * 2, rel=1e-9)
+    assert [v[3] for v in slag] == pytest.approx([SLAG_T_PER_YEAR / k] * 2, rel=1e-9)
     assert [v[4] for v in slag] == pytest.approx([70e3 / k] * 2)
     campaigns = [v for v in values if v[0] in ("lines starting a retrofit", "当年开展改造的生产线")]
     assert [v[3] for v in campaigns] == [1.0, 0.0]

@@ -186,8 +186,9 @@ def define_resource_supply(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     .. math:: \sum_{l \in P,\,j} u_{j,\rho}\, q_{l,j,t} \le \min_{y \in t} S_{\rho,P,y}
 
-    :math:`u` from :func:`optimizer.models.data.resource_use_per_unit` (alternative fuel tce per
-    unit, carbide slag and other calcium wastes t per t clinker); province ``*`` covers every
+    :math:`u` from :func:`optimizer.models.data.package_resource_use`, the evaluator's figures
+    (alternative fuel tce per unit, carbide slag and other calcium wastes t per t clinker: the
+    share of CaO substituted × carbonate CO2 / the material's deduction); province ``*`` covers every
     line; a year without a supply row has no limit. Replacement lines are built for the
     standard figures and use none of these inputs.
     """
