@@ -43,7 +43,7 @@ import pandas as pd
 
 from optimizer.data.consistency import split_list
 from optimizer.data.instance import Instance
-from optimizer.evaluator.arrays import build_arrays
+from optimizer.evaluator.flatten import build_arrays
 from optimizer.evaluator.kernels import MEASURE_INDEX, YEARLY_COST_MEASURES, run_kernel
 from optimizer.evaluator.plan import NEVER, Plan
 from optimizer.targets.registry import KINDS
@@ -345,7 +345,7 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
         keep_index.extend(sorted(chosen, key=lambda j: (len(all_combos[j]), all_combos[j])))
         del idx
     keep = np.array(keep_index, dtype=np.int64)
-    from optimizer.evaluator.arrays import attribute_names
+    from optimizer.evaluator.flatten import attribute_names
 
     return PackageSet(
         line_pos=line_of[keep],
