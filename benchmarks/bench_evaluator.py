@@ -20,9 +20,10 @@ from collections.abc import Callable
 import numba
 import numpy as np
 
-from optimizer.evaluator.arrays import EvalArrays, synthetic_arrays
+from optimizer.evaluator.arrays import EvalArrays
 from optimizer.evaluator.kernels import MEASURES, evaluate_numpy, run_kernel
 from optimizer.evaluator.reference import evaluate_reference_arrays
+from optimizer.evaluator.synthetic import synthetic_arrays
 
 SEED = 20240601
 N_TECHS = 30

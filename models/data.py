@@ -190,7 +190,7 @@ def build_model_data(
 
 def _new_line_data(instance: Instance) -> dict[str, dict[str, float]]:
     """Coefficients of one standard replacement line per sector, from the exact evaluator."""
-    from optimizer.evaluator.arrays import build_arrays
+    from optimizer.evaluator.flatten import build_arrays
     from optimizer.evaluator.kernels import MEASURE_INDEX, YEARLY_COST_MEASURES, run_kernel
     from optimizer.evaluator.plan import NewLine, Plan
 
@@ -244,7 +244,7 @@ def _new_line_data(instance: Instance) -> dict[str, dict[str, float]]:
 
 def base_year_sector_frame(instance: Instance) -> pd.DataFrame:
     """Base-year per-line figures from the evaluator (BAU plan, base-year column)."""
-    from optimizer.evaluator.arrays import build_arrays
+    from optimizer.evaluator.flatten import build_arrays
     from optimizer.evaluator.kernels import MEASURES, run_kernel
     from optimizer.evaluator.plan import Plan
 

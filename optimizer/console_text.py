@@ -15,7 +15,8 @@ import pandas as pd
 from rich.table import Table
 
 from optimizer.data.provinces import display_name
-from optimizer.report.labels import STATUS, TARGET_KINDS, TEXT, check_lang, target_unit
+from optimizer.report.labels import STATUS, TARGET_KINDS, check_lang, target_unit
+from optimizer.report.text import TEXT
 
 MESSAGES: dict[str, dict[str, str]] = {
     "zh": {

@@ -65,7 +65,7 @@ class SolverOptions:
     """MIP only: run this many HiGHS solves with seeds seed, seed+1, … on separate cores; the
     first to prove the gap wins, and incumbents and bounds are pooled (each bound is valid for
     the same model). Racers after the first also search with more primal heuristics
-    (``solvers.highs.RACER_HEURISTIC_EFFORT``). HiGHS branch-and-bound time varies a lot with
+    (``solvers.highs_child.RACER_HEURISTIC_EFFORT``). HiGHS branch-and-bound time varies a lot with
     the seed (1–3× seen on a province), so two racers on two cores cut the expected time to a
     proven gap."""
     progress: Callable[[float, float | None, float | None], None] | None = None

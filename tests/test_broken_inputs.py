@@ -110,7 +110,7 @@ def _no_loading(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the instance was loaded before the option checks")
 
-    monkeypatch.setattr("optimizer.cli.load_instance", refuse)
+    monkeypatch.setattr("optimizer.commands.common.load_instance", refuse)
 
 
 @pytest.mark.parametrize("kind", ["non_empty", "empty", "under_a_file", "is_a_file"])

@@ -24,7 +24,7 @@ from optimizer.evaluator.api import (
     evaluate_batch_totals,
     evaluate_reference,
 )
-from optimizer.evaluator.arrays import EvalArrays, synthetic_arrays
+from optimizer.evaluator.arrays import EvalArrays
 from optimizer.evaluator.kernels import (
     MEASURE_INDEX,
     MEASURES,
@@ -36,6 +36,7 @@ from optimizer.evaluator.kernels import (
 )
 from optimizer.evaluator.plan import NEVER, NewLine, Plan
 from optimizer.evaluator.reference import evaluate_reference_arrays
+from optimizer.evaluator.synthetic import synthetic_arrays
 
 TINY = Path(__file__).parent / "data" / "tiny"
 RTOL = 1e-9

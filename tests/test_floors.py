@@ -30,10 +30,11 @@ from hypothesis import strategies as st
 from optimizer.data.instance import Instance, load_instance
 from optimizer.errors import InputError
 from optimizer.evaluator.api import Evaluation, evaluate, evaluate_reference
-from optimizer.evaluator.arrays import build_arrays, synthetic_arrays
+from optimizer.evaluator.flatten import build_arrays
 from optimizer.evaluator.kernels import MEASURE_INDEX, evaluate_numpy, run_kernel
 from optimizer.evaluator.packages import build_packages
 from optimizer.evaluator.plan import Plan
+from optimizer.evaluator.synthetic import synthetic_arrays
 
 PRODUCTS = (
     "product,sector,name_en,name_zh,benchmark_kgce_per_unit,baseline_kgce_per_unit,source,flag,"

@@ -73,7 +73,7 @@ def test_warm_and_cold_resolves_take_the_same_decisions(
     # Package sets are kept whole (no MAX_KEPT bound): since savings stop at floors, tiny's
     # Pareto sets exceed 24 packages and a bounded cold set can miss a package the warm union
     # holds (capex x0.4: alt_fuel_high from 2027), which would test the bound, not the paths.
-    monkeypatch.setattr("optimizer.evaluator.packages.MAX_KEPT", 10_000)
+    monkeypatch.setattr("optimizer.evaluator.package_pruning.MAX_KEPT", 10_000)
     text = f"""\
 instance: {TINY}
 parameters:

@@ -92,7 +92,7 @@ def test_continuous_columns_are_set_by_the_final_lp() -> None:
 def test_large_costs_are_scaled_for_highs_and_reported_unscaled() -> None:
     """min 3e9 y + 1e9 q with y integer >= 0.5 and q >= 2.5: y = 1, q = 2.5, cost 5.5e9; the
     LP's demand-row dual is 1e9 CNY per unit (HiGHS saw costs scaled by 2^-13)."""
-    from optimizer.solvers.highs import objective_scale_exponent
+    from optimizer.solvers.highs_child import objective_scale_exponent
 
     form = _form(
         c=[3e9, 1e9],

@@ -14,14 +14,8 @@ import numpy as np
 import pandas as pd
 
 from optimizer.data.instance import Instance
-from optimizer.evaluator.arrays import (
-    EvalArrays,
-    PlanArrays,
-    build_arrays,
-    new_line_signature,
-    plan_arrays,
-    with_plan,
-)
+from optimizer.evaluator.arrays import EvalArrays, PlanArrays, new_line_signature, with_plan
+from optimizer.evaluator.flatten import build_arrays, plan_arrays
 from optimizer.evaluator.kernels import (
     MEASURE_INDEX,
     MEASURES,

@@ -31,14 +31,14 @@ Production and energy (while running)
     e   = (phi_e + (elec0 - phi_e) x G_e) x W_e                                       [kWh/unit]
           (floor 0: g = s, the old rule, two 5 % savings give 9.75 %; floor 88 and fuel 100:
           one 5 % saving alone gives 95 (g = 5/12), two give 88 + 12 x (7/12)^2 = 92.083,
-          never 88 or below). phi = min(W_pre x product floor, figure) is built in arrays.py: a
+          never 88 or below). phi = min(W_pre x product floor, figure) is built in floors.py: a
           line at or below its floor keeps its figure (savings act on nothing); pre-installed
           stream technologies (W_pre, e.g. waste-heat power in the figure) scale the floor so
           that it stays on the line's own consumption. Fuel switches (gas, alternative fuel)
           change the mix, not the heat, so the floor is on heat whatever supplies it; PV and
           capture power act on grid power after e (PV offsets, it never saves).
     Raw materials: sigma = share of the clinker's CaO from decarbonated materials, sigma0 the
-    line's own (dry-slag lines, arrays.py). For active k in catalogue order
+    line's own (dry-slag lines, floors.py). For active k in catalogue order
           d_k = min(raw_cao_substitution_frac_k, 1 - sigma); sigma += d_k
     dsigma = sigma - sigma0, dsigma_cs its carbide-slag part (raw_is_carbide_slag_k);
     slag_fuel = the product's dry_slag_fuel (-28 kgce/t at 100 %) on dry-slag lines, else 0

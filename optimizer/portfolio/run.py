@@ -15,7 +15,7 @@ from optimizer.console import print_targets
 from optimizer.data.instance import Instance
 from optimizer.data.targets import model_years_of
 from optimizer.evaluator.api import evaluate
-from optimizer.evaluator.packages import candidate_techs
+from optimizer.evaluator.package_enumeration import candidate_techs
 from optimizer.evaluator.plan import Plan
 from optimizer.evaluator.targets import all_hard_met, check_targets
 from optimizer.instance_model import build_instance_model, load_solution

@@ -20,7 +20,8 @@ from optimizer.errors import InputError
 from optimizer.evaluator.api import Evaluation, evaluate
 from optimizer.overrides import apply_overrides
 from optimizer.plan_io import read_plan
-from optimizer.report.labels import TEXT, check_lang, output_unit
+from optimizer.report.labels import check_lang, output_unit
+from optimizer.report.text import TEXT
 
 # Order of the rows of costs.csv (Evaluation.cost_breakdown): a run writes that frame without
 # its index, so older folders carry no component column and are matched by position.

@@ -20,7 +20,9 @@ from plotly.offline import get_plotlyjs
 
 from optimizer.data.provinces import display_name
 from optimizer.report.data import RunData, data_sources_text
-from optimizer.report.figures import FONT, TIMELINE_MAX_LINES, plan_peak_year
+from optimizer.report.figures.emissions import plan_peak_year
+from optimizer.report.figures.style import FONT
+from optimizer.report.figures.timeline import TIMELINE_MAX_LINES
 from optimizer.report.labels import status_text, unit
 from optimizer.report.tables import Column, Table
 

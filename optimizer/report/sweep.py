@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from optimizer.report.figures import FONT, PALETTE
+from optimizer.report.figures.style import FONT, PALETTE
 
 
 def _style(fig: go.Figure, title: str, height: int) -> go.Figure:

@@ -82,7 +82,7 @@ class TargetKind:
     caps_operating_days: bool = False  # v caps each line's operating days from its year on
     retires_small_lines: bool = False  # lines of ≤ v t/d are retired from its year on
     unmeasured: str | None = None  # label key shown when achieved is not a number (no new build)
-    chart: str | None = None  # how report figures draw it (optimizer/report/figures.py marks)
+    chart: str | None = None  # how report figures draw it (optimizer/report/figures/target_marks.py)
     goal_unit: str = "fraction"  # unit of a company --goal of this kind
     goal_attribute: str = ""  # attribute a company --goal of this kind counts
     reference_unit: str | None = None  # a cut measured from a stated reference value in this unit

@@ -1,0 +1,1 @@
+"""The subcommands of ``optimize``, one module per group; :mod:`optimizer.cli` registers them."""
