@@ -798,7 +798,9 @@ TARGETS: dict[str, list[dict]] = {
             ZJ_DOC,
             "一(三)",
             "cement clinker capacity down 8% during the 14th FYP (52 Mt/yr in 2020 -> 48 Mt/yr)",
-            description_zh="原文：“水泥熟料产能下降 8%”（“十四五”期间；2020 年 5200 万吨/年 → 约 4800 万吨/年）",
+            description_zh=(
+                "原文：“水泥熟料产能下降 8%”（“十四五”期间；2020 年 5200 万吨/年 → 约 4800 万吨/年）"
+            ),
             reference=(2020, 52e6, ZJ_REFERENCE_SOURCE),
         ),
         _t(
@@ -812,7 +814,9 @@ TARGETS: dict[str, list[dict]] = {
             "一(三)",
             "clinker unit comprehensive energy consumption down 5% during the 14th FYP (106.9 kgce/t "
             "in 2020 -> 101.6)",
-            description_zh="原文：“熟料单位产品综合能耗下降 5%”（“十四五”期间，较 2020 年 106.9 千克标煤/吨）",
+            description_zh=(
+                "原文：“熟料单位产品综合能耗下降 5%”（“十四五”期间，较 2020 年 106.9 千克标煤/吨）"
+            ),
             reference=(2020, 106.9, ZJ_REFERENCE_SOURCE),
         ),
         _t(
