@@ -60,7 +60,9 @@ def parse_goals(goals: list[str], horizon_end: int) -> pd.DataFrame:
         )
     if problems:
         raise InputError(problems)
-    return pd.DataFrame(rows, columns=[s.name for s in table_schema("targets")], dtype=object)
+    # columns a goal does not set are empty cells, as in a targets.csv row: their defaults
+    frame = pd.DataFrame(rows, columns=[s.name for s in table_schema("targets")], dtype=object)
+    return frame.fillna("")
 
 
 def parse_decisions(fix: list[str], forbid: list[str], keep: list[str]) -> pd.DataFrame:
