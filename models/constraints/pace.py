@@ -85,12 +85,12 @@ def retrofit_campaign_limits(d: ModelData) -> dict[tuple[str, int], CampaignLimi
     pace = d.instance.pace
     if pace.empty:
         return {}
-    lines_with_techs = {d.sector_of[l] for l, _ in d.tech_index}
+    sectors_with_techs = {d.sector_of[l] for l, _ in d.tech_index}
     lines_of = _lines_of(d)
     limits = {}
     for s, share in pace["retrofit_line_share_max_per_year"].items():
         s = str(s)
-        if share >= 1.0 or s not in lines_with_techs:
+        if share >= 1.0 or s not in sectors_with_techs:
             continue
         per_year = campaigns_per_year(float(share), len(lines_of[s]))
         start = int(pace.at[s, "from_year"])
