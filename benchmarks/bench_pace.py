@@ -24,9 +24,10 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from optimizer.cli import default_race
 from optimizer.data.instance import Instance, instance_dir, load_instance
-from optimizer.run import RunOptions, solve_instance
+from optimizer.run import solve_instance
+from optimizer.run_options import RunOptions, default_race
+from optimizer.targets.registry import kind
 
 HERE = Path(__file__).resolve().parent
 CLINKER = "cement_clinker"
@@ -100,7 +101,7 @@ def binding_limits(inst: Instance, result) -> list[str]:
     days = ev.arrays.operating_days
     running = ev.measure("running") > 0.5
     for row in result.targets.itertuples():
-        if row.kind == "operating_days_max" and row.hard:
+        if kind(row.kind).caps_operating_days and row.hard:
             col = ev.years.index(int(row.year))
             in_scope = np.isin(
                 np.asarray(ev.arrays.sector_names)[ev.arrays.sector_index], row.scope.split(";")

@@ -17,7 +17,7 @@ from optimizer.data.schema import as_float
 from optimizer.data.targets import TargetRow, model_years_of, period_map, target_rows
 from optimizer.evaluator.api import Evaluation
 from optimizer.evaluator.packages import PackageSet
-from optimizer.targets.registry import KINDS
+from optimizer.targets.registry import KINDS, kind
 
 
 @dataclass
@@ -41,7 +41,7 @@ class ModelData:
     demand: dict[tuple[str, int], float]  # (sector, model year) -> required output per year
     targets: list[TargetRow]
     q_cap_days: dict[tuple[int, int], float]  # (line, model year) -> max operating days
-    replacement_ratio: dict[str, float]
+    swap_ratio: dict[str, float]  # t retired per t built, per sector (scenario or target)
     new_cap_days: dict[tuple[str, int], float] = field(default_factory=dict)  # (sector, t) -> max d
     base_constant_npv: float = 0.0
     forced_retire: set[tuple[int, int]] = field(default_factory=set)
@@ -61,10 +61,10 @@ class ModelData:
         return sum(self.df[y] for y in self.period_years[t])
 
 
-def replacement_ratios(instance: Instance) -> dict[str, float]:
+def swap_ratios(instance: Instance) -> dict[str, float]:
     ratios = {s: instance.scenario.replacement_ratio for s in instance.sectors.index}
     for _, t in instance.targets.iterrows():
-        if t["kind"] == "replacement_ratio":
+        if kind(t["kind"]).sets_swap_ratio:
             for s in target_scope(instance, t["sectors"]):
                 ratios[s] = float(t["value"])
     return ratios
@@ -176,7 +176,7 @@ def build_model_data(
         demand=demand,
         targets=targets,
         q_cap_days=q_cap_days,
-        replacement_ratio=replacement_ratios(instance),
+        swap_ratio=swap_ratios(instance),
         new_cap_days=new_cap_days,
         forced_retire=forced,
         forced_keep=forced_keep,

@@ -77,7 +77,7 @@ def decisions_to_plan(d: ModelData, dec: ModelDecisions) -> Plan:
     # a retired line whose capacity backs a replacement line is a swap-out
     for s in d.new_sectors:
         total_new = max((dec.new_count.get((s, t), 0.0) for t in d.model_years), default=0.0)
-        need = total_new * d.new_line[s]["capacity"] * d.replacement_ratio[s]
+        need = total_new * d.new_line[s]["capacity"] * d.swap_ratio[s]
         retired = sorted(
             (l for l in d.lines if d.sector_of[l] == s and plan.retire_year[l] != NEVER),
             key=lambda l: (plan.retire_year[l], l),

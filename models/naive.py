@@ -23,9 +23,8 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from optimizer.data.targets import applies
 from optimizer.models.data import ModelData
-from optimizer.targets.model_terms import GE, LE, Scope, add_family, line_weight, new_weight
+from optimizer.targets.registry import KINDS
 
 DAYS_PER_YEAR = 365.0
 
@@ -34,8 +33,7 @@ def make_naive(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Rewrite a model built by :func:`build_model` into the naive formulation, in place."""
     _per_technology_binaries(m, d)
     _big_m_output(m, d)
-    _big_m_benchmark_share(m, d)
-    _big_m_baseline_clear(m, d)
+    _big_m_targets(m, d)
 
 
 def _techs_of_line(d: ModelData) -> dict[int, list[int]]:
@@ -130,115 +128,11 @@ def _big_m_output(m: pyo.ConcreteModel, d: ModelData) -> None:
     )
 
 
-def _intensity_switch(
-    m: pyo.ConcreteModel, d: ModelData, name: str, lines: list[int], good: object, on_when_good: bool
-) -> None:
-    r"""Indicator g[l,t] of a line's status, switched by its intensity with a big M.
-
-    ``on_when_good``: g = 1 only if the line runs a package with ``good[j]`` (at benchmark),
-    :math:`I_{l,t} \le \theta_l + M_l (1 - g_{l,t})`, g ≤ 1 − r. Otherwise g = 1 whenever the
-    running package is not good (worse than baseline), :math:`I_{l,t} \le \theta_l + M_l g_{l,t}`.
-    θ_l is the largest intensity among the line's good packages.
-    """
-    p = d.packages
-    intensity = p.intensity_kgce_per_unit
-    pkgs = {l: d.pkgs_of_line[l] for l in lines}
-    theta: dict[int, float] = {}
-    spread: dict[int, float] = {}
-    for l in lines:
-        good_i = [float(intensity[j]) for j in pkgs[l] if good[j]]  # type: ignore[index]
-        bad_i = [float(intensity[j]) for j in pkgs[l] if not good[j]]  # type: ignore[index]
-        top = max(good_i + bad_i, default=0.0)
-        theta[l] = max(good_i) if good_i else -1.0
-        if good_i and bad_i and min(bad_i) <= theta[l]:
-            raise ValueError(f"line {l}: a package off the benchmark is no worse than one on it")
-        spread[l] = max(top - theta[l], 0.0)
-    index = [(l, t) for l in lines for t in d.model_years]
-    g = pyo.Var(index, domain=pyo.Binary)
-    setattr(m, f"{name}_indicator", g)
-    x_of: dict[tuple[int, int], list[int]] = {}
-    for l, j, t in d.x_index:
-        x_of.setdefault((l, t), []).append(j)
-
-    def line_intensity(m: pyo.ConcreteModel, l: int, t: int):
-        return sum(float(intensity[j]) * m.x[l, j, t] for j in x_of.get((l, t), []))
-
-    if on_when_good:
-        for l, t in index:
-            if theta[l] < 0:
-                g[l, t].fix(0)
-        setattr(
-            m,
-            f"{name}_switch",
-            pyo.Constraint(
-                index,
-                rule=lambda m, l, t: (
-                    line_intensity(m, l, t) <= theta[l] + spread[l] * (1 - g[l, t])
-                    if theta[l] >= 0
-                    else pyo.Constraint.Skip
-                ),
-            ),
-        )
-        setattr(m, f"{name}_running", pyo.Constraint(index, rule=lambda m, l, t: g[l, t] <= 1 - m.r[l, t]))
-    else:
-        setattr(
-            m,
-            f"{name}_switch",
-            pyo.Constraint(
-                index,
-                rule=lambda m, l, t: line_intensity(m, l, t) <= max(theta[l], 0.0) + spread[l] * g[l, t],
-            ),
-        )
-
-
-def _big_m_benchmark_share(m: pyo.ConcreteModel, d: ModelData) -> None:
-    r"""Benchmark share counted over indicator binaries.
-
-    .. math:: \sum_l w_l (g_{l,t} - v (1 - r_{l,t})) + \sum_s w^{std}_s (b^{new}_s - v)\, n_{s,t} \ge 0
-    """
-    rows = [r for r in d.targets if r.hard and r.kind == "benchmark_share"]
-    if not rows or not hasattr(m, "benchmark_share"):
-        return
-    m.benchmark_share.deactivate()
-    lines = sorted({l for r in rows for l in Scope(d, r).lines})
-    _intensity_switch(m, d, "naive_benchmark", lines, d.packages.at_benchmark, on_when_good=True)
-    g = m.naive_benchmark_indicator
-
-    def body(row, scope: Scope, t: int):
-        expr = sum(
-            line_weight(d, l, scope.multi_unit) * (g[l, t] - row.value * (1 - m.r[l, t])) for l in scope.lines
-        )
-        expr += sum(
-            new_weight(d, s, scope.multi_unit) * (d.new_line[s]["at_benchmark"] - row.value) * m.n[s, t]
-            for s in scope.new
-            if (s, t) in m.ST_new
-        )
-        return expr, GE, 0.0, sum(line_weight(d, l, scope.multi_unit) for l in scope.lines)
-
-    add_family(m, d, "naive_benchmark_share", rows, body, applies)
-
-
-def _big_m_baseline_clear(m: pyo.ConcreteModel, d: ModelData) -> None:
-    r"""Capacity below the baseline counted over indicator binaries.
-
-    .. math:: \sum_l C_l\, g_{l,t} + \sum_s C^{std}_s \beta^{new}_s n_{s,t} \le v
-    """
-    rows = [r for r in d.targets if r.hard and r.kind == "baseline_clear"]
-    if not rows or not hasattr(m, "baseline_clear"):
-        return
-    m.baseline_clear.deactivate()
-    lines = sorted({l for r in rows for l in Scope(d, r).lines})
-    not_worse = ~d.packages.worse_than_baseline.astype(bool)
-    _intensity_switch(m, d, "naive_baseline", lines, not_worse, on_when_good=False)
-    g = m.naive_baseline_indicator
-
-    def body(row, scope: Scope, t: int):
-        expr = sum(d.capacity[l] * g[l, t] for l in scope.lines)
-        expr += sum(
-            d.new_line[s]["capacity"] * d.new_line[s]["worse_than_baseline"] * m.n[s, t]
-            for s in scope.new
-            if (s, t) in m.ST_new
-        )
-        return expr, LE, row.value, max(scope.base_capacity, 1.0)
-
-    add_family(m, d, "naive_baseline_clear", rows, body, applies)
+def _big_m_targets(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Each kind with a naive form (``TargetKind.naive``) swaps its strong family for it."""
+    for k in KINDS.values():
+        rows = [r for r in d.targets if r.hard and r.kind == k.name]
+        if k.naive is None or k.family is None or not rows or not hasattr(m, k.family):
+            continue
+        getattr(m, k.family).deactivate()
+        k.naive(m, d, rows)

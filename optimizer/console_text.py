@@ -17,6 +17,7 @@ from rich.table import Table
 from optimizer.data.provinces import display_name
 from optimizer.report.labels import STATUS, TARGET_KINDS, check_lang, target_unit
 from optimizer.report.text import TEXT
+from optimizer.targets.registry import kind as kind_of
 
 MESSAGES: dict[str, dict[str, str]] = {
     "zh": {
@@ -206,7 +207,7 @@ def targets_console_table(targets: pd.DataFrame, lang: str, sectors: dict[str, s
         group = (sectors or {}).get(str(r.group), str(r.group))
         label = r.target_id if r.group == "pooled" else f"{r.target_id} ({group})"
         achieved = float(r.achieved)  # type: ignore[arg-type]
-        no_build = r.kind == "replacement_ratio" and not math.isfinite(achieved)
+        no_build = kind_of(str(r.kind)).unmeasured is not None and not math.isfinite(achieved)
         if lang == "en":
             required, shown, unit_label = fmt_value(r.required), fmt_value(r.achieved), str(r.unit)
             kind = str(r.kind)

@@ -52,7 +52,7 @@ def define_replacement_ratio(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.replacement_ratio = pyo.Constraint(
         m.ST_new,
         rule=lambda m, s, t: (
-            d.replacement_ratio[s] * d.new_line[s]["capacity"] * m.n[s, t]
+            d.swap_ratio[s] * d.new_line[s]["capacity"] * m.n[s, t]
             <= sum(d.capacity[l] * m.r[l, t] for l in lines_of.get(s, []))
         ),
     )

@@ -65,6 +65,7 @@ class TargetKind:
     row: RowBody | None = None
     extra: ExtraRows | None = None
     extra_families: tuple[str, ...] = ()
+    naive: ExtraRows | None = None  # its rows in the naive reference formulation (models/naive.py)
     years: str = "from"
     per_sector: bool = False  # pooled=false expands it to one row per sector of its scope
     in_model_years: bool = True  # its year becomes a model year and must lie in the horizon
@@ -79,6 +80,7 @@ class TargetKind:
     price_factor: PriceFactor | None = None
     relaxation: Relaxation | None = None
     counts_projects: bool = False  # needs retrofit starts a tied to real adoptions
+    sets_swap_ratio: bool = False  # v is its sectors' t retired per t built in the swap rows
     caps_operating_days: bool = False  # v caps each line's operating days from its year on
     retires_small_lines: bool = False  # lines of ≤ v t/d are retired from its year on
     unmeasured: str | None = None  # label key shown when achieved is not a number (no new build)

@@ -1,52 +1,32 @@
 """Every target kind, in the order their constraint families are built (which fixes row order
-in the matrix). Adding a kind: one module under :mod:`optimizer.targets.kinds`, one line here,
-its name in the ``kind`` column's allowed values of ``schema/targets.csv``, and its tests."""
+in the matrix).
+
+The order is the ``kind`` column's allowed values in ``schema/targets.csv``; each name is the
+module of that name under :mod:`optimizer.targets.kinds`, which exports ``KIND``. Adding a kind:
+one module there, its name in that list (where its family is built) and its tests; nothing else
+names it.
+"""
 
 from __future__ import annotations
 
-from optimizer.targets.kind import TargetKind
-from optimizer.targets.kinds import (
-    attribute_share,
-    baseline_clear,
-    benchmark_share,
-    capacity_cap,
-    capacity_cut,
-    capex_budget,
-    clean_energy_mw,
-    emissions_cap,
-    emissions_cut,
-    emissions_peak,
-    intensity_cut,
-    not_modelled,
-    operating_days_max,
-    projects_min,
-    raw_substitution_share,
-    replacement_ratio,
-    size_exit,
-)
+from importlib import import_module
 
-KINDS: dict[str, TargetKind] = {
-    module.KIND.name: module.KIND
-    for module in (
-        capacity_cut,
-        capacity_cap,
-        intensity_cut,
-        benchmark_share,
-        baseline_clear,
-        clean_energy_mw,
-        attribute_share,
-        emissions_cap,
-        emissions_cut,
-        emissions_peak,
-        projects_min,
-        capex_budget,
-        raw_substitution_share,
-        size_exit,
-        replacement_ratio,
-        operating_days_max,
-        not_modelled,
-    )
-}
+from optimizer.data.schema import table_schema
+from optimizer.targets.kind import TargetKind
+
+
+def _load_kinds() -> dict[str, TargetKind]:
+    (spec,) = [s for s in table_schema("targets") if s.name == "kind"]
+    kinds: dict[str, TargetKind] = {}
+    for name in spec.allowed:
+        record = import_module(f"optimizer.targets.kinds.{name}").KIND
+        if record.name != name:
+            raise RuntimeError(f"optimizer/targets/kinds/{name}.py declares kind {record.name!r}")
+        kinds[name] = record
+    return kinds
+
+
+KINDS: dict[str, TargetKind] = _load_kinds()
 
 
 def kind(name: str) -> TargetKind:

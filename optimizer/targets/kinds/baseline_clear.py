@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 
 from optimizer.targets.check_terms import REL_TOL
 from optimizer.targets.kind import Checked, Relaxation, RowValue, TargetKind
-from optimizer.targets.model_terms import LE
+from optimizer.targets.model_terms import LE, Scope, add_family
+from optimizer.targets.naive_terms import intensity_switch
 
 if TYPE_CHECKING:
     import pyomo.environ as pyo
 
     from optimizer.models.data import ModelData
     from optimizer.targets.check_terms import RowTerms
-    from optimizer.targets.model_terms import Scope
     from optimizer.targets.rows import TargetRow
 
 
@@ -41,6 +41,30 @@ def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
     return row.value, achieved, achieved <= row.value + REL_TOL * max(terms.base_cap, 1.0)
 
 
+def naive_rows(m: pyo.ConcreteModel, d: ModelData, rows: list[TargetRow]) -> None:
+    r"""Capacity below the baseline counted over indicator binaries.
+
+    .. math:: \sum_l C_l\, g_{l,t} + \sum_s C^{std}_s \beta^{new}_s n_{s,t} \le v
+    """
+    from optimizer.data.targets import applies
+
+    lines = sorted({l for r in rows for l in Scope(d, r).lines})
+    not_worse = ~d.packages.worse_than_baseline.astype(bool)
+    intensity_switch(m, d, "naive_baseline", lines, not_worse, on_when_good=False)
+    g = m.naive_baseline_indicator
+
+    def body(row, scope: Scope, t: int):
+        expr = sum(d.capacity[l] * g[l, t] for l in scope.lines)
+        expr += sum(
+            d.new_line[s]["capacity"] * d.new_line[s]["worse_than_baseline"] * m.n[s, t]
+            for s in scope.new
+            if (s, t) in m.ST_new
+        )
+        return expr, LE, row.value, max(scope.base_capacity, 1.0)
+
+    add_family(m, d, "naive_baseline_clear", rows, body, applies)
+
+
 KIND = TargetKind(
     name="baseline_clear",
     chart="share_cleared",
@@ -48,6 +72,7 @@ KIND = TargetKind(
     label_zh="能效基准水平以下产能清零",
     label_en="capacity below baseline cleared",
     family="baseline_clear",
+    naive=naive_rows,
     row=row,
     value_rule="nonnegative",
     price_unit="CNY per t/yr of capacity",

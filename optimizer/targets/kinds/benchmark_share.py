@@ -14,7 +14,8 @@ import numpy as np
 
 from optimizer.targets.check_terms import REL_TOL, price_terms
 from optimizer.targets.kind import Checked, Relaxation, RowValue, TargetKind
-from optimizer.targets.model_terms import GE, line_weight, new_weight
+from optimizer.targets.model_terms import GE, Scope, add_family, line_weight, new_weight
+from optimizer.targets.naive_terms import intensity_switch
 from optimizer.targets.rows import is_multi_unit, share_weight
 
 if TYPE_CHECKING:
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from optimizer.evaluator.api import Evaluation
     from optimizer.models.data import ModelData
     from optimizer.targets.check_terms import RowTerms
-    from optimizer.targets.model_terms import Scope
     from optimizer.targets.rows import TargetRow
 
 
@@ -60,6 +60,31 @@ def price_factor(instance: Instance, evaluation: Evaluation, sectors: tuple[str,
     return 0.01 * float((p.cap[p.sel, p.y] * weights[p.sel]).sum())
 
 
+def naive_rows(m: pyo.ConcreteModel, d: ModelData, rows: list[TargetRow]) -> None:
+    r"""Benchmark share counted over indicator binaries.
+
+    .. math:: \sum_l w_l (g_{l,t} - v (1 - r_{l,t})) + \sum_s w^{std}_s (b^{new}_s - v)\, n_{s,t} \ge 0
+    """
+    from optimizer.data.targets import applies
+
+    lines = sorted({l for r in rows for l in Scope(d, r).lines})
+    intensity_switch(m, d, "naive_benchmark", lines, d.packages.at_benchmark, on_when_good=True)
+    g = m.naive_benchmark_indicator
+
+    def body(row, scope: Scope, t: int):
+        expr = sum(
+            line_weight(d, l, scope.multi_unit) * (g[l, t] - row.value * (1 - m.r[l, t])) for l in scope.lines
+        )
+        expr += sum(
+            new_weight(d, s, scope.multi_unit) * (d.new_line[s]["at_benchmark"] - row.value) * m.n[s, t]
+            for s in scope.new
+            if (s, t) in m.ST_new
+        )
+        return expr, GE, 0.0, sum(line_weight(d, l, scope.multi_unit) for l in scope.lines)
+
+    add_family(m, d, "naive_benchmark_share", rows, body, applies)
+
+
 KIND = TargetKind(
     name="benchmark_share",
     chart="share_floor",
@@ -67,6 +92,7 @@ KIND = TargetKind(
     label_zh="能效标杆水平产能占比",
     label_en="capacity at benchmark",
     family="benchmark_share",
+    naive=naive_rows,
     row=row,
     per_sector=True,
     decompose="same",

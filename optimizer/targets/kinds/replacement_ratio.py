@@ -35,4 +35,5 @@ KIND = TargetKind(
     in_model_years=False,
     scope_free=True,
     value_rule="ratio",
+    sets_swap_ratio=True,
 )
