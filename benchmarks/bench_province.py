@@ -26,10 +26,10 @@ import sys
 import time
 from pathlib import Path
 
-from optimizer.cli import default_race
 from optimizer.data.instance import Instance, instance_dir, load_instance, shipped_instances
 from optimizer.models.naive import make_naive
-from optimizer.run import RunOptions, build_instance_model, solve_built, solve_instance
+from optimizer.run import build_instance_model, solve_built, solve_instance
+from optimizer.run_options import RunOptions, default_race
 from optimizer.solvers.base import SolverOptions, Status
 from optimizer.solvers.highs import HighsSolver
 

@@ -12,7 +12,6 @@ model (a bug: the plan is not trusted); 6 (``evaluate``) a hard target is missed
 from __future__ import annotations
 
 import enum
-import os
 import signal
 import time
 from pathlib import Path
@@ -66,12 +65,6 @@ app = typer.Typer(
     no_args_is_help=False,
     help="Least-cost carbon-peak plans for building-materials production lines.",
 )
-
-
-def default_race() -> int:
-    """Two racing HiGHS runs when there are two cores: one is idle otherwise (HiGHS's MIP
-    search is mostly single-threaded)."""
-    return 2 if (os.cpu_count() or 1) >= 2 else 1
 
 
 def _terminate_as_interrupt(signum: int, frame: object) -> None:
@@ -177,51 +170,36 @@ def main_callback(
         lang = check_lang(lang)
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--lang") from error
-    from optimizer.decompose import DECOMPOSE_LINES, SubproblemSolver, run_decomposed
+    from optimizer.decompose import DECOMPOSE_LINES, run_decomposed
     from optimizer.progress import Progress
-    from optimizer.run import RunOptions, run_plan
+    from optimizer.run import run_plan
+    from optimizer.run_options import RunOptions, default_race
 
+    options = RunOptions(
+        out=out,
+        time_limit_s=time_limit,
+        gap=gap,
+        threads=threads,
+        seed=seed,
+        race=default_race() if race is None else max(1, race),
+        carbon_price=carbon_price,
+        overrides=list(set_ or []),
+        mode=mode.value,
+        workers=workers,
+        scheduler=scheduler,
+        warm_start=not no_warm_start,
+        verbose=verbose,
+        report=not no_report,
+        report_lang=lang,
+        started_at=started_at,
+        target_costs=target_costs,
+        progress=Progress(console, lang=lang),
+    )
     try:
         inst = load_from_options(province, instance)
         if decompose or (decompose is None and len(inst.lines) > DECOMPOSE_LINES):
-            raise typer.Exit(
-                run_decomposed(
-                    inst,
-                    time_limit,
-                    gap,
-                    workers,
-                    scheduler,
-                    out,
-                    console,
-                    None if no_report else lang,
-                    carbon_price_cny_per_tco2=carbon_price,
-                    overrides=list(set_ or []),
-                    mode=mode.value,
-                    solver=SubproblemSolver(seed=seed, threads=threads, warm_start=not no_warm_start),
-                )
-            )
-        code = run_plan(
-            inst,
-            RunOptions(
-                out=out,
-                time_limit_s=time_limit,
-                gap=gap,
-                threads=threads,
-                seed=seed,
-                race=default_race() if race is None else max(1, race),
-                carbon_price=carbon_price,
-                overrides=list(set_ or []),
-                mode=mode.value,
-                warm_start=not no_warm_start,
-                verbose=verbose,
-                report=not no_report,
-                report_lang=lang,
-                started_at=started_at,
-                target_costs=target_costs,
-                progress=Progress(console, lang=lang),
-            ),
-            console,
-        )
+            raise typer.Exit(run_decomposed(inst, options, console))
+        code = run_plan(inst, options, console)
     except InputError as error:
         fail_input(error)
     except KeyboardInterrupt:

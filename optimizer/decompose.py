@@ -58,6 +58,7 @@ from optimizer.evaluator.plan import NewLine, Plan
 from optimizer.evaluator.targets import all_hard_met, check_targets
 from optimizer.overrides import apply_overrides
 from optimizer.portfolio.company import subset_instance
+from optimizer.run_options import PlanResult, RunOptions
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -99,7 +100,7 @@ class ProvinceTask:
 
 def solve_province(task: ProvinceTask) -> dict:
     """One sub-problem (runs in a dask worker): solve and return the plan as plain arrays."""
-    from optimizer.run import RunOptions, solve_instance
+    from optimizer.run import solve_instance
 
     t0 = time.perf_counter()
     # On the national instance, before the split (see the module docstring); the main process
@@ -334,93 +335,86 @@ DECOMPOSE_LINES = 1500
 """Instances with more lines are solved by province unless told otherwise."""
 
 
+def subproblem_solver(options: RunOptions) -> SubproblemSolver:
+    """The HiGHS settings of ``options`` every sub-problem gets."""
+    return SubproblemSolver(seed=options.seed, threads=options.threads, warm_start=options.warm_start)
+
+
+def plan_result(result: NationalResult) -> PlanResult:
+    """The national result as every run's result type (what :func:`optimizer.write.write_run`
+    writes): NPV and bound of the assembled plan, its verified targets and the run's status."""
+    from optimizer.exit_codes import EXIT_NO_PLAN, EXIT_OK, EXIT_VERIFY
+
+    code = EXIT_NO_PLAN
+    if result.plan is not None and result.targets is not None:
+        code = EXIT_OK if all_hard_met(result.targets) else EXIT_VERIFY
+    status = "feasible" if code == EXIT_OK else ("no_plan" if result.plan is None else "targets_missed")
+    return PlanResult(
+        status,
+        code,
+        result.upper_cny,
+        result.upper_cny,
+        # a myopic plan has no optimality gap to report; its distance to the perfect-foresight
+        # bound also holds the cost of myopia, so it goes under its own name only
+        result.gap if result.mode == "perfect" else None,
+        result.lower_cny,
+        None,
+        result.plan,
+        result.evaluation,
+        result.targets,
+        {"total_s": result.seconds},
+        {},
+    )
+
+
 def run_decomposed(
-    instance: Instance,
-    time_limit_s: float,
-    gap: float,
-    workers: int,
-    scheduler: str | None,
-    out: Path | None,
-    console: Console,
-    report_lang: str | None = "zh",
-    *,
-    carbon_price_cny_per_tco2: float | None = None,
-    overrides: list[str] | None = None,
-    mode: str = "perfect",
-    solver: SubproblemSolver | None = None,
+    instance: Instance, options: RunOptions, console: Console, solver: SubproblemSolver | None = None
 ) -> int:
     """CLI path for large instances: solve by province, verify nationally, write the outputs."""
     from optimizer.console import print_targets
-    from optimizer.exit_codes import EXIT_NO_PLAN, EXIT_OK, EXIT_VERIFY
-    from optimizer.outputs import default_out_dir, plan_table, write_outputs
+    from optimizer.write import write_run
 
-    sets = list(overrides or [])
     console.print(
         f"[bold]{instance.name}[/]: {len(instance.lines)} lines, solved by province "
-        f"({instance.lines['province'].nunique()} provinces, {workers} workers"
-        + (f", scheduler {scheduler}" if scheduler else "")
-        + _scenario_note(carbon_price_cny_per_tco2, sets, mode)
+        f"({instance.lines['province'].nunique()} provinces, {options.workers} workers"
+        + (f", scheduler {options.scheduler}" if options.scheduler else "")
+        + _scenario_note(options.carbon_price, options.overrides, options.mode)
         + ")"
     )
     result = solve_national(
         instance,
-        time_limit_s,
-        gap,
-        workers,
-        scheduler,
-        carbon_price_cny_per_tco2=carbon_price_cny_per_tco2,
-        overrides=sets,
-        mode=mode,
-        solver=solver,
+        options.time_limit_s,
+        options.gap,
+        options.workers,
+        options.scheduler,
+        carbon_price_cny_per_tco2=options.carbon_price,
+        overrides=list(options.overrides),
+        mode=options.mode,
+        solver=solver or subproblem_solver(options),
     )
-    tables: dict[str, pd.DataFrame] = {"provinces": result.provinces}
-    code = EXIT_NO_PLAN
-    if result.plan is not None and result.evaluation is not None and result.targets is not None:
-        print_targets(result.targets, console, report_lang or "en", instance)
-        tables.update(
-            targets=result.targets,
-            plan=plan_table(result.evaluation, result.plan),
-            kpis=result.evaluation.by_sector(),
-            costs=result.evaluation.cost_breakdown().reset_index(),
-        )
-        code = EXIT_OK if all_hard_met(result.targets) else EXIT_VERIFY
+    planned = plan_result(result)
+    if result.targets is not None:
+        print_targets(result.targets, console, options.report_lang, instance)
     console.print(
         f"upper bound (plan NPV) {_cny(result.upper_cny)}, lower bound "
         f"{_cny(result.lower_cny)}, {_gap_text(result)}, {result.seconds:.0f} s"
     )
-    summary = {
-        "instance": instance.name,
-        "instance_path": str(Path(instance.path).resolve()),
-        "carbon_price": carbon_price_cny_per_tco2,
-        "overrides": sets,
-        "mode": mode,
-        "method": "decomposition by province (see optimizer/decompose.py)",
-        "status": "feasible" if code == EXIT_OK else ("no_plan" if result.plan is None else "targets_missed"),
-        "exit_code": code,
-        "objective_cny": result.upper_cny,
-        "evaluator_npv_cny": result.upper_cny,
-        "bound_cny": result.lower_cny,
-        # a myopic plan has no optimality gap to report; its distance to the perfect-foresight
-        # bound also holds the cost of myopia, so it goes under its own name only
-        "mip_gap": result.gap if mode == "perfect" else None,
-        "gap_vs_perfect_foresight_bound": result.gap,
-        "total_s": result.seconds,
-        "workers": workers,
-        "lines": len(instance.lines),
-    }
-    folder = write_outputs(out or default_out_dir(instance.name), tables, summary)
-    console.print(f"results written to [bold]{folder}[/]")
-    if report_lang and result.evaluation is not None:
-        from optimizer.report import write_report
-
-        try:
-            for path in write_report(
-                folder, report_lang, instance=result.instance, evaluation=result.evaluation
-            ):
-                console.print(f"report written: [bold]{path}[/]")
-        except Exception as error:  # a report problem must not hide a verified plan
-            console.print(f"[yellow]report not written: {error}[/]")
-    return code
+    if options.write:
+        write_run(
+            result.instance,
+            options,
+            planned,
+            console,
+            tables={"provinces": result.provinces},
+            summary={
+                "method": "decomposition by province (see optimizer/decompose.py)",
+                "gap_vs_perfect_foresight_bound": result.gap,
+                "workers": options.workers,
+                "lines": len(instance.lines),
+            },
+            report_instance=result.instance,
+        )
+    return planned.exit_code
 
 
 def _scenario_note(carbon_price_cny_per_tco2: float | None, sets: list[str], mode: str) -> str:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,10 +25,10 @@ from optimizer.evaluator.targets import all_hard_met, check_targets
 from optimizer.instance_model import BuiltModel, build_instance_model, load_solution
 from optimizer.models.extract import decisions_to_plan, read_decisions
 from optimizer.overrides import apply_overrides
-from optimizer.run_options import VERIFY_REL_TOL, PlanResult, RunOptions
+from optimizer.run_options import VERIFY_REL_TOL, PlanResult, RunOptions, gap_reached
 from optimizer.solvers.base import SolveResult, SolverOptions, Status
 from optimizer.solvers.registry import get_solver
-from optimizer.warm_start import starting_plan
+from optimizer.solvers.warm_start import starting_plan
 
 
 def solve_instance(
@@ -44,7 +42,7 @@ def solve_instance(
     ``packages`` reuses a package set (e.g. :func:`recost_packages` of a base scenario, so the
     model keeps its structure) and ``start`` gives HiGHS a starting point for that structure
     (e.g. the previous scenario's ``result.solve.x``); without ``start`` the warm start of
-    :func:`optimizer.warm_start.starting_plan` is used when ``options.warm_start``.
+    :func:`optimizer.solvers.warm_start.starting_plan` is used when ``options.warm_start``.
     """
     t_start = time.perf_counter()
     timings: dict[str, float] = {}
@@ -62,11 +60,6 @@ def solve_instance(
         c = built.counts
         options.progress.stage(say(options.progress.lang, "stage_built", seconds=sum(timings.values()), **c))
     return solve_built(instance, built, options, start, timings, t_start)
-
-
-def gap_reached(result: SolveResult, requested: float) -> bool:
-    """The search ended within the requested gap (a proven optimum to that tolerance)."""
-    return result.gap is not None and result.gap <= requested * (1 + 1e-9)
 
 
 def time_limit_message(result: SolveResult, options: RunOptions) -> str:
@@ -283,24 +276,12 @@ def solve_built(
 
 def run_plan(instance: Instance, options: RunOptions, console: Console) -> int:
     """The CLI's default action: solve, print the summary, write the outputs."""
-    from optimizer.outputs import default_out_dir, write_outputs
+    from optimizer.write import write_run
 
     result = solve_instance(instance, options)
     print_summary(instance, result, console, options)
-    out = options.out or default_out_dir(instance.name)
-    tables = result_tables(instance, result)
-    summary = run_summary(instance, options, result)
     if options.write:
-        result.out_dir = write_outputs(out, tables, summary)
-        console.print(say(options.report_lang, "results_written", path=result.out_dir))
-        if options.report and result.status != "interrupted":  # stop soon: the user asked to
-            from optimizer.report import write_report
-
-            try:
-                for path in write_report(result.out_dir, options.report_lang, evaluation=result.evaluation):
-                    console.print(say(options.report_lang, "report_written", path=path))
-            except Exception as error:  # a report problem must not hide a verified plan
-                console.print(say(options.report_lang, "report_failed", error=error))
+        write_run(instance, options, result, console)
     return result.exit_code
 
 
@@ -314,76 +295,3 @@ def limits_exceeded(instance: Instance, evaluation: Evaluation, plan: Plan) -> l
     return [f"{r.rule} {r.sector}@{r.year}" for r in pace.itertuples() if not r.within] + [
         f"supply {r.resource} {r.province}@{r.year}" for r in supplies.itertuples() if not r.within
     ]
-
-
-def result_tables(instance: Instance, result: PlanResult) -> dict[str, pd.DataFrame]:
-    """The tables a run writes (plan.csv, targets.csv, costs.csv, ...), by file stem."""
-    from optimizer.evaluator.pace import pace_table
-    from optimizer.outputs import plan_table, resource_table
-
-    tables: dict[str, pd.DataFrame] = {}
-    if result.targets is not None and result.evaluation is not None and result.plan is not None:
-        tables["targets"] = result.targets
-        tables["plan"] = plan_table(result.evaluation, result.plan)
-        tables["kpis"] = result.evaluation.by_sector()
-        tables["costs"] = result.evaluation.cost_breakdown().reset_index()
-        from optimizer.schedule import by_group, schedule_table
-
-        nameplate = dict(
-            zip(
-                result.evaluation.arrays.line_ids,
-                result.evaluation.arrays.lines.capacity_per_year,
-                strict=False,
-            )
-        )
-        tables["schedule"] = schedule_table(tables["plan"], nameplate)
-        tables["schedule_by_city"] = by_group(tables["plan"], nameplate, "city")
-        tables["schedule_by_company"] = by_group(tables["plan"], nameplate, "company")
-        pace = pace_table(instance, result.evaluation, result.plan)
-        if len(pace):
-            tables["pace"] = pace
-        resources = resource_table(instance, result.evaluation, result.plan)
-        if len(resources):
-            tables["resources"] = resources
-    if result.relaxation is not None:
-        tables["infeasibility"] = result.relaxation
-    if result.shadow_prices is not None:
-        tables["shadow_prices"] = result.shadow_prices
-    if result.target_prices is not None:
-        tables["target_prices"] = result.target_prices
-    if result.package_stats is not None:
-        tables["packages"] = result.package_stats
-    return tables
-
-
-def run_summary(instance: Instance, options: RunOptions, result: PlanResult) -> dict[str, Any]:
-    """What a run writes to summary.json."""
-    return {
-        "instance": instance.name,
-        "instance_path": str(Path(instance.path).resolve()),
-        "carbon_price": options.carbon_price,
-        "overrides": list(options.overrides),
-        "mode": options.mode,
-        "status": result.status,
-        "exit_code": result.exit_code,
-        "objective_cny": result.objective_cny,
-        "evaluator_npv_cny": result.npv_cny,
-        "mip_gap": result.mip_gap,
-        "gap_requested": options.gap,
-        "gap_reached": result.mip_gap,
-        "gap_met": bool(result.solve is not None and gap_reached(result.solve, options.gap))
-        and all(step["status"] == "optimal" for step in result.steps or []),
-        "time_limit_s": options.time_limit_s,
-        "bound_cny": result.bound_cny,
-        # enough to re-run the same search: seeds seed .. seed + race - 1 raced
-        "solver": {
-            "name": "highs",
-            "seed": options.seed,
-            "race": options.race,
-            "termination": result.solve.termination if result.solve is not None else None,
-        },
-        **{k: v for k, v in result.timings.items()},
-        **result.counts,
-        "messages": result.messages,
-        **({"steps": result.steps} if result.steps is not None else {}),
-    }

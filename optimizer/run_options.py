@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,17 @@ VERIFY_REL_TOL = 1e-6
 """Model objective and evaluator NPV must agree to this relative tolerance."""
 
 
+def default_race() -> int:
+    """Two racing HiGHS runs when there are two cores: one is idle otherwise (HiGHS's MIP
+    search is mostly single-threaded)."""
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
+
+
+def gap_reached(result: SolveResult, requested: float) -> bool:
+    """The search ended within the requested gap (a proven optimum to that tolerance)."""
+    return result.gap is not None and result.gap <= requested * (1 + 1e-9)
+
+
 @dataclass
 class RunOptions:
     out: Path | None = None
@@ -31,6 +43,8 @@ class RunOptions:
     carbon_price: float | None = None
     overrides: list[str] = field(default_factory=list)
     mode: str = "perfect"
+    workers: int = 2  # a decomposed run's dask workers (optimizer/decompose.py)
+    scheduler: str | None = None  # a decomposed run's dask scheduler address (None: a local cluster)
     warm_start: bool = True
     verbose: bool = False
     write: bool = True

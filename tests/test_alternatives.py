@@ -41,7 +41,7 @@ def _closed(plan: pd.DataFrame) -> dict[str, int | None]:
 
 
 def test_alternative_closes_the_other_twin(twins: Path, tmp_path: Path) -> None:
-    from optimizer.run import result_tables
+    from optimizer.write import result_tables
 
     inst = load_instance(twins)
     plans = generate_alternatives(inst, RunOptions(time_limit_s=60, write=False), k=1, slack=1e-4)

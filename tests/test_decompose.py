@@ -210,8 +210,8 @@ def test_cli_hands_solver_settings_to_the_by_province_path(
 ) -> None:
     seen = {}
 
-    def capture(*args, **kwargs):  # type: ignore[no-untyped-def]
-        seen.update(kwargs)
+    def capture(instance, options, console):  # type: ignore[no-untyped-def]
+        seen["solver"] = decompose.subproblem_solver(options)
         return EXIT_OK
 
     monkeypatch.setattr(decompose, "run_decomposed", capture)

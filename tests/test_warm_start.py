@@ -7,7 +7,7 @@ import scipy.sparse as sp
 
 from optimizer.solvers.base import SolverOptions, StandardForm
 from optimizer.solvers.highs import HighsSolver
-from optimizer.warm_start import relax_and_fix_by_year
+from optimizer.solvers.warm_start import relax_and_fix_by_year
 
 INF = np.inf
 
@@ -110,7 +110,7 @@ def test_large_costs_are_scaled_for_highs_and_reported_unscaled() -> None:
 
 
 def test_each_year_column_knows_its_previous_year() -> None:
-    from optimizer.warm_start import previous_year_columns
+    from optimizer.solvers.warm_start import previous_year_columns
 
     form = _form(
         c=[0.0] * 5,
@@ -129,7 +129,7 @@ def test_fix_and_optimise_improves_window_by_window() -> None:
     "open in 2025" (cost 3), the 2025-26 window moves it to 2026 (cost 2) with 2027 fixed at 0;
     the 2027 window then has 2025-26 fixed (one open already), so opening in 2027 too only adds
     cost: the polished plan costs 2, not the global optimum 1 — windows are local search."""
-    from optimizer.warm_start import WarmStart, fix_and_optimise_by_years
+    from optimizer.solvers.warm_start import WarmStart, fix_and_optimise_by_years
 
     form = _form(
         c=[3.0, 2.0, 1.0],
@@ -148,7 +148,7 @@ def test_fix_and_optimise_improves_window_by_window() -> None:
 
 
 def test_years_left_without_time_keep_the_last_fixed_state() -> None:
-    from optimizer.warm_start import _stay_from, previous_year_columns
+    from optimizer.solvers.warm_start import _stay_from, previous_year_columns
 
     form = _form(
         c=[0.0] * 4,

@@ -13,8 +13,8 @@ from optimizer.compare.lines import decision_delta, line_differences
 from optimizer.compare.page import Section, page_html
 from optimizer.data.instance import Instance
 from optimizer.outputs import write_outputs
-from optimizer.run import result_tables, run_summary
 from optimizer.run_options import RunOptions
+from optimizer.write import result_tables, run_summary
 
 TITLE = {"zh": "近似最优备选方案（MGA）", "en": "Near-optimal alternatives (MGA)"}
 

@@ -139,9 +139,8 @@ def portfolio(
             goal_rows,
             decided,
             plan,
-            RunOptions(time_limit_s=time_limit, gap=gap, write=False),
+            RunOptions(out=out, time_limit_s=time_limit, gap=gap, write=False),
             k_best,
-            out,
             console,
         )
     except InputError as error:

@@ -20,13 +20,14 @@ from optimizer.evaluator.plan import Plan
 from optimizer.evaluator.targets import all_hard_met, check_targets
 from optimizer.instance_model import build_instance_model, load_solution
 from optimizer.models.extract import decisions_to_plan, read_decisions
-from optimizer.outputs import default_out_dir, plan_table, write_outputs
+from optimizer.outputs import plan_table
 from optimizer.plan_io import read_plan
 from optimizer.portfolio.company import company_instance
 from optimizer.portfolio.finance import measure_table, portfolio_summary
 from optimizer.portfolio.kbest import k_best
 from optimizer.run import solve_built, solve_instance, solver_options_of
 from optimizer.run_options import RunOptions
+from optimizer.write import write_run
 
 
 def available_measures(instance: Instance) -> pd.DataFrame:
@@ -68,10 +69,13 @@ def run_portfolio(
     user_plan: Path | None,
     options: RunOptions,
     k: int,
-    out: Path | None,
     console: Console,
 ) -> int:
+    """Solve the company's optimal portfolio under its goals and decisions, set it next to the
+    company's own (``user_plan``) and the k best, and write the run's folder (``options.out``,
+    else ``<instance>-portfolio``)."""
     t0 = time.perf_counter()
+    folder_name = f"{instance.name}-portfolio"
     inst = company_instance(instance, company, goals, decisions)
     user = read_plan(inst, user_plan) if user_plan is not None else None
     built = build_instance_model(inst)
@@ -83,14 +87,8 @@ def run_portfolio(
     tables: dict[str, pd.DataFrame] = {}
     if result.plan is None or result.targets is None or result.evaluation is None:
         if result.relaxation is not None:
-            tables["infeasibility"] = result.relaxation
             console.print(result.relaxation.to_string(index=False))
-        folder = write_outputs(
-            out or default_out_dir(f"{instance.name}-portfolio"),
-            tables,
-            {"company": company, "status": result.status, "messages": result.messages},
-        )
-        console.print(f"results written to [bold]{folder}[/]")
+        write_run(inst, options, result, console, summary={"company": company}, folder_name=folder_name)
         return result.exit_code
     print_targets(result.targets, console)
     rows = [_summary_row("optimal", inst, result.plan)]
@@ -112,8 +110,6 @@ def run_portfolio(
                 "against the free optimum"
             )
     tables["comparison"] = comparison
-    tables["targets"] = result.targets
-    tables["plan"] = plan_table(result.evaluation, result.plan)
     tables["macc"] = available_measures(inst)
     if k > 1:
         ranked = k_best(built.form, k, solver_options_of(options), first=result.solve)
@@ -139,17 +135,15 @@ def run_portfolio(
             )
         tables["kbest"] = pd.DataFrame(kb)
     _print_comparison(comparison, console)
-    folder = write_outputs(
-        out or default_out_dir(f"{instance.name}-portfolio"),
-        tables,
-        {
-            "company": company,
-            "status": result.status,
-            "npv_cny": result.npv_cny,
-            "instance_path": str(Path(instance.path).resolve()),
-        },
+    write_run(
+        inst,
+        options,
+        result,
+        console,
+        tables=tables,
+        summary={"company": company, "npv_cny": result.npv_cny},
+        folder_name=folder_name,
     )
-    console.print(f"results written to [bold]{folder}[/]")
     return result.exit_code
 
 

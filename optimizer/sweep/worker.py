@@ -4,7 +4,7 @@ A scenario that only changes prices, costs, emission factors, demand or target v
 the sweep's package set of its base (``recost_packages``: same columns for every scenario, see
 :mod:`optimizer.sweep.packages`) and starts HiGHS from the last plan this worker thread solved
 on that base (warm path: the "persistent model"); any other scenario enumerates its own
-packages and starts from the warm start of optimizer.warm_start (cold path). Every failure,
+packages and starts from the warm start of optimizer.solvers.warm_start (cold path). Every failure,
 including a scenario whose edited tables are invalid or a solver that hits its time limit,
 becomes a record with its reason.
 """
