@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from optimizer.data.instance import instance_dir, load_instance
+from optimizer.data.load import instance_dir, load_instance
 from optimizer.decompose import solve_national
 
 HERE = Path(__file__).resolve().parent

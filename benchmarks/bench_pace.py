@@ -24,7 +24,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from optimizer.data.instance import Instance, instance_dir, load_instance
+from optimizer.data.instance import Instance
+from optimizer.data.load import instance_dir, load_instance
 from optimizer.run import solve_instance
 from optimizer.run_options import RunOptions, default_race
 from optimizer.targets.registry import kind

@@ -26,10 +26,13 @@ import sys
 import time
 from pathlib import Path
 
-from optimizer.data.instance import Instance, instance_dir, load_instance, shipped_instances
+from optimizer.data.instance import Instance
+from optimizer.data.load import instance_dir, load_instance, shipped_instances
+from optimizer.instance_model import build_instance_model
 from optimizer.models.naive import make_naive
-from optimizer.run import build_instance_model, solve_built, solve_instance
+from optimizer.run import solve_instance
 from optimizer.run_options import RunOptions, default_race
+from optimizer.solve import solve_built
 from optimizer.solvers.base import SolverOptions, Status
 from optimizer.solvers.highs import HighsSolver
 

@@ -18,9 +18,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from optimizer.data.instance import instance_dir, load_instance
+from optimizer.data.load import instance_dir, load_instance
 from optimizer.report import LANGS, write_report
-from optimizer.run import RunOptions, run_plan
+from optimizer.run import run_plan
+from optimizer.run_options import RunOptions
 
 HERE = Path(__file__).resolve().parent
 

@@ -25,9 +25,11 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 
-from optimizer.data.instance import instance_dir
+from optimizer.data.load import instance_dir
 from optimizer.evaluator.packages import build_packages, recost_packages
-from optimizer.run import RunOptions, build_instance_model, solve_built
+from optimizer.instance_model import build_instance_model
+from optimizer.run_options import RunOptions
+from optimizer.solve import solve_built
 from optimizer.sweep.bases import read_base
 from optimizer.sweep.check import scenario_instance
 from optimizer.sweep.packages import corner_packages, corners, union_packages

@@ -31,8 +31,8 @@ from optimizer.exit_codes import EXIT_INFEASIBLE, EXIT_NO_PLAN
 from optimizer.instance_model import build_instance_model, load_solution
 from optimizer.models.data import ModelData
 from optimizer.models.extract import ModelDecisions, read_decisions
-from optimizer.run import solve_built, solver_options_of
 from optimizer.run_options import PlanResult, RunOptions, gap_reached
+from optimizer.solve import solve_built, solver_options_of
 from optimizer.solvers.base import SolveResult, Status
 from optimizer.solvers.registry import get_solver
 

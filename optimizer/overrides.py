@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from optimizer.data.instance import Instance, load_instance
+from optimizer.data.instance import Instance
+from optimizer.data.load import load_instance
 from optimizer.data.schema import read_raw_table, source_rows
 from optimizer.errors import InputError, InputProblem
 from optimizer.sweep.params import Address, apply_change, check_numeric_base, parse_address, select_rows

@@ -7,7 +7,7 @@ Three figures per target row (target, sector group, model year), written to
   target's direction): binding when the slack is within :data:`BINDING_TOL_FRACTION` (share and
   cut targets, fractions) or :data:`BINDING_TOL_REL` of the requirement (every other unit).
 * **price** — the dual of the target's row(s) in the LP with every integer decision fixed at
-  the plan (the LP that :func:`optimizer.run.shadow_prices` solves), converted to the target's
+  the plan (the LP that :func:`optimizer.diagnose.shadow_prices` solves), converted to the target's
   own unit and signed as the cost of making the target one unit *stricter* (positive when it
   binds): CNY per percentage point for cuts and shares, CNY per MW, per tCO2/yr, per t/yr of
   capacity, per project/yr. A model year stands for several calendar years, so the price

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from optimizer.data.instance import instance_dir
+from optimizer.data.load import instance_dir
 
 DATA = Path(__file__).parent / "data"
 

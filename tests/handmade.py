@@ -11,7 +11,7 @@ import csv
 import shutil
 from pathlib import Path
 
-from optimizer.data.instance import catalogue_dir
+from optimizer.data.load import catalogue_dir
 from optimizer.data.schema import table_schema
 
 LINE_DEFAULTS = {

@@ -11,8 +11,8 @@ from optimizer.alternatives import generate_alternatives, hamming, write_alterna
 from optimizer.alternatives.mga import cost_cap_cny
 from optimizer.compare import compare_runs
 from optimizer.compare.lines import ABSENT, line_actions
-from optimizer.data.instance import load_instance
-from optimizer.run import RunOptions
+from optimizer.data.load import load_instance
+from optimizer.run_options import RunOptions
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from optimizer.cli import app
 from optimizer.data.consistency import DEMAND_CAPACITY_FACTOR
-from optimizer.data.instance import load_instance
+from optimizer.data.load import load_instance
 from optimizer.data.schema import read_raw_table, source_rows
 from optimizer.errors import InputError
 
@@ -182,7 +182,7 @@ def test_xlsx_import_names_the_xlsx_file(tmp_path: Path) -> None:
 def test_import_scales_demand_to_the_imported_fleet(tmp_path: Path) -> None:
     """One 5000 t/d plant imported like zhejiang: zhejiang's clinker demand times the plant's
     share of zhejiang's clinker capacity; other sectors dropped (no line of theirs)."""
-    from optimizer.data.instance import instance_dir
+    from optimizer.data.load import instance_dir
 
     gem = tmp_path / "gem.csv"
     gem.write_text(

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from handmade import make_instance
 
-from optimizer.data.instance import load_instance
+from optimizer.data.load import load_instance
 from optimizer.exit_codes import EXIT_INFEASIBLE
-from optimizer.run import RunOptions, solve_instance
+from optimizer.run import solve_instance
+from optimizer.run_options import RunOptions
 from optimizer.targets.registry import KINDS
 
 OPTIONS = RunOptions(time_limit_s=60, shadow_prices=False, write=False)

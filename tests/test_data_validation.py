@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from conftest import edit_csv
 
-from optimizer.data.instance import load_instance
+from optimizer.data.load import load_instance
 from optimizer.errors import InputError
 
 

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from conftest import edit_csv
 
-from optimizer.data.instance import load_instance
+from optimizer.data.load import load_instance
 from optimizer.errors import InputError
 from optimizer.evaluator.plan import NEVER
-from optimizer.run import RunOptions, solve_instance
+from optimizer.run import solve_instance
+from optimizer.run_options import RunOptions
 
 DECISIONS = """line_id,action,technology,year,note
 L1,keep,,,approved in 2024

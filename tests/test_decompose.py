@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from optimizer import decompose
 from optimizer.cli import EXIT_INPUT, EXIT_OK, EXIT_VERIFY, app
-from optimizer.data.instance import load_instance
+from optimizer.data.load import load_instance
 from optimizer.decompose import NationalResult, choose_plans, province_targets, solve_national
 from optimizer.evaluator.api import evaluate
 from optimizer.overrides import apply_overrides

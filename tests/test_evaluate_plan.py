@@ -12,7 +12,7 @@ from conftest import DATA
 from typer.testing import CliRunner
 
 from optimizer.cli import EXIT_TARGETS_MISSED, app
-from optimizer.data.instance import load_instance
+from optimizer.data.load import load_instance
 from optimizer.errors import InputError
 from optimizer.plan_io import read_plan
 

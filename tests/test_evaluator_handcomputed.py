@@ -31,7 +31,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from optimizer.data.instance import Instance, load_instance
+from optimizer.data.instance import Instance
+from optimizer.data.load import load_instance
 from optimizer.evaluator.api import Evaluation, evaluate, evaluate_reference
 from optimizer.evaluator.plan import NEVER, NewLine, Plan
 

@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from optimizer.data.instance import Instance, load_instance
+from optimizer.data.instance import Instance
+from optimizer.data.load import load_instance
 from optimizer.evaluator.api import (
     batch_summary,
     evaluate,

@@ -27,7 +27,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from optimizer.data.instance import Instance, load_instance
+from optimizer.data.instance import Instance
+from optimizer.data.load import load_instance
 from optimizer.errors import InputError
 from optimizer.evaluator.api import Evaluation, evaluate, evaluate_reference
 from optimizer.evaluator.flatten import build_arrays

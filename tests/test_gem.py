@@ -15,7 +15,7 @@ import pytest
 from optimizer.data.gem import clean_name, main_holder, read_gem
 from optimizer.data.gem_fleet import FleetRules, clinker_plants, province_fleet, split_into_lines
 from optimizer.data.importer import import_gem, lines_from_gem, write_instance_folder
-from optimizer.data.instance import instance_dir, load_instance
+from optimizer.data.load import instance_dir, load_instance
 from optimizer.errors import InputError
 from optimizer.portfolio.company import company_lines
 

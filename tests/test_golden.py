@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from optimizer.data.instance import instance_dir, load_instance
-from optimizer.run import build_instance_model
+from optimizer.data.load import instance_dir, load_instance
+from optimizer.instance_model import build_instance_model
 from optimizer.solvers.base import SolverOptions, Status
 from optimizer.solvers.highs import HighsSolver
 

@@ -12,8 +12,8 @@ import numpy as np
 
 from optimizer.report.data import RunData
 from optimizer.report.html import gap_warning
-from optimizer.run import RunOptions, gap_reached, time_limit_message
-from optimizer.run_options import DEFAULT_GAP
+from optimizer.run_options import DEFAULT_GAP, RunOptions, gap_reached
+from optimizer.solve import time_limit_message
 from optimizer.solvers.base import SolveResult, Status
 
 DATA = Path(__file__).parent / "data"

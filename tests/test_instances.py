@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from optimizer.data.instance import instance_dir, load_instance, shipped_instances
+from optimizer.data.load import instance_dir, load_instance, shipped_instances
 from optimizer.summary import base_year_summary
 
 DIGEST = Path(__file__).resolve().parents[2] / "shared" / "reference" / "targets.md"

@@ -12,9 +12,10 @@ from handmade import make_instance
 from typer.testing import CliRunner
 
 from optimizer.cli import EXIT_INFEASIBLE, app
-from optimizer.data.instance import load_instance
+from optimizer.data.load import load_instance
 from optimizer.evaluator.plan import NEVER
-from optimizer.run import RunOptions, solve_instance
+from optimizer.run import solve_instance
+from optimizer.run_options import RunOptions
 
 OPTIONS = RunOptions(time_limit_s=60, shadow_prices=False, write=False)
 

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from optimizer.cli import app
 from optimizer.myopic import worst_of_steps
-from optimizer.run import PlanResult
+from optimizer.run_options import PlanResult
 
 runner = CliRunner()
 

@@ -9,9 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from optimizer.data.instance import Instance, instance_dir, load_instance
+from optimizer.data.instance import Instance
+from optimizer.data.load import instance_dir, load_instance
+from optimizer.instance_model import build_instance_model
 from optimizer.models.naive import make_naive
-from optimizer.run import RunOptions, build_instance_model, solve_built, solve_instance
+from optimizer.run import solve_instance
+from optimizer.run_options import RunOptions
+from optimizer.solve import solve_built
 from optimizer.solvers.base import SolverOptions, Status
 from optimizer.solvers.highs import HighsSolver
 

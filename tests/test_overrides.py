@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import DATA
 
-from optimizer.data.instance import load_instance
+from optimizer.data.load import load_instance
 from optimizer.errors import InputError
 from optimizer.overrides import apply_overrides
 

@@ -12,7 +12,7 @@ import pytest
 from handmade import make_instance, write_pace, write_supplies
 
 from optimizer.cli import EXIT_INFEASIBLE
-from optimizer.data.instance import load_instance
+from optimizer.data.load import load_instance
 from optimizer.errors import InputError
 from optimizer.evaluator.api import evaluate
 from optimizer.evaluator.pace import pace_table
@@ -21,7 +21,8 @@ from optimizer.evaluator.plan import NEVER, Plan
 from optimizer.evaluator.targets import check_targets
 from optimizer.models.data import package_resource_use, pool_use
 from optimizer.outputs import resource_table
-from optimizer.run import RunOptions, solve_instance
+from optimizer.run import solve_instance
+from optimizer.run_options import RunOptions
 
 OPTIONS = RunOptions(time_limit_s=60, shadow_prices=False, write=False)
 YEARS = "2025;2026"
@@ -385,7 +386,7 @@ def test_bad_supply_rows_are_named(tmp_path: Path) -> None:
 
 
 def test_shipped_provinces_carry_pace_and_supplies() -> None:
-    from optimizer.data.instance import instance_dir
+    from optimizer.data.load import instance_dir
 
     for name in ("zhejiang", "guizhou", "xinjiang", "chongqing"):
         inst = load_instance(instance_dir(name))

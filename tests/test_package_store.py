@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from conftest import DATA
 
-from optimizer.data.instance import load_instance
+from optimizer.data.load import load_instance
 from optimizer.evaluator.packages import PackageSet, build_packages
 from optimizer.sweep.package_store import PackageFileError, load_packages, save_packages
 

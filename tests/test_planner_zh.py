@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from optimizer.cli import app
 from optimizer.data.documents import citation
-from optimizer.data.instance import instance_dir, load_instance, shipped_instances
+from optimizer.data.load import instance_dir, load_instance, shipped_instances
 from optimizer.evaluator.api import evaluate
 from optimizer.evaluator.plan import Plan
 from optimizer.evaluator.targets import check_targets

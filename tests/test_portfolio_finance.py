@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from handmade import make_instance
 
-from optimizer.data.instance import load_instance
+from optimizer.data.load import load_instance
 from optimizer.evaluator.api import evaluate
 from optimizer.evaluator.plan import Plan
 from optimizer.portfolio.finance import irr, measure_table, portfolio_summary

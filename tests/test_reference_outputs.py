@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from optimizer.data.instance import load_instance
-from optimizer.run import RunOptions, run_plan
+from optimizer.data.load import load_instance
+from optimizer.run import run_plan
+from optimizer.run_options import RunOptions
 
 DATA = Path(__file__).parent / "data"
 FILES = ("plan.csv", "targets.csv", "costs.csv", "kpis.csv", "schedule.csv", "shadow_prices.csv")

@@ -24,13 +24,14 @@ from openpyxl import load_workbook
 from rich.console import Console
 from typer.testing import CliRunner
 
-from optimizer.data.instance import load_instance
+from optimizer.data.load import load_instance
 from optimizer.evaluator.api import evaluate
 from optimizer.evaluator.plan import NEVER
 from optimizer.plan_io import read_plan
 from optimizer.report import distribution_figure, report_command, tornado_figure, write_report
 from optimizer.report.mac import mac_table
-from optimizer.run import RunOptions, run_plan
+from optimizer.run import run_plan
+from optimizer.run_options import RunOptions
 
 DATA = Path(__file__).parent / "data"
 LANGS = ("zh", "en")

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from handmade import make_instance
 
-from optimizer.data.instance import load_instance
+from optimizer.data.load import load_instance
 from optimizer.evaluator.api import evaluate
 from optimizer.evaluator.plan import Plan
 from optimizer.evaluator.targets import check_targets
 from optimizer.outputs import plan_table
-from optimizer.run import RunOptions, solve_instance
+from optimizer.run import solve_instance
+from optimizer.run_options import RunOptions
 from optimizer.schedule import by_group, schedule_table
 
 OPTIONS = RunOptions(time_limit_s=60, shadow_prices=False, write=False, gap=1e-9, race=1)

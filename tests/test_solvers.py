@@ -7,8 +7,8 @@ import pyomo.environ as pyo
 import pytest
 from conftest import DATA
 
-from optimizer.data.instance import load_instance
-from optimizer.run import build_instance_model
+from optimizer.data.load import load_instance
+from optimizer.instance_model import build_instance_model
 from optimizer.solvers.base import SolverOptions, Status
 from optimizer.solvers.highs import HighsSolver
 from optimizer.solvers.standard_form import compile_model

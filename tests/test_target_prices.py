@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from handmade import make_instance
 
-from optimizer.data.instance import load_instance
-from optimizer.run import RunOptions, solve_instance
+from optimizer.data.load import load_instance
+from optimizer.run import solve_instance
+from optimizer.run_options import RunOptions
 from optimizer.target_prices import is_binding, parse_row_name
 
 OPTIONS = RunOptions(time_limit_s=60, write=False, target_costs=True, gap=1e-9, race=1)

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from optimizer.cli import app
 from optimizer.data.headers import canonical_headers, resolve_header, table_headers
 from optimizer.data.importer import import_template
-from optimizer.data.instance import load_instance
+from optimizer.data.load import load_instance
 from optimizer.data.schema import table_schema
 from optimizer.data.template import EXAMPLE_LINE
 from optimizer.errors import InputError

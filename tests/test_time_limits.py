@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from optimizer.cli import EXIT_INFEASIBLE
-from optimizer.data.instance import instance_dir
-from optimizer.run import within_deadline
+from optimizer.data.load import instance_dir
+from optimizer.diagnose import within_deadline
 from optimizer.solvers.base import SolverOptions
 
 

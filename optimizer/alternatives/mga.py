@@ -18,7 +18,7 @@ Method (Hop-Skip-Jump MGA, Brill et al. 1982, as in GenX/Temoa/PyPSA):
    (retired per line-year), to the plans found so far.
 3. The discrete decisions of the MGA solution (x, r and the new-line counts n) are then fixed
    and the model is re-solved for the least-cost continuous operation (an LP) through the normal
-   :func:`optimizer.run.solve_built`, so each alternative is verified by the independent evaluator
+   :func:`optimizer.solve.solve_built`, so each alternative is verified by the independent evaluator
    exactly like a normal run (model objective = evaluator NPV, every hard target met). The fixed
    re-solve can only lower the cost, so it stays within the slack.
 
@@ -39,8 +39,8 @@ from optimizer.instance_model import build_instance_model, load_solution
 from optimizer.models.data import ModelData
 from optimizer.models.extract import ModelDecisions, read_decisions
 from optimizer.overrides import apply_overrides
-from optimizer.run import solve_built, solver_options_of
 from optimizer.run_options import PlanResult, RunOptions
+from optimizer.solve import solve_built, solver_options_of
 from optimizer.solvers.registry import get_solver
 
 Binary = tuple  # ("x", line, package, model year) or ("r", line, model year)

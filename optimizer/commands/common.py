@@ -13,7 +13,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from optimizer.data.instance import Instance, instance_dir, load_instance
+from optimizer.data.instance import Instance
+from optimizer.data.load import instance_dir, load_instance
 from optimizer.errors import InputError
 from optimizer.exit_codes import EXIT_INPUT, EXIT_INTERRUPTED
 from optimizer.preflight import check_or_exit, out_dir_problems

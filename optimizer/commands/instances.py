@@ -18,7 +18,7 @@ from optimizer.commands.common import (
     load_from_options,
     preflight,
 )
-from optimizer.data.instance import instance_dir, load_instance, shipped_instances
+from optimizer.data.load import instance_dir, load_instance, shipped_instances
 from optimizer.errors import InputError
 
 

@@ -120,7 +120,7 @@ def portfolio(
     from optimizer.overrides import apply_overrides
     from optimizer.portfolio.company import parse_decisions, parse_goals
     from optimizer.portfolio.run import run_portfolio
-    from optimizer.run import RunOptions
+    from optimizer.run_options import RunOptions
 
     preflight(option_problems(time_limit=time_limit, gap=gap, carbon_price=carbon_price, k_best=k_best), out)
     try:
@@ -165,7 +165,7 @@ def alternatives(
     """Near-optimal plans within --slack of the cheapest that differ most in line decisions (MGA)."""
     from optimizer.alternatives import generate_alternatives, write_alternatives
     from optimizer.outputs import default_out_dir
-    from optimizer.run import RunOptions
+    from optimizer.run_options import RunOptions
 
     problems = option_problems(time_limit=time_limit, gap=gap, carbon_price=carbon_price)
     if k < 1:

@@ -5,6 +5,7 @@ Each check returns problems naming the file, row and column to fix.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from optimizer.errors import InputProblem
@@ -42,15 +43,19 @@ def target_scope(instance: Instance, sectors_cell: object) -> list[str]:
     return items
 
 
-def check_consistency(inst: Instance) -> list[InputProblem]:
-    """Run every cross-table check and return all problems found."""
+def check_consistency(
+    inst: Instance, check_targets: Callable[[Instance, str], list[InputProblem]]
+) -> list[InputProblem]:
+    """Run every cross-table check and return all problems found. ``check_targets`` checks the
+    targets table (:func:`optimizer.targets.validate.check_targets`: the kinds' rules live with
+    the kinds, above this module)."""
     problems: list[InputProblem] = []
     for check in (
         _check_products,
         _check_lines,
         _check_technologies,
         _check_new_builds,
-        _check_targets,
+        lambda inst: check_targets(inst, table_label(inst, "targets")),
         _check_prices,
         _check_demand,
         _check_demand_vs_capacity,
@@ -62,14 +67,7 @@ def check_consistency(inst: Instance) -> list[InputProblem]:
     return problems
 
 
-def _check_targets(inst: Instance) -> list[InputProblem]:
-    # imported here: the registry's kinds read evaluator arrays, which use this module's helpers
-    from optimizer.targets.validate import check_targets
-
-    return check_targets(inst, _label(inst, "targets"))
-
-
-def _label(inst: Instance, table: str) -> str:
+def table_label(inst: Instance, table: str) -> str:
     if table not in inst.files:  # built in memory (command-line decisions, company goals)
         return table
     path = inst.files[table]
@@ -78,7 +76,7 @@ def _label(inst: Instance, table: str) -> str:
 
 def _check_products(inst: Instance) -> list[InputProblem]:
     out = []
-    f = _label(inst, "products")
+    f = table_label(inst, "products")
     for _, p in inst.products.iterrows():
         if p["sector"] not in inst.sectors.index:
             out.append(InputProblem(f, p["_row"], "sector", p["sector"], "is not a sector in sectors.csv"))
@@ -116,7 +114,7 @@ _PRODUCT_FIGURES = (
 
 def _check_lines(inst: Instance) -> list[InputProblem]:
     out = []
-    f = _label(inst, "lines")
+    f = table_label(inst, "lines")
     for _, line in inst.lines.iterrows():
         r = line["_row"]
         if line["sector"] not in inst.sectors.index:
@@ -192,7 +190,7 @@ def _check_lines(inst: Instance) -> list[InputProblem]:
 
 def _check_technologies(inst: Instance) -> list[InputProblem]:
     out = []
-    f = _label(inst, "technologies")
+    f = table_label(inst, "technologies")
     ids = set(inst.technologies.index)
     for _, t in inst.technologies.iterrows():
         r = t["_row"]
@@ -245,7 +243,7 @@ def _check_technologies(inst: Instance) -> list[InputProblem]:
 
 def _check_new_builds(inst: Instance) -> list[InputProblem]:
     out = []
-    f = _label(inst, "new_builds")
+    f = table_label(inst, "new_builds")
     for _, n in inst.new_builds.iterrows():
         if n["sector"] not in inst.sectors.index:
             out.append(InputProblem(f, n["_row"], "sector", n["sector"], "is not a sector in sectors.csv"))
@@ -266,7 +264,7 @@ def _check_prices(inst: Instance) -> list[InputProblem]:
     if missing:
         return [
             InputProblem(
-                _label(inst, "prices"),
+                table_label(inst, "prices"),
                 None,
                 "year",
                 missing,
@@ -278,7 +276,7 @@ def _check_prices(inst: Instance) -> list[InputProblem]:
 
 def _check_demand(inst: Instance) -> list[InputProblem]:
     out = []
-    f = _label(inst, "demand")
+    f = table_label(inst, "demand")
     for _, d in inst.demand.iterrows():
         if d["sector"] not in inst.sectors.index:
             out.append(InputProblem(f, d["_row"], "sector", d["sector"], "is not a sector in sectors.csv"))
@@ -289,7 +287,7 @@ def _check_decisions(inst: Instance) -> list[InputProblem]:
     if inst.decisions.empty:
         return []
     out = []
-    f = _label(inst, "decisions")
+    f = table_label(inst, "decisions")
     for _, d in inst.decisions.iterrows():
         r = d["_row"]
         if d["line_id"] not in inst.lines.index:
@@ -352,7 +350,7 @@ def _capacity_vs_size(inst: Instance, label: str, line) -> list[InputProblem]:
 def _check_demand_vs_capacity(inst: Instance) -> list[InputProblem]:
     """Each demand row at most DEMAND_CAPACITY_FACTOR × the base-year capacity of its sector."""
     out = []
-    f = _label(inst, "demand")
+    f = table_label(inst, "demand")
     capacity = inst.lines.groupby("sector")["capacity_per_year"].sum()
     for _, d in inst.demand.iterrows():
         if d["sector"] not in inst.sectors.index:
@@ -381,7 +379,7 @@ def _check_demand_vs_capacity(inst: Instance) -> list[InputProblem]:
 
 def _check_pace(inst: Instance) -> list[InputProblem]:
     out = []
-    f = _label(inst, "pace")
+    f = table_label(inst, "pace")
     for _, p in inst.pace.iterrows():
         if p["sector"] not in inst.sectors.index:
             out.append(InputProblem(f, p["_row"], "sector", p["sector"], "is not a sector in sectors.csv"))
@@ -399,7 +397,7 @@ SUPPLY_UNITS = {
 
 def _check_supplies(inst: Instance) -> list[InputProblem]:
     out = []
-    f = _label(inst, "supplies")
+    f = table_label(inst, "supplies")
     provinces = set(inst.lines["province"])
     seen: dict[tuple, int] = {}
     for _, s in inst.supplies.iterrows():

@@ -81,9 +81,8 @@ def period_map(model_years: tuple[int, ...], horizon_end: int) -> dict[int, tupl
 
 
 def applies(row: TargetRow, t: int) -> bool:
-    """Caps, floors and shares hold from their year on; project floors ("≥ 100 projects every
-    year", ZJ 三(二)) in every model year of the horizon; a peak is checked at its year."""
-    return KINDS[row.kind].applies(row.year, t) and t <= row.until
+    """The row holds in model year ``t`` (:meth:`TargetKind.holds` of its kind)."""
+    return KINDS[row.kind].holds(row, t)
 
 
 __all__ = [

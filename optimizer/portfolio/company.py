@@ -13,8 +13,8 @@ from dataclasses import replace
 
 import pandas as pd
 
-from optimizer.data.consistency import check_consistency
 from optimizer.data.instance import Instance
+from optimizer.data.load import check_instance
 from optimizer.data.schema import table_schema, validate_table
 from optimizer.errors import InputError, InputProblem
 from optimizer.targets.registry import KINDS
@@ -157,7 +157,7 @@ def company_instance(
             all_decisions["line_id"].isin(lines.index) | ~all_decisions["line_id"].isin(instance.lines.index)
         ]
     company_inst = subset_instance(instance, lines, typed, f"{instance.name}:{company}", all_decisions)
-    problems = check_consistency(company_inst)
+    problems = check_instance(company_inst)
     if problems:
         raise InputError(problems)
     return company_inst

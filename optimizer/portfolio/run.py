@@ -25,8 +25,9 @@ from optimizer.plan_io import read_plan
 from optimizer.portfolio.company import company_instance
 from optimizer.portfolio.finance import measure_table, portfolio_summary
 from optimizer.portfolio.kbest import k_best
-from optimizer.run import solve_built, solve_instance, solver_options_of
+from optimizer.run import solve_instance
 from optimizer.run_options import RunOptions
+from optimizer.solve import solve_built, solver_options_of
 from optimizer.write import write_run
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from optimizer.data.instance import Instance, catalogue_dir, load_instance
+from optimizer.data.instance import Instance
+from optimizer.data.load import catalogue_dir, load_instance
 from optimizer.errors import InputError
 from optimizer.evaluator.api import Evaluation, evaluate
 from optimizer.overrides import apply_overrides

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from optimizer.data.instance import CATALOGUE_TABLES, catalogue_dir
+from optimizer.data.load import CATALOGUE_TABLES, catalogue_dir
 from optimizer.data.schema import TABLES, read_raw_table
 
 

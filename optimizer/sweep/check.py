@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from optimizer.data.instance import Instance, load_instance
+from optimizer.data.instance import Instance
+from optimizer.data.load import load_instance
 from optimizer.errors import InputError, InputProblem
 from optimizer.sweep.bases import BaseTables, materialize
 from optimizer.sweep.designs import ScenarioDef

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from optimizer.data.instance import load_instance
+from optimizer.data.load import load_instance
 from optimizer.errors import InputError
 from optimizer.evaluator.packages import PackageSet, build_packages, recost_packages
 from optimizer.sweep.bases import BaseTables, materialize

@@ -192,7 +192,7 @@ def load_spec(path: Path | str) -> SweepSpec:
 def resolve_base(
     path: Path, kind: str, value: str, where: Where, problems: list[InputProblem]
 ) -> BaseRef | None:
-    from optimizer.data.instance import instance_dir, shipped_instances
+    from optimizer.data.load import instance_dir, shipped_instances
 
     if kind == "province":
         try:

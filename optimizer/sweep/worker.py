@@ -22,10 +22,13 @@ from typing import Any
 
 import numpy as np
 
-from optimizer.data.instance import Instance, load_instance
+from optimizer.data.instance import Instance
+from optimizer.data.load import load_instance
 from optimizer.errors import InputError
 from optimizer.evaluator.packages import PackageSet, build_packages, recost_packages
-from optimizer.run import PlanResult, RunOptions, build_instance_model, solve_built
+from optimizer.instance_model import build_instance_model
+from optimizer.run_options import PlanResult, RunOptions
+from optimizer.solve import solve_built
 from optimizer.sweep.bases import BaseTables, materialize
 from optimizer.sweep.check import scenario_tables
 from optimizer.sweep.records import Record, decisions_summary, now_utc, number_or_none, target_rows

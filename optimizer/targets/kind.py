@@ -95,3 +95,9 @@ class TargetKind:
         if self.years == "at":
             return t == year
         return t >= year
+
+    def holds(self, row: TargetRow, t: int) -> bool:
+        """The row of this kind holds in model year ``t``: caps, floors and shares from their
+        year on; project floors ("≥ 100 projects every year", ZJ 三(二)) in every model year; a
+        peak at its year; none after the row's ``until`` (the reported part of a late target)."""
+        return self.applies(row.year, t) and t <= row.until

@@ -46,8 +46,6 @@ def naive_rows(m: pyo.ConcreteModel, d: ModelData, rows: list[TargetRow]) -> Non
 
     .. math:: \sum_l C_l\, g_{l,t} + \sum_s C^{std}_s \beta^{new}_s n_{s,t} \le v
     """
-    from optimizer.data.targets import applies
-
     lines = sorted({l for r in rows for l in Scope(d, r).lines})
     not_worse = ~d.packages.worse_than_baseline.astype(bool)
     intensity_switch(m, d, "naive_baseline", lines, not_worse, on_when_good=False)
@@ -62,7 +60,7 @@ def naive_rows(m: pyo.ConcreteModel, d: ModelData, rows: list[TargetRow]) -> Non
         )
         return expr, LE, row.value, max(scope.base_capacity, 1.0)
 
-    add_family(m, d, "naive_baseline_clear", rows, body, applies)
+    add_family(m, d, "naive_baseline_clear", rows, body, KIND.holds)
 
 
 KIND = TargetKind(

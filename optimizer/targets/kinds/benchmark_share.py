@@ -65,8 +65,6 @@ def naive_rows(m: pyo.ConcreteModel, d: ModelData, rows: list[TargetRow]) -> Non
 
     .. math:: \sum_l w_l (g_{l,t} - v (1 - r_{l,t})) + \sum_s w^{std}_s (b^{new}_s - v)\, n_{s,t} \ge 0
     """
-    from optimizer.data.targets import applies
-
     lines = sorted({l for r in rows for l in Scope(d, r).lines})
     intensity_switch(m, d, "naive_benchmark", lines, d.packages.at_benchmark, on_when_good=True)
     g = m.naive_benchmark_indicator
@@ -82,7 +80,7 @@ def naive_rows(m: pyo.ConcreteModel, d: ModelData, rows: list[TargetRow]) -> Non
         )
         return expr, GE, 0.0, sum(line_weight(d, l, scope.multi_unit) for l in scope.lines)
 
-    add_family(m, d, "naive_benchmark_share", rows, body, applies)
+    add_family(m, d, "naive_benchmark_share", rows, body, KIND.holds)
 
 
 KIND = TargetKind(

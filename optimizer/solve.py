@@ -1,0 +1,254 @@
+"""The solve and verify stages of one built model: HiGHS (by name, behind the protocol in
+``solvers/``) from the warm start, the plan re-evaluated by the independent evaluator, every
+target checked, pace and supply limits verified, prices and infeasibility explained."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+
+from optimizer.console import fmt_value
+from optimizer.console_text import say
+from optimizer.data.instance import Instance
+from optimizer.diagnose import (
+    MIN_DIAGNOSIS_S,
+    explain_infeasibility,
+    fixed_lp,
+    shadow_prices,
+    within_deadline,
+)
+from optimizer.evaluator.api import Evaluation, evaluate
+from optimizer.evaluator.plan import Plan
+from optimizer.evaluator.targets import all_hard_met, check_targets
+from optimizer.instance_model import BuiltModel, load_solution
+from optimizer.models.extract import decisions_to_plan, read_decisions
+from optimizer.run_options import VERIFY_REL_TOL, PlanResult, RunOptions, gap_reached
+from optimizer.solvers.base import SolveResult, SolverOptions, Status
+from optimizer.solvers.registry import get_solver
+from optimizer.solvers.warm_start import starting_plan
+
+
+def time_limit_message(result: SolveResult, options: RunOptions) -> str:
+    """Said in the console, the summary and the report when the clock ended the search."""
+    reached = "unknown" if result.gap is None else f"{result.gap:.3%}"
+    return (
+        f"requested gap not reached: the {options.time_limit_s:.0f}s time limit stopped the search at a "
+        f"gap of {reached} (requested {options.gap:.3%}); the plan is feasible and verified but may "
+        f"not be the cheapest. Raise --time-limit for a proven optimum"
+    )
+
+
+def solver_options_of(options: RunOptions) -> SolverOptions:
+    return SolverOptions(
+        time_limit_s=options.time_limit_s,
+        mip_rel_gap=options.gap,
+        threads=options.threads,
+        seed=options.seed,
+        race=options.race,
+        verbose=options.verbose,
+        progress=options.progress.solver if options.progress is not None else None,
+    )
+
+
+def solve_built(
+    instance: Instance,
+    built: BuiltModel,
+    options: RunOptions,
+    start: np.ndarray | None,
+    timings: dict[str, float],
+    t_start: float,
+    messages: list[str] | None = None,
+) -> PlanResult:
+    """Solve a built model, re-evaluate its plan and check every target of ``instance``."""
+    from optimizer.exit_codes import EXIT_INFEASIBLE, EXIT_INTERRUPTED, EXIT_NO_PLAN, EXIT_OK, EXIT_VERIFY
+
+    packages, data, model, form, columns, counts = (
+        built.packages,
+        built.data,
+        built.model,
+        built.form,
+        built.columns,
+        built.counts,
+    )
+    solver = get_solver()
+    # the command's clock when the CLI gave one, else this solve's own (library callers, sweeps)
+    deadline = (
+        options.started_at if options.started_at is not None else time.perf_counter()
+    ) + options.time_limit_s
+    solver_options = within_deadline(solver_options_of(options), deadline)
+    progress = options.progress
+    messages = list(messages or [])
+    if start is not None:
+        messages.append("warm start: given by the caller")
+    elif options.warm_start:
+        if progress is not None:
+            progress.stage(say(progress.lang, "stage_warm"))
+        warm = starting_plan(model, data, form, columns, solver, solver_options)
+        timings["warm_start_s"] = warm.seconds
+        start = warm.x
+        if progress is not None:
+            progress.known_plan(warm.objective)
+        messages.append(
+            f"warm start: {warm.note}"
+            + (f", NPV {warm.objective:,.0f} CNY" if warm.objective is not None else "")
+        )
+    if progress is not None:
+        progress.stage(say(progress.lang, "stage_solve", gap=options.gap, limit=options.time_limit_s))
+    result = solver.solve(form, within_deadline(solver_options, deadline), start=start)
+    if progress is not None:
+        progress.done()
+    timings["solve_s"] = result.wall_seconds
+    if result.interrupted and not result.has_solution:
+        timings["total_s"] = time.perf_counter() - t_start
+        return PlanResult.without_plan(
+            "interrupted",
+            EXIT_INTERRUPTED,
+            result,
+            timings,
+            counts,
+            bound_cny=result.bound,
+            package_stats=built.packages.stats,
+            messages=[*messages, result.termination],
+        )
+    if result.has_solution and not gap_reached(result, options.gap):
+        messages.append(time_limit_message(result, options))
+    if result.status is Status.INFEASIBLE:
+        left = deadline - time.perf_counter()
+        if left >= MIN_DIAGNOSIS_S:
+            relaxation = explain_infeasibility(
+                instance,
+                packages,
+                solver,
+                solver_options,
+                model_years=data.model_years,
+                fix=built.fix,
+                deadline=deadline,
+            )
+        else:
+            relaxation = pd.DataFrame(
+                [
+                    {
+                        "target": "(not diagnosed)",
+                        "year": None,
+                        "relaxation": None,
+                        "note": f"no time left within --time-limit for the diagnosis ({left:.1f} s); "
+                        "run again with a longer --time-limit to see which targets to relax",
+                    }
+                ]
+            )
+        timings["total_s"] = time.perf_counter() - t_start
+        return PlanResult.without_plan(
+            "infeasible",
+            EXIT_INFEASIBLE,
+            result,
+            timings,
+            counts,
+            package_stats=built.packages.stats,
+            relaxation=relaxation,
+        )
+    if not result.has_solution:
+        timings["total_s"] = time.perf_counter() - t_start
+        return PlanResult.without_plan(
+            result.status.value,
+            EXIT_NO_PLAN,
+            result,
+            timings,
+            counts,
+            bound_cny=result.bound,  # a valid bound even without a plan (decomposition uses it)
+            package_stats=built.packages.stats,
+            messages=[*messages, result.termination],
+        )
+    load_solution(columns, result.x)
+    decisions = read_decisions(model, data)
+    plan = decisions_to_plan(data, decisions)
+    t0 = time.perf_counter()
+    evaluation = evaluate(instance, plan)
+    targets = check_targets(instance, evaluation.arrays, evaluation.values)
+    timings["evaluate_s"] = time.perf_counter() - t0
+    npv = evaluation.npv_cny
+    objective = float(result.objective) if result.objective is not None else decisions.objective
+    code = EXIT_OK
+    status = "optimal" if result.status is Status.OPTIMAL else "feasible"
+    if result.interrupted:
+        code, status = EXIT_INTERRUPTED, "interrupted"
+        messages.append(
+            f"{result.termination}: verified by the evaluator below, MIP gap {fmt_value(result.gap)}"
+        )
+    if abs(npv - objective) > VERIFY_REL_TOL * max(abs(npv), 1.0):
+        messages.append(
+            f"verification failed: model objective {objective:,.0f} CNY but the "
+            f"evaluator's NPV is {npv:,.0f} CNY"
+        )
+        code, status = EXIT_VERIFY, "verification_failed"
+    elif not all_hard_met(targets):
+        missed = targets[targets["hard"] & (targets["met"] == False)]  # noqa: E712
+        messages.append(
+            "verification failed: the evaluator finds hard targets missed: "
+            + ", ".join(f"{r.target_id}@{r.year}" for r in missed.itertuples())
+        )
+        code, status = EXIT_VERIFY, "verification_failed"
+    elif exceeded := limits_exceeded(instance, evaluation, plan):
+        messages.append("verification failed: the plan exceeds " + ", ".join(exceeded))
+        code, status = EXIT_VERIFY, "verification_failed"
+    shadow = prices = None
+    if options.shadow_prices and code == EXIT_OK:
+        from optimizer.target_prices import target_prices
+
+        t0 = time.perf_counter()
+        try:
+            lp = fixed_lp(form, result, solver, within_deadline(solver_options, deadline))
+            shadow = shadow_prices(form, result, solver, within_deadline(solver_options, deadline), lp)
+        except KeyboardInterrupt:  # the plan is verified already: keep it, skip the duals
+            code, status = EXIT_INTERRUPTED, "interrupted"
+            messages.append("interrupted while computing shadow prices: plan kept, no shadow prices")
+        timings["shadow_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+    if shadow is not None:
+        if progress is not None and options.target_costs:
+            progress.stage(say(progress.lang, "stage_prices"))
+        prices = target_prices(
+            instance,
+            evaluation,
+            targets,
+            form,
+            result,
+            lp,
+            solver,
+            solver_options,
+            resolve=options.target_costs,
+            budget_s=deadline - time.perf_counter(),
+        )
+        timings["target_costs_s"] = time.perf_counter() - t0
+    timings["total_s"] = time.perf_counter() - t_start
+    return PlanResult(
+        status,
+        code,
+        objective,
+        npv,
+        result.gap,
+        result.bound,
+        result,
+        plan,
+        evaluation,
+        targets,
+        timings,
+        counts,
+        shadow_prices=shadow,
+        package_stats=built.packages.stats,
+        messages=messages,
+        target_prices=prices,
+    )
+
+
+def limits_exceeded(instance: Instance, evaluation: Evaluation, plan: Plan) -> list[str]:
+    """Pace and supply rows the evaluated plan breaks, as ``rule sector@year`` (none: [])."""
+    from optimizer.evaluator.pace import pace_table
+    from optimizer.outputs import resource_table
+
+    pace = pace_table(instance, evaluation, plan)
+    supplies = resource_table(instance, evaluation, plan)
+    return [f"{r.rule} {r.sector}@{r.year}" for r in pace.itertuples() if not r.within] + [
+        f"supply {r.resource} {r.province}@{r.year}" for r in supplies.itertuples() if not r.within
+    ]
