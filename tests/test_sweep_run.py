@@ -22,10 +22,10 @@ from rich.console import Console
 
 from optimizer.sweep.bases import read_base
 from optimizer.sweep.designs import expand
+from optimizer.sweep.load_spec import load_spec
 from optimizer.sweep.packages import corner_packages, corners, union_packages
 from optimizer.sweep.results import load_results
 from optimizer.sweep.runner import SweepError, open_client, prepare, run_sweep
-from optimizer.sweep.spec import load_spec
 from optimizer.sweep.summary import write_summary
 from optimizer.sweep.worker import ScenarioTask, run_scenario
 

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 from optimizer.data.schema import read_raw_table
 from optimizer.errors import InputError
 from optimizer.sweep.designs import expand, sample_matrix
+from optimizer.sweep.load_spec import load_spec
 from optimizer.sweep.params import apply_change, parse_address, select_rows
 from optimizer.sweep.runner import prepare
-from optimizer.sweep.spec import load_spec
 
 TINY = DATA / "tiny"
 SHIPPED = Path(__file__).resolve().parent.parent / "instances" / "sweeps"

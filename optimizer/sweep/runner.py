@@ -34,6 +34,7 @@ from optimizer.sweep import package_store
 from optimizer.sweep.bases import BaseTables, read_base
 from optimizer.sweep.check import check_sweep
 from optimizer.sweep.designs import ScenarioDef, expand
+from optimizer.sweep.load_spec import load_spec
 from optimizer.sweep.packages import corner_packages, corners, union_packages
 from optimizer.sweep.results import (
     build_database,
@@ -43,7 +44,7 @@ from optimizer.sweep.results import (
     write_manifest,
     write_record,
 )
-from optimizer.sweep.spec import SweepSpec, load_spec
+from optimizer.sweep.spec import SweepSpec
 from optimizer.sweep.worker import ScenarioTask, infrastructure_failure, run_scenario, scenario_values
 
 PACKAGES = "packages"
