@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -75,6 +76,38 @@ def test_alternative_closes_the_other_twin(twins: Path, tmp_path: Path) -> None:
     assert (cmp / "compare.zh.html").is_file() and (cmp / "tables.xlsx").is_file()
 
 
+def test_each_alternative_starts_from_a_plan_within_the_cost_cap(twins: Path) -> None:
+    # the MGA model starts from the optimum, which meets every row of it (the cost cap too),
+    # so a step cut short by the time limit still has a plan instead of none
+    import numpy as np
+
+    from optimizer.alternatives.mga import mga_hook, ones_of, start_from
+    from optimizer.instance_model import build_instance_model
+    from optimizer.models.extract import read_decisions
+    from optimizer.solve import solve_built
+
+    inst = load_instance(twins)
+    first = build_instance_model(inst)
+    optimum = solve_built(inst, first, RunOptions(time_limit_s=60, write=False), None, {}, 0.0)
+    assert optimum.objective_cny is not None
+    ones = ones_of(read_decisions(first.model, first.data))
+    cap = cost_cap_cny(optimum.objective_cny, 0.0)
+    built = build_instance_model(inst, {}, first.packages, fix=mga_hook([ones], cap))
+    x = start_from(first, built)
+    form = built.form
+    activity = form.A @ x
+    scale = np.maximum(1.0, np.abs(activity))
+    assert np.all(activity >= form.row_lower - 1e-6 * scale)
+    assert np.all(activity <= form.row_upper + 1e-6 * scale)
+    assert np.all((x >= form.col_lower - 1e-9) & (x <= form.col_upper + 1e-9))
+    # and it is the optimum: its overlap with itself is every binary it sets
+    assert float(form.c @ x + form.offset) == pytest.approx(len(ones))
+    # a cap below the optimum's cost is a row the start breaks: the check above can fail
+    tight = build_instance_model(inst, {}, first.packages, fix=mga_hook([ones], optimum.objective_cny - 1e6))
+    y = start_from(first, tight)
+    assert np.any(tight.form.A @ y > tight.form.row_upper + 1e-6)
+
+
 def test_compare_reports_lines_missing_from_a_run(tmp_path: Path) -> None:
     def run(name: str, ids: list[str], npv: float) -> Path:
         folder = tmp_path / name
@@ -121,6 +154,12 @@ def test_alternatives_command_writes_every_plan(twins: Path, tmp_path: Path) -> 
     delta = table.at["alt-1", "differs_from_optimum"]
     changes = dict(part.split(": ", 1) for part in delta.split("; "))
     assert "exit" in changes["L1"] and "exit" in changes["L1B"]
+    # each plan's folder is a run folder like any other: files, summary and its own report
+    for name in ("optimum", "alt-1"):
+        summary = json.loads((out / name / "summary.json").read_text(encoding="utf-8"))
+        assert summary["mga_k"] == (0 if name == "optimum" else 1) and "gap_reached" in summary
+        assert (out / name / "report_zh.html").is_file() and (out / name / "schedule.csv").is_file()
+    assert not list(tmp_path.glob(".alts-*")), "the temp folder is renamed, not left behind"
     bad = CliRunner().invoke(app, [*args[:4], "0", *args[5:], "--out", str(tmp_path / "bad")])
     assert bad.exit_code == 2 and "--k must be at least 1" in bad.output
     assert not (tmp_path / "bad").exists()

@@ -31,11 +31,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pyomo.environ as pyo
 
 from optimizer.data.instance import Instance
 from optimizer.diagnose import within_deadline
-from optimizer.instance_model import build_instance_model, load_solution
+from optimizer.instance_model import BuiltModel, build_instance_model, load_solution
 from optimizer.models.data import ModelData
 from optimizer.models.extract import ModelDecisions, read_decisions
 from optimizer.overrides import apply_overrides
@@ -44,6 +45,7 @@ from optimizer.solve import solve_built, solver_options_of
 from optimizer.solvers.registry import get_solver
 
 Binary = tuple  # ("x", line, package, model year) or ("r", line, model year)
+FIXED_LP_LIMIT_S = 60.0
 
 
 @dataclass
@@ -104,16 +106,42 @@ def fix_discrete(decisions: ModelDecisions) -> Callable[[pyo.ConcreteModel, Mode
     return hook
 
 
+OPTIMUM_SHARE = 0.5
+"""Share of ``--time-limit`` the optimum may take; the alternatives share the rest evenly. The
+optimum sets the cost cap, but each alternative needs time too: an optimum that took the whole
+limit (a province at the time limit) left none before."""
+
+
+def start_from(result_of: BuiltModel, into: BuiltModel) -> np.ndarray:
+    """The values a solved model holds, by column name, as a start for another build of it (the
+    MGA model has the same variables; a column it lacks in the solved model starts at 0)."""
+    named = zip(result_of.form.col_names, result_of.columns, strict=True)
+    values = {name: float(v.value or 0.0) for name, v in named}
+    return np.array([values.get(name, 0.0) for name in into.form.col_names])
+
+
 def generate_alternatives(instance: Instance, options: RunOptions, k: int, slack: float) -> list[Alternative]:
     """The optimum and up to ``k`` verified alternatives within ``slack`` of its cost.
 
-    Stops early (with a note on the last element) when an MGA solve finds no plan."""
+    The optimum may take :data:`OPTIMUM_SHARE` of the time limit; each MGA solve then gets an
+    even share of what is left and starts from the optimum (within any cost cap, so every step
+    has a plan from its first second and can only move away from earlier plans). Stops early
+    (with a note on the last element) when an MGA solve finds nothing new."""
     if k < 1:
         raise ValueError(f"--k must be at least 1 (got {k})")
     if not slack >= 0:
         raise ValueError(f"--slack must be a non-negative fraction, e.g. 0.02 (got {slack})")
-    base_options = replace(options, shadow_prices=False, target_costs=False, mode="perfect")
     t_start = time.perf_counter()
+    started_at = options.started_at if options.started_at is not None else t_start
+    deadline = started_at + options.time_limit_s
+    base_options = replace(
+        options,
+        shadow_prices=False,
+        target_costs=False,
+        mode="perfect",
+        started_at=started_at,
+        time_limit_s=OPTIMUM_SHARE * options.time_limit_s,
+    )
     instance = apply_overrides(instance, options.carbon_price, options.overrides)
     timings0: dict[str, float] = {}
     first = build_instance_model(instance, timings0)
@@ -124,10 +152,14 @@ def generate_alternatives(instance: Instance, options: RunOptions, k: int, slack
     plans = [Alternative(0, optimum, ones_of(read_decisions(first.model, first.data)))]
     cap = cost_cap_cny(optimum.objective_cny, slack)
     solver = get_solver()
-    deadline = (options.started_at or t_start) + options.time_limit_s
     for step in range(1, k + 1):
         built = build_instance_model(instance, {}, packages, fix=mga_hook([p.ones for p in plans], cap))
-        found = solver.solve(built.form, within_deadline(solver_options_of(options), deadline))
+        step_deadline = time.perf_counter() + max(deadline - time.perf_counter(), 0.0) / (k - step + 1)
+        found = solver.solve(
+            built.form,
+            within_deadline(solver_options_of(options), step_deadline),
+            start=start_from(first, built),
+        )
         if not found.has_solution or found.x is None:
             plans[-1].note = f"alternative {step}: no plan within the slack ({found.termination})"
             break
@@ -135,10 +167,12 @@ def generate_alternatives(instance: Instance, options: RunOptions, k: int, slack
         decisions = read_decisions(built.model, built.data)
         fixed = build_instance_model(instance, {}, packages, fix=fix_discrete(decisions))
         timings: dict[str, float] = {"mga_solve_s": found.wall_seconds}
+        # every discrete choice is fixed: an LP, given its own short clock past the deadline so
+        # a found alternative is never lost to the limit
         result = solve_built(
             instance,
             fixed,
-            replace(base_options, warm_start=False, started_at=None),
+            replace(base_options, warm_start=False, started_at=None, time_limit_s=FIXED_LP_LIMIT_S),
             None,
             timings,
             time.perf_counter(),
@@ -163,4 +197,5 @@ __all__ = [
     "hamming",
     "mga_hook",
     "ones_of",
+    "start_from",
 ]

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
+from rich.console import Console
 
 from optimizer.alternatives.mga import Alternative, hamming
 from optimizer.compare.lines import decision_delta, line_differences
 from optimizer.compare.page import Section, page_html
 from optimizer.data.instance import Instance
-from optimizer.outputs import write_outputs
 from optimizer.run_options import RunOptions
-from optimizer.write import result_tables, run_summary
+from optimizer.write import result_tables, write_run
 
 TITLE = {"zh": "近似最优备选方案（MGA）", "en": "Near-optimal alternatives (MGA)"}
 
@@ -69,8 +70,15 @@ def write_alternatives(
         for p in plans:
             name = folder_name(p.k)
             per_plan[name] = result_tables(instance, p.result)
-            summary = run_summary(instance, options, p.result) | {"mga_k": p.k, "mga_slack": slack}
-            write_outputs(tmp / name, per_plan[name], summary)
+            # the one writer of every run folder: the same files, summary and report as a run;
+            # quiet, as the folder it names is still the temp one
+            write_run(
+                instance,
+                replace(options, out=tmp / name),
+                p.result,
+                Console(quiet=True),
+                summary={"mga_k": p.k, "mga_slack": slack},
+            )
         overview = alternatives_table(plans)
         first = per_plan["optimum"].get("plan")
         overview["differs_from_optimum"] = [
@@ -103,6 +111,8 @@ def write_alternatives(
                 page_html(TITLE, sections, [], lang), encoding="utf-8"
             )
         tmp.rename(out)
+        for p in plans:
+            p.result.out_dir = out / folder_name(p.k)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -157,10 +157,20 @@ def alternatives(
     slack: Annotated[
         float, typer.Option("--slack", help="Cost slack, fraction of the optimum (0.02 = 2 %)")
     ] = 0.02,
-    time_limit: Annotated[float, typer.Option(help="Wall-clock limit for all solves together, s")] = 600.0,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            help="Wall-clock limit for all solves together, s (the optimum takes at most half, "
+            "the alternatives share the rest)"
+        ),
+    ] = 600.0,
     gap: Annotated[float, typer.Option(help="Relative MIP gap of the optimum")] = 1e-3,
     carbon_price: Annotated[float | None, typer.Option(help="Carbon price, CNY/tCO2, every year")] = None,
     out: Annotated[Path | None, typer.Option(help="Output folder (default: new folder under runs/)")] = None,
+    no_report: Annotated[
+        bool, typer.Option("--no-report", help="Do not write each plan's HTML/Excel report")
+    ] = False,
+    lang: Annotated[str, typer.Option("--lang", help="Report language: zh or en")] = "zh",
 ) -> None:
     """Near-optimal plans within --slack of the cheapest that differ most in line decisions (MGA)."""
     from optimizer.alternatives import generate_alternatives, write_alternatives
@@ -172,13 +182,20 @@ def alternatives(
         problems.append(f"--k must be at least 1 (got {k})")
     if not 0 <= slack <= 1:
         problems.append(f"--slack must be a fraction between 0 and 1, e.g. 0.02 (got {slack})")
+    if lang not in ("zh", "en"):
+        problems.append(f"--lang must be zh or en (got {lang!r})")
     preflight(problems, out)
     try:
         inst = load_from_options(province, instance)
     except InputError as error:
         fail_input(error)
     options = RunOptions(
-        time_limit_s=time_limit, gap=gap, carbon_price=carbon_price, started_at=common.STARTED_AT
+        time_limit_s=time_limit,
+        gap=gap,
+        carbon_price=carbon_price,
+        started_at=common.STARTED_AT,
+        report=not no_report,
+        report_lang=lang,
     )
     plans = generate_alternatives(inst, options, k, slack)
     target = out or default_out_dir(f"{inst.name}-alternatives")
