@@ -163,3 +163,24 @@ def test_alternatives_command_writes_every_plan(twins: Path, tmp_path: Path) -> 
     bad = CliRunner().invoke(app, [*args[:4], "0", *args[5:], "--out", str(tmp_path / "bad")])
     assert bad.exit_code == 2 and "--k must be at least 1" in bad.output
     assert not (tmp_path / "bad").exists()
+
+
+def test_alternatives_without_an_optimum_write_why(twins: Path, tmp_path: Path) -> None:
+    # a cut no fleet can make (all capacity and more): no optimum, so no alternatives; the folder
+    # still says so (it crashed on the empty line table after the whole solve, losing the run)
+    from typer.testing import CliRunner
+
+    from optimizer.cli import app
+
+    targets = pd.read_csv(twins / "targets.csv", dtype=str, keep_default_na=False)
+    targets.assign(value="1.0").to_csv(twins / "targets.csv", index=False)
+    out = tmp_path / "alts"
+    args = ["alternatives", "--instance", str(twins), "--k", "2", "--time-limit", "30", "--out", str(out)]
+    done = CliRunner().invoke(app, args)
+    assert done.exception is None or isinstance(done.exception, SystemExit), done.output
+    assert done.exit_code == 3, done.output  # targets cannot all be met
+    table = pd.read_csv(out / "alternatives.csv")
+    assert list(table["plan"]) == ["optimum"] and table.at[0, "note"] == "no optimum: no alternatives"
+    summary = json.loads((out / "optimum" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["status"] == "infeasible"
+    assert pd.read_csv(out / "robust_contested.csv").empty

@@ -56,7 +56,10 @@ def line_differences(plans: dict[str, pd.DataFrame]) -> pd.DataFrame:
         table[name] = [s.get(i, ABSENT) for i in ids]
     cols = list(stories)
     table["in_runs"] = [sum(table.at[i, c] != ABSENT for c in cols) for i in table.index]
-    table["differs"] = [len({table.at[i, c] for c in cols}) > 1 for i in table.index]
+    # bool even when no run has a line (no plan anywhere): a boolean mask, never a column list
+    table["differs"] = pd.Series(
+        [len({table.at[i, c] for c in cols}) > 1 for i in table.index], index=table.index, dtype=bool
+    )
     return table
 
 
