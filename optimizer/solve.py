@@ -80,6 +80,7 @@ def solve_built(
     solver_options = within_deadline(solver_options_of(options), deadline)
     progress = options.progress
     messages = list(messages or [])
+    warm = None
     if start is not None:
         messages.append("warm start: given by the caller")
     elif options.warm_start:
@@ -94,9 +95,20 @@ def solve_built(
             f"warm start: {warm.note}"
             + (f", NPV {warm.objective:,.0f} CNY" if warm.objective is not None else "")
         )
-    if progress is not None:
-        progress.stage(say(progress.lang, "stage_solve", gap=options.gap, limit=options.time_limit_s))
-    result = solver.solve(form, within_deadline(solver_options, deadline), start=start)
+    if warm is not None and warm.interrupted and warm.x is not None:
+        # Ctrl-C while the warm start improved a full plan: that plan is the run's (no solver
+        # may start again), verified and written below like any interrupted incumbent
+        result = SolveResult(
+            Status.FEASIBLE,
+            "interrupted (Ctrl-C or SIGTERM) while improving the starting plan: best plan so far",
+            objective=warm.objective,
+            x=warm.x,
+            interrupted=True,
+        )
+    else:
+        if progress is not None:
+            progress.stage(say(progress.lang, "stage_solve", gap=options.gap, limit=options.time_limit_s))
+        result = solver.solve(form, within_deadline(solver_options, deadline), start=start)
     if progress is not None:
         progress.done()
     timings["solve_s"] = result.wall_seconds

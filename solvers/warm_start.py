@@ -42,6 +42,9 @@ class WarmStart:
     objective: float | None
     seconds: float
     note: str
+    interrupted: bool = False
+    """Ctrl-C or SIGTERM came while the plan was being improved: ``x`` is the best full plan so
+    far, and no solver may run again in this process."""
 
 
 STEP_GAP = 1e-2
@@ -238,6 +241,7 @@ def fix_and_optimise_by_years(
     years = sorted({int(y) for y in year[form.integer] if y >= 0})
     x, objective = start.x, start.objective
     windows = [years[i : i + POLISH_WINDOW_YEARS] for i in range(0, len(years), POLISH_WINDOW_YEARS)]
+    interrupted = False
     for k, window in enumerate(windows):
         left = budget_s - (time.perf_counter() - t0)
         if left <= 1.0:
@@ -252,6 +256,9 @@ def fix_and_optimise_by_years(
         result = solver.solve(step, step_options, start=x)
         if result.x is not None and result.objective is not None and result.objective < objective:
             x, objective = result.x.copy(), float(result.objective)
+        if result.interrupted:  # keep the best full plan: the run writes it, verified
+            interrupted = True
+            break
     x[form.integer] = np.round(x[form.integer])
     seconds = time.perf_counter() - t0
     gain = (start.objective - objective) / max(abs(start.objective), 1e-9)
@@ -260,7 +267,8 @@ def fix_and_optimise_by_years(
         objective,
         start.seconds + seconds,
         f"{start.note}; fix and optimise by {POLISH_WINDOW_YEARS}-year "
-        f"windows {seconds:.0f}s, {gain:.2%} cheaper",
+        f"windows {seconds:.0f}s, {gain:.2%} cheaper" + (", interrupted" if interrupted else ""),
+        interrupted=interrupted,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 
 from optimizer.solvers.base import SolverOptions, StandardForm
@@ -165,3 +166,73 @@ def test_years_left_without_time_keep_the_last_fixed_state() -> None:
     assert list(lower[:3]) == [1, 1, 1] and list(upper[:3]) == [1, 1, 1]
     assert (lower[3], upper[3]) == (0, 1)  # no 2026 column to copy: left free
     assert note == "2026-2027 kept as the year before (why)"
+
+
+class _InterruptedAfterFirst:
+    """A solver whose first solve improves the plan and is then interrupted (Ctrl-C in the
+    first window); any later solve would raise, as HighsSolver does once interrupted."""
+
+    name = "fake"
+    features = frozenset()
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def solve(self, form, options, start=None):  # type: ignore[no-untyped-def]
+        from optimizer.solvers.base import SolveResult, Status
+
+        self.calls += 1
+        if self.calls > 1:
+            raise KeyboardInterrupt("a solve of this process was interrupted")
+        return SolveResult(Status.FEASIBLE, "interrupted", 2.0, x=np.array([0.0, 1.0, 0.0]), interrupted=True)
+
+
+def test_fix_and_optimise_interrupted_keeps_its_best_plan() -> None:
+    # the window problem of the test above: the first window's improved plan (cost 2) is kept
+    # and no second window is started
+    from optimizer.solvers.warm_start import WarmStart, fix_and_optimise_by_years
+
+    form = _form(
+        c=[3.0, 2.0, 1.0],
+        rows=[([1.0, 1.0, 1.0], 1.0, INF)],
+        lower=[0, 0, 0],
+        upper=[1, 1, 1],
+        integer=[True, True, True],
+    )
+    solver = _InterruptedAfterFirst()
+    start = WarmStart(np.array([1.0, 0.0, 0.0]), 3.0, 0.0, "given")
+    kept = fix_and_optimise_by_years(
+        form, np.array([2025, 2026, 2027]), start, solver, SolverOptions(time_limit_s=30), 60
+    )
+    assert kept.interrupted and solver.calls == 1
+    assert kept.x is not None and list(np.round(kept.x)) == [0.0, 1.0, 0.0] and kept.objective == 2.0
+
+
+def test_a_run_interrupted_in_its_warm_start_keeps_that_plan_verified(tiny, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Ctrl-C while the warm start polished a full plan: the run is 'interrupted' (exit 7) with
+    # that plan re-evaluated by the evaluator, and HiGHS's main solve is never started
+    import optimizer.solve as solve_module
+    from optimizer.data.load import load_instance
+    from optimizer.exit_codes import EXIT_INTERRUPTED
+    from optimizer.instance_model import build_instance_model
+    from optimizer.run_options import RunOptions
+    from optimizer.solvers.warm_start import WarmStart
+
+    inst = load_instance(tiny)
+    built = build_instance_model(inst)
+    solved = HighsSolver().solve(built.form, SolverOptions(time_limit_s=60, mip_rel_gap=1e-6))
+    assert solved.x is not None
+    monkeypatch.setattr(
+        solve_module,
+        "starting_plan",
+        lambda *args: WarmStart(solved.x, solved.objective, 1.0, "polished, interrupted", interrupted=True),
+    )
+
+    def no_main_solve(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the main solve must not start after an interrupt")
+
+    monkeypatch.setattr(HighsSolver, "solve", no_main_solve)
+    result = solve_module.solve_built(inst, built, RunOptions(time_limit_s=60, write=False), None, {}, 0.0)
+    assert result.status == "interrupted" and result.exit_code == EXIT_INTERRUPTED
+    assert result.npv_cny == pytest.approx(result.objective_cny, rel=1e-6)  # verified
+    assert result.plan is not None and result.evaluation is not None
