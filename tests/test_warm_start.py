@@ -125,6 +125,17 @@ def test_each_year_column_knows_its_previous_year() -> None:
     assert list(previous) == [-1, 0, 3, -1, -1]
 
 
+def _one_of_three_years() -> StandardForm:
+    """Open a line in 2025, 2026 or 2027 at costs 3, 2, 1; at least one open."""
+    return _form(
+        c=[3.0, 2.0, 1.0],
+        rows=[([1.0, 1.0, 1.0], 1.0, INF)],
+        lower=[0, 0, 0],
+        upper=[1, 1, 1],
+        integer=[True, True, True],
+    )
+
+
 def test_fix_and_optimise_improves_window_by_window() -> None:
     """Open a line in 2025, 2026 or 2027 (costs 3, 2, 1; at least one open). Started from
     "open in 2025" (cost 3), the 2025-26 window moves it to 2026 (cost 2) with 2027 fixed at 0;
@@ -132,13 +143,7 @@ def test_fix_and_optimise_improves_window_by_window() -> None:
     cost: the polished plan costs 2, not the global optimum 1 — windows are local search."""
     from optimizer.solvers.warm_start import WarmStart, fix_and_optimise_by_years
 
-    form = _form(
-        c=[3.0, 2.0, 1.0],
-        rows=[([1.0, 1.0, 1.0], 1.0, INF)],
-        lower=[0, 0, 0],
-        upper=[1, 1, 1],
-        integer=[True, True, True],
-    )
+    form = _one_of_three_years()
     start = WarmStart(np.array([1.0, 0.0, 0.0]), 3.0, 0.0, "given")
     better = fix_and_optimise_by_years(
         form, np.array([2025, 2026, 2027]), start, HighsSolver(), SolverOptions(time_limit_s=30), 60
@@ -192,13 +197,7 @@ def test_fix_and_optimise_interrupted_keeps_its_best_plan() -> None:
     # and no second window is started
     from optimizer.solvers.warm_start import WarmStart, fix_and_optimise_by_years
 
-    form = _form(
-        c=[3.0, 2.0, 1.0],
-        rows=[([1.0, 1.0, 1.0], 1.0, INF)],
-        lower=[0, 0, 0],
-        upper=[1, 1, 1],
-        integer=[True, True, True],
-    )
+    form = _one_of_three_years()
     solver = _InterruptedAfterFirst()
     start = WarmStart(np.array([1.0, 0.0, 0.0]), 3.0, 0.0, "given")
     kept = fix_and_optimise_by_years(
