@@ -883,7 +883,7 @@ TARGETS: dict[str, list[dict]] = {
         ),
         _t(
             "ZJ-R1",
-            "replacement_ratio",
+            "replacement_ratio_min",
             "cement_clinker",
             2025,
             2.0,

@@ -77,7 +77,7 @@ def test_every_digest_target_is_in_an_instance() -> None:
 
 def test_zhejiang_rules_are_encoded() -> None:
     targets = load_instance(instance_dir("zhejiang")).targets.set_index("target_id")
-    assert targets.loc["ZJ-R1", "kind"] == "replacement_ratio" and targets.loc["ZJ-R1", "value"] == 2
+    assert targets.loc["ZJ-R1", "kind"] == "replacement_ratio_min" and targets.loc["ZJ-R1", "value"] == 2
     assert targets.loc["ZJ-R2", "kind"] == "size_exit" and targets.loc["ZJ-R2", "value"] == 2500
     assert targets.loc["ZJ-R3", "kind"] == "projects_min" and targets.loc["ZJ-R3", "value"] == 100
 

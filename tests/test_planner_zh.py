@@ -160,7 +160,7 @@ def test_console_targets_table_in_chinese_units() -> None:
             ),
             _targets_row(
                 target_id="D",
-                kind="replacement_ratio",
+                kind="replacement_ratio_min",
                 required=1.5,
                 achieved=float("inf"),
                 unit="t retired per t built",

@@ -427,7 +427,7 @@ def test_missed_soft_unmodelled_and_infinite_targets(run_dir: Path, tmp_path: Pa
     extra["target_id"] = ["X-HARD", "X-SOFT", "X-NM", "X-RATIO"]
     extra["met"] = [False, False, None, True]
     extra["hard"] = [True, False, True, True]
-    extra["kind"] = ["capacity_cut", "capacity_cut", "not_modelled", "replacement_ratio"]
+    extra["kind"] = ["capacity_cut", "capacity_cut", "not_modelled", "replacement_ratio_min"]
     extra["achieved"] = [-0.1, -0.1, float("nan"), float("inf")]
     extra["unit"] = ["fraction", "fraction", "enterprises", "t retired per t built"]
     pd.concat([targets, extra]).to_csv(folder / "targets.csv", index=False)

@@ -73,7 +73,7 @@ def test_size_exit_in_t_per_day_and_ratio_without_new_build(tmp_path: Path) -> N
         techs=[{"tech_id": "burner", "fuel_saving_frac": 0.1, "capex_fixed_cny": 1e6}],
         targets=[
             {"target_id": "X", "kind": "size_exit", "year": 2025, "value": 2500, "unit": "t/d"},
-            {"target_id": "R", "kind": "replacement_ratio", "year": 2025, "value": 2.0, "unit": "ratio"},
+            {"target_id": "R", "kind": "replacement_ratio_min", "year": 2025, "value": 2.0, "unit": "ratio"},
         ],
         demand={2025: 300e3, 2026: 300e3},
     )

@@ -53,19 +53,6 @@ def test_unknown_kind_names_the_known_ones() -> None:
 REPO = Path(__file__).resolve().parents[1]
 SOURCE_DIRS = ("optimizer", "models", "solvers", "instances", "benchmarks")
 WRITES_INSTANCE_DATA = "instances/generate_synthetic.py"  # writes the synthetic targets.csv rows
-# the same words name something other than the kind: the scenario parameter a replacement_ratio
-# row overrides per sector (scenario.csv, read by its parser, swept by the sweep and read as the
-# sectors' default ratio by the model data), and the model's swap rows that ratio enters (named
-# in the diagnosis of infeasible runs and in shadow_prices.csv)
-OTHER_MEANINGS = {
-    "replacement_ratio": {
-        "optimizer/data/scenario.py",
-        "optimizer/sweep/params.py",
-        "models/data.py",
-        "models/constraints/swaps.py",
-        "optimizer/diagnose.py",
-    }
-}
 
 
 def _names_in_code(path: Path) -> set[str]:
@@ -94,7 +81,7 @@ def test_each_kind_is_named_only_in_its_own_module() -> None:
         where = {f for f, names in named.items() if name in names}
         own = f"optimizer/targets/kinds/{name}.py"
         assert own in where
-        others = where - {own, WRITES_INSTANCE_DATA} - OTHER_MEANINGS.get(name, set())
+        others = where - {own, WRITES_INSTANCE_DATA}
         assert not others, f"{name} is named outside its module in {sorted(others)}"
 
 

@@ -27,7 +27,7 @@ def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
 
 
 KIND = TargetKind(
-    name="replacement_ratio",
+    name="replacement_ratio_min",
     unmeasured="no_new_build",
     check=check,
     label_zh="产能置换比例",
