@@ -66,6 +66,11 @@ def test_alternative_closes_the_other_twin(twins: Path, tmp_path: Path) -> None:
     for name in ("optimum", "alt-1"):
         assert (out / name / "plan.csv").is_file() and (out / name / "summary.json").is_file()
     assert "L1B" in (out / "alternatives.en.html").read_text(encoding="utf-8")
+    # the zh page speaks Chinese in its headers; the CSV keeps the English keys
+    zh = (out / "alternatives.zh.html").read_text(encoding="utf-8")
+    assert "<th>总成本净现值(元)</th>" in zh and "<th>与最优方案的距离</th>" in zh
+    assert "<th>npv_cny</th>" not in zh and "<th>distance_to_optimum</th>" not in zh
+    assert "<th>npv_cny</th>" in (out / "alternatives.en.html").read_text(encoding="utf-8")
 
     cmp = compare_runs([out / "optimum", out / "alt-1"], tmp_path / "cmp")
     diff = pd.read_csv(cmp / "lines.csv").set_index("line_id")

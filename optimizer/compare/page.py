@@ -34,8 +34,51 @@ def _cell(value: object) -> str:
     return html.escape(str(value))
 
 
-def table_html(frame: pd.DataFrame, highlight: str | None = None) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+HEADERS_ZH = {
+    "plan": "方案",
+    "run": "方案",
+    "status": "求解状态",
+    "npv_cny": "总成本净现值(元)",
+    "evaluator_npv_cny": "评估器净现值(元)",
+    "npv_minus_first_cny": "比第一个方案多出的成本(元)",
+    "extra_cost_frac": "比最优多出的成本(比例)",
+    "total_co2_t": "累计排放(吨CO₂, 各年合计)",
+    "distance_to_optimum": "与最优方案的距离",
+    "min_distance_to_others": "与最近其他方案的距离",
+    "differs_from_optimum": "与最优方案的不同",
+    "note": "说明",
+    "line_id": "生产线编号",
+    "differs": "方案间不同",
+    "in_runs": "出现于几个方案",
+    "component": "成本项",
+    "year": "年份",
+    "target_id": "目标编号",
+    "kind": "类型",
+    "met": "是否完成",
+    "achieved": "实现值",
+    "value": "要求值",
+    "instance": "实例",
+    "mode": "模式",
+    "carbon_price": "碳价(元/吨CO₂)",
+    "mip_gap": "最优性间隙",
+    "gap_met": "达到要求间隙",
+    "time_limit_s": "求解时限(秒)",
+}
+"""Column headers of the zh pages (the CSV files keep the English keys); a column not listed, a
+run's own name, shows as it is."""
+
+
+def header(column: object, lang: str) -> str:
+    name = str(column)
+    if lang != "zh":
+        return name
+    if name.startswith("distance_to_") and name not in HEADERS_ZH:
+        return f"与 {name.removeprefix('distance_to_')} 的距离"
+    return HEADERS_ZH.get(name, name)
+
+
+def table_html(frame: pd.DataFrame, highlight: str | None = None, lang: str = "en") -> str:
+    head = "".join(f"<th>{html.escape(header(c, lang))}</th>" for c in frame.columns)
     rows = []
     for _, row in frame.iterrows():
         cls = ' class="differs"' if highlight and bool(row.get(highlight)) else ""
@@ -56,7 +99,7 @@ def page_html(title: dict[str, str], sections: list[Section], notes: list[str], 
         parts.append(f"<h2>{html.escape(s.heading[lang])}</h2>")
         if s.note:
             parts.append(f"<p>{html.escape(s.note[lang])}</p>")
-        parts.append(table_html(s.table, s.highlight))
+        parts.append(table_html(s.table, s.highlight, lang))
     return (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title[lang])}'
         f"</title><style>{STYLE}</style></head><body>{''.join(parts)}</body></html>"
