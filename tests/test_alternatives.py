@@ -189,3 +189,36 @@ def test_alternatives_without_an_optimum_write_why(twins: Path, tmp_path: Path) 
     summary = json.loads((out / "optimum" / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] == "infeasible"
     assert pd.read_csv(out / "robust_contested.csv").empty
+
+
+def test_a_search_that_stays_at_the_optimum_falls_back_to_one_sector_at_a_time(
+    twins: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # HiGHS over all binaries at once may not move off its start within its time (zhejiang:
+    # 250 s); here the whole-model search is made to return its start, and the window search
+    # (one sector free in every year, the rest fixed at the optimum) must still close the other twin
+    import optimizer.alternatives.mga as mga
+    from optimizer.solvers.highs import HighsSolver
+
+    class StaysAtStart(HighsSolver):
+        calls = 0
+
+        def solve(self, form, options, start=None):  # type: ignore[no-untyped-def]
+            StaysAtStart.calls += 1
+            if StaysAtStart.calls == 1:  # the whole-model MGA solve
+                from optimizer.solvers.base import SolveResult, Status
+
+                return SolveResult(Status.FEASIBLE, "time limit", float(form.c @ start), x=start.copy())
+            return super().solve(form, options, start)
+
+    monkeypatch.setattr(mga, "get_solver", StaysAtStart)
+    inst = load_instance(twins)
+    plans = generate_alternatives(inst, RunOptions(time_limit_s=60, write=False), k=1, slack=1e-4)
+    assert StaysAtStart.calls >= 2, "the window search did not run"
+    assert [p.result.status for p in plans] == ["optimal", "optimal"]
+    assert hamming(plans[0].ones, plans[1].ones) > 0
+    assert any("searched with only cement_clinker's decisions free" in m for m in plans[1].result.messages)
+    from optimizer.write import result_tables
+
+    closed = [_closed(result_tables(inst, p.result)["plan"]) for p in plans]
+    assert set(closed[0]) | set(closed[1]) == {"L1", "L1B"}
