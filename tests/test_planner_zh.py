@@ -92,6 +92,8 @@ def test_report_language_follows_lang(tmp_path: Path) -> None:
         assert description.split(" (")[0] not in zh
         assert html.escape(description.split(" (")[0], quote=False) in en
     assert "原文" not in en and "— Zhejiang" in en
+    # the header names the province in the report's language, and its folder
+    assert "实例: <b>浙江省 (zhejiang)</b>" in zh and "Instance: <b>Zhejiang (zhejiang)</b>" in en
 
 
 @pytest.mark.parametrize("name", ["浙江", "浙江省", "Zhejiang", "ZHEJIANG", "新疆"])

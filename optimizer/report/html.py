@@ -303,8 +303,12 @@ def render_page(
     overrides = "; ".join(s.get("overrides") or []) or t("none")
     carbon = s.get("carbon_price")
     status = status_text(data.lang, s)
+    folder = str(s.get("instance"))
+    shown = display_name(folder, data.lang)
+    # the province in the report's language; the folder name too, to find the run's inputs
+    instance = shown if shown == folder else f"{shown} ({folder})"
     meta = (
-        f"{t('instance')}: <b>{_esc(s.get('instance'))}</b> · {t('status')}: <b>{_esc(status)}</b>"
+        f"{t('instance')}: <b>{_esc(instance)}</b> · {t('status')}: <b>{_esc(status)}</b>"
         f" · {t('carbon_price')}: {_esc(carbon if carbon is not None else t('none'))}"
         f" · {t('overrides')}: {_esc(overrides)}"
         f" · {t('generated')}: {datetime.now().strftime('%Y-%m-%d %H:%M')}"
