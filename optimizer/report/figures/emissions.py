@@ -74,7 +74,9 @@ def emissions_figure(data: RunData) -> go.Figure:
             x=deadline,
             line={"dash": "dot", "color": "#d62728"},
             annotation_text=f"{data.t('peak_deadline')} {deadline} ({target_id})",
-            annotation_position="top right",
+            # left of the line: the deadline is usually the last plan year, and text to its
+            # right ran into the legend (zhejiang's 2030, ZJ-T6)
+            annotation_position="top left",
         )
         # the evaluator's requirement: no higher than the base year or the previous milestone
         fig.add_scatter(
