@@ -71,6 +71,10 @@ def test_alternative_closes_the_other_twin(twins: Path, tmp_path: Path) -> None:
     assert "<th>总成本净现值(元)</th>" in zh and "<th>与最优方案的距离</th>" in zh
     assert "<th>npv_cny</th>" not in zh and "<th>distance_to_optimum</th>" not in zh
     assert "<th>npv_cny</th>" in (out / "alternatives.en.html").read_text(encoding="utf-8")
+    # and tells each line's story in Chinese: the twin the optimum closes reads "… 年退出"
+    exit_year = int(next(iter(closed_opt.values())) or 0)
+    assert f"{exit_year} 年退出" in zh and f"<td>retire {exit_year}</td>" not in zh
+    assert f"retire {exit_year}" in (out / "alternatives.en.html").read_text(encoding="utf-8")
 
     cmp = compare_runs([out / "optimum", out / "alt-1"], tmp_path / "cmp")
     diff = pd.read_csv(cmp / "lines.csv").set_index("line_id")
@@ -79,6 +83,7 @@ def test_alternative_closes_the_other_twin(twins: Path, tmp_path: Path) -> None:
     assert costs.at["total", "optimum"] == pytest.approx(plans[0].result.npv_cny)
     assert costs.at["total", "alt-1"] == pytest.approx(plans[1].result.npv_cny)
     assert (cmp / "compare.zh.html").is_file() and (cmp / "tables.xlsx").is_file()
+    assert f"{exit_year} 年退出" in (cmp / "compare.zh.html").read_text(encoding="utf-8")
 
 
 def test_each_alternative_starts_from_a_plan_within_the_cost_cap(twins: Path) -> None:
@@ -222,3 +227,14 @@ def test_a_search_that_stays_at_the_optimum_falls_back_to_one_sector_at_a_time(
 
     closed = [_closed(result_tables(inst, p.result)["plan"]) for p in plans]
     assert set(closed[0]) | set(closed[1]) == {"L1", "L1B"}
+
+
+def test_a_story_reads_in_chinese_with_the_technology_names() -> None:
+    from optimizer.compare.lines import catalogue_tech_names_zh, story_in
+
+    names = catalogue_tech_names_zh()
+    story = "adopt cooler_4th_gen@2026; adopt my_own_tech@2027; retire 2029"
+    zh = story_in("zh", story, names)
+    assert zh == f"2026 年采用 {names['cooler_4th_gen']}; 2027 年采用 my_own_tech; 2029 年退出"
+    assert names["cooler_4th_gen"] != "cooler_4th_gen"
+    assert story_in("en", story, names) == story and story_in("zh", "keep", names).startswith("保留")

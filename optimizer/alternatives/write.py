@@ -95,15 +95,18 @@ def write_alternatives(
             "en": f"Cost within {slack:.1%} of the optimum; distance = number of line-year binary "
             "decisions (retirement, package) that differ.",
         }
+        stories = tuple(c for c in (folder_name(p.k) for p in plans) if c in lines.columns)
         sections = [
             Section({"zh": "方案一览", "en": "Plans"}, overview, note),
             Section(
                 {"zh": "稳健决策（所有方案一致）", "en": "Robust decisions (shared by every plan)"},
                 lines[lines["robust"]].drop(columns=["robust", "differs"]),
+                stories=stories,
             ),
             Section(
                 {"zh": "有争议的决策（方案之间不同）", "en": "Contested decisions (plans differ)"},
                 lines[~lines["robust"]].drop(columns=["robust", "differs"]),
+                stories=stories,
             ),
         ]
         for lang in ("zh", "en"):

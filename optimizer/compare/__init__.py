@@ -34,7 +34,12 @@ def compare_runs(paths: list[Path], out: Path) -> Path:
     tables = compare_tables(runs)
     notes = mismatches(runs)
     sections = [
-        Section(HEADINGS[name], frame, highlight="differs" if name == "lines" else None)
+        Section(
+            HEADINGS[name],
+            frame,
+            highlight="differs" if name == "lines" else None,
+            stories=tuple(r.name for r in runs) if name == "lines" else (),
+        )
         for name, frame in tables.items()
     ]
     pages = {f"compare.{lang}.html": page_html(TITLE, sections, notes, lang) for lang in ("zh", "en")}

@@ -95,3 +95,35 @@ def _exit(row: pd.Series) -> str:
 
 
 __all__ = ["ABSENT", "decision_delta", "line_actions", "line_differences"]
+
+
+STORY_ZH = {"new_build": "{year} 年新建", "retire": "{year} 年退出", "swap_out": "{year} 年置换退出"}
+
+
+def story_in(lang: str, story: str, tech_names: dict[str, str]) -> str:
+    """A line's story (:func:`line_actions`) in ``lang``: "adopt cooler_4th_gen@2026; retire
+    2029" reads "2026 年采用 第四代篦冷机; 2029 年退出" in Chinese; technologies not in
+    ``tech_names`` (a planner's own) keep their id."""
+    if lang != "zh" or story == ABSENT:
+        return story
+    if story == "keep":
+        return "保留(不改造、不退出)"
+    parts = []
+    for part in story.split("; "):
+        word, _, rest = part.partition(" ")
+        if word == "adopt":
+            tech, _, year = rest.rpartition("@")
+            parts.append(f"{year} 年采用 {tech_names.get(tech, tech)}")
+        elif word in STORY_ZH:
+            parts.append(STORY_ZH[word].format(year=rest))
+        else:
+            parts.append(part)
+    return "; ".join(parts)
+
+
+def catalogue_tech_names_zh() -> dict[str, str]:
+    """tech_id -> Chinese name of the shipped catalogue's technologies."""
+    from optimizer.data.load import catalogue_dir
+
+    table = pd.read_csv(catalogue_dir() / "technologies.csv", usecols=["tech_id", "name_zh"], dtype=str)
+    return dict(zip(table["tech_id"], table["name_zh"].fillna(table["tech_id"]), strict=True))

@@ -24,6 +24,7 @@ class Section:
     table: pd.DataFrame
     note: dict[str, str] | None = None
     highlight: str | None = None  # boolean column whose true rows are highlighted
+    stories: tuple[str, ...] = ()  # columns holding line stories, shown in the page's language
 
 
 def _cell(value: object) -> str:
@@ -86,6 +87,18 @@ def table_html(frame: pd.DataFrame, highlight: str | None = None, lang: str = "e
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
 
+def _stories_in(lang: str, section: Section) -> pd.DataFrame:
+    if lang != "zh" or not section.stories:
+        return section.table
+    from optimizer.compare.lines import catalogue_tech_names_zh, story_in
+
+    names = catalogue_tech_names_zh()
+    table = section.table.copy()
+    for column in (c for c in section.stories if c in table.columns):
+        table[column] = [story_in(lang, str(v), names) for v in table[column]]
+    return table
+
+
 def page_html(title: dict[str, str], sections: list[Section], notes: list[str], lang: str) -> str:
     parts = [f"<h1>{html.escape(title[lang])}</h1>"]
     if notes:
@@ -99,7 +112,7 @@ def page_html(title: dict[str, str], sections: list[Section], notes: list[str], 
         parts.append(f"<h2>{html.escape(s.heading[lang])}</h2>")
         if s.note:
             parts.append(f"<p>{html.escape(s.note[lang])}</p>")
-        parts.append(table_html(s.table, s.highlight, lang))
+        parts.append(table_html(_stories_in(lang, s), s.highlight, lang))
     return (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title[lang])}'
         f"</title><style>{STYLE}</style></head><body>{''.join(parts)}</body></html>"
