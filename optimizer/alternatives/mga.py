@@ -144,7 +144,8 @@ def _window_search(
     """The MGA model with one sector's integers free (every year) and every other integer fixed
     at the optimum, sector after sector, largest first; the k-th alternative starts at the k-th
     sector, so alternatives differ where they are searched first. The first sector whose plan
-    moves off the earlier ones gives the alternative. A sector, not a span of years: a line's
+    moves off the optimum gives the alternative (one that repeats an earlier alternative ends
+    the sequence in :func:`generate_alternatives`). A sector, not a span of years: a line's
     closure and packages run through every year after it (closing the other twin of a pair
     changes both lines in every later year), and demand and targets are per sector. Each
     window is a fraction of the whole model, as in fix-and-optimise, started from the optimum
@@ -218,7 +219,7 @@ def generate_alternatives(instance: Instance, options: RunOptions, k: int, slack
         )
         if found.x is not None and _same_binaries(built, found.x, start):
             # HiGHS did not move off the optimum over all binaries at once (zhejiang: 17 784 of
-            # them, 250 s): search one window of years at a time with the rest fixed instead
+            # them, 250 s): search one sector at a time with the rest fixed instead
             found, how = _window_search(built, solver, options, start, step, step_deadline)
         if not found.has_solution or found.x is None:
             plans[-1].note = f"alternative {step}: no plan within the slack ({found.termination})"
