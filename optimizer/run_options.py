@@ -12,7 +12,7 @@ import pandas as pd
 from optimizer.evaluator.api import Evaluation
 from optimizer.evaluator.plan import Plan
 from optimizer.progress import Progress
-from optimizer.solvers.base import SolveResult
+from optimizer.solvers.base import SolveResult, Status
 
 DEFAULT_GAP = 1e-3
 """The one default relative MIP gap (0.1 %, as the README promises), for the CLI and RunOptions."""
@@ -28,8 +28,14 @@ def default_race() -> int:
 
 
 def gap_reached(result: SolveResult, requested: float) -> bool:
-    """The search ended within the requested gap (a proven optimum to that tolerance)."""
-    return result.gap is not None and result.gap <= requested * (1 + 1e-9)
+    """The search ended within the requested gap (a proven optimum to that tolerance).
+
+    A solver that says optimal without a bound (an LP, or a MIP whose integers are all fixed,
+    as the alternatives' fixed re-solve) has proven its optimum: it counts as reached.
+    """
+    if result.gap is None:
+        return result.status is Status.OPTIMAL
+    return result.gap <= requested * (1 + 1e-9)
 
 
 @dataclass

@@ -32,6 +32,11 @@ def test_time_limit_ending_is_said() -> None:
     stopped = SolveResult(Status.FEASIBLE, "time limit", objective=100.0, bound=99.8, gap=2e-3, x=np.zeros(1))
     proven = SolveResult(Status.OPTIMAL, "optimal", objective=100.0, bound=99.95, gap=5e-4, x=np.zeros(1))
     assert not gap_reached(stopped, 1e-3) and gap_reached(proven, 1e-3)
+    # optimal without a bound (an LP, a MIP with every integer fixed) is proven; a plan
+    # without a bound that the solver did not call optimal is not
+    fixed = SolveResult(Status.OPTIMAL, "optimal", objective=100.0, x=np.zeros(1))
+    unbounded_search = SolveResult(Status.FEASIBLE, "time limit", objective=100.0, x=np.zeros(1))
+    assert gap_reached(fixed, 1e-3) and not gap_reached(unbounded_search, 1e-3)
     text = time_limit_message(stopped, RunOptions(time_limit_s=120, gap=1e-3))
     assert "0.200%" in text and "0.100%" in text and "120s" in text
     data = RunData(
