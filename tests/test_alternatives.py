@@ -71,6 +71,10 @@ def test_alternative_closes_the_other_twin(twins: Path, tmp_path: Path) -> None:
     assert "<th>总成本净现值(元)</th>" in zh and "<th>与最优方案的距离</th>" in zh
     assert "<th>npv_cny</th>" not in zh and "<th>distance_to_optimum</th>" not in zh
     assert "<th>npv_cny</th>" in (out / "alternatives.en.html").read_text(encoding="utf-8")
+    # the page counts changed lines per sector (both twins changed: 水泥熟料 2), not each decision
+    assert "<th>与最优方案不同的生产线(按行业)</th>" in zh and "<td>水泥熟料 2</td>" in zh
+    assert "<td>Cement clinker 2</td>" in (out / "alternatives.en.html").read_text(encoding="utf-8")
+    assert "differs_from_optimum" in table.columns
     # and tells each line's story in Chinese: the twin the optimum closes reads "… 年退出"
     exit_year = int(next(iter(closed_opt.values())) or 0)
     assert f"{exit_year} 年退出" in zh and f"<td>retire {exit_year}</td>" not in zh

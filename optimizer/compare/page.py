@@ -47,6 +47,7 @@ HEADERS_ZH = {
     "distance_to_optimum": "与最优方案的距离",
     "min_distance_to_others": "与最近其他方案的距离",
     "differs_from_optimum": "与最优方案的不同",
+    "lines_changed_by_sector": "与最优方案不同的生产线(按行业)",
     "note": "说明",
     "line_id": "生产线编号",
     "differs": "方案间不同",
