@@ -15,6 +15,7 @@ from optimizer.models.constraints.core import (
 from optimizer.models.constraints.pace import (
     define_capex_budget_per_year,
     define_closure_pace,
+    define_deployment_ceiling,
     define_resource_supply,
     define_retrofit_pace,
 )
@@ -80,6 +81,7 @@ def build_model(d: ModelData) -> pyo.ConcreteModel:
     define_retrofit_pace(m, d)
     define_capex_budget_per_year(m, d)
     define_resource_supply(m, d)
+    define_deployment_ceiling(m, d)
     for builder in ALL_TARGET_BUILDERS:
         builder(m, d)
     define_objective(m, d)

@@ -261,6 +261,8 @@ def limits_exceeded(instance: Instance, evaluation: Evaluation, plan: Plan) -> l
 
     pace = pace_table(instance, evaluation, plan)
     supplies = resource_table(instance, evaluation, plan)
-    return [f"{r.rule} {r.sector}@{r.year}" for r in pace.itertuples() if not r.within] + [
-        f"supply {r.resource} {r.province}@{r.year}" for r in supplies.itertuples() if not r.within
-    ]
+    return [
+        " ".join(str(part) for part in (r.rule, r.technology, f"{r.sector}@{r.year}") if part)
+        for r in pace.itertuples()
+        if not r.within
+    ] + [f"supply {r.resource} {r.province}@{r.year}" for r in supplies.itertuples() if not r.within]

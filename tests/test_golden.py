@@ -47,10 +47,15 @@ GOLDEN = {
     # substitutes limited by the evaluator's own use per unit (before, slag use read 0): more
     # columns (c) and rows (campaign rows, to-date rows); bounds up 3.2 % (zhejiang), 3.7 %
     # (guizhou), 2.4 % (xinjiang), 1.6 % (chongqing): paced retrofits and real slag limits.
-    "zhejiang": (3125, 49713, 69869, 17784, 109383931729.99562),
-    "guizhou": (2976, 45466, 64441, 16073, 80394914754.53938),
-    "xinjiang": (2364, 36428, 51891, 12808, 69925808192.47653),
-    "chongqing": (2709, 42539, 60244, 15117, 161795504177.78238),
+    # Then: roll-out ceilings of demonstration-scale technologies (catalogue deployment.csv):
+    # 18 rows each (capture x 2 technologies on clinker from 2027; electric kilns where tile or
+    # sanitary lines exist); bounds up 0.81 % (zhejiang: its tile and sanitary lines lose the
+    # electric kiln beyond one pilot and 1 %/yr), 0.06 % (guizhou), 0.21 % (xinjiang), 0.13 %
+    # (chongqing).
+    "zhejiang": (3125, 49713, 69887, 17784, 110271817400.64343),
+    "guizhou": (2976, 45466, 64459, 16073, 80445368683.71962),
+    "xinjiang": (2364, 36428, 51909, 12808, 70074731317.79243),
+    "chongqing": (2709, 42539, 60262, 15117, 162001165551.6097),
 }
 
 

@@ -174,12 +174,14 @@ def _sheet(path: Path, title: str) -> tuple[list[str], list[tuple]]:
 def test_excel_layout(reports: dict[str, list[Path]], lang: str) -> None:
     wb = load_workbook(reports[lang][1])
     expected = {
-        # target prices and the yearly schedule (by city, by company) follow the targets
+        # target prices and the yearly schedule (by city, by company) follow the targets; the
+        # limits sheet holds the catalogue's roll-out ceilings of capture (2 clinker lines: one)
         "zh": [
             "概要",
             "目标",
             "目标代价",
             "年度安排",
+            "限额与用量",
             "逐年投资",
             "按城市",
             "按企业",
@@ -194,6 +196,7 @@ def test_excel_layout(reports: dict[str, list[Path]], lang: str) -> None:
             "Targets",
             "Target prices",
             "Schedule",
+            "Limits",
             "Investment by year",
             "By city",
             "By company",

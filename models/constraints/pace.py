@@ -5,7 +5,8 @@ Notation as in :mod:`optimizer.models.constraints.core`; |t| is the number of ca
 model year t stands for (1 when every calendar year is a model year), so a per-year limit
 holds on average over a longer period. Limits come from the instance's ``pace.csv`` (per
 sector), ``supplies.csv`` (per province, resource and year) and the scenario's
-``capex_budget_cny_per_year``; an absent table or a default value adds no row.
+``capex_budget_cny_per_year``, and roll-out ceilings of emerging technologies from
+``deployment.csv``; an absent table or a default value adds no row.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 
 import pyomo.environ as pyo
 
+from optimizer.data.deployment import deployment_ceilings
+from optimizer.models.constraints.core import holding
 from optimizer.models.data import ModelData
 
 
@@ -223,5 +226,38 @@ def define_resource_supply(m: pyo.ConcreteModel, d: ModelData) -> None:
         rule=lambda m, pool, where, t: (
             sum(d.resource_use[pool][j] * m.q[l, j, tt] for (l, j, tt) in keys[(pool, where, t)])
             <= limits[(pool, where, t)]
+        ),
+    )
+
+
+def define_deployment_ceiling(m: pyo.ConcreteModel, d: ModelData) -> None:
+    r"""Lines of a sector carrying an emerging technology stay within its roll-out ceiling.
+
+    .. math:: \sum_{l \in s} h_{l,k,t} \le \min_{y \in t} L_{k,s}(y)
+
+    :math:`L_{k,s}` from :mod:`optimizer.data.deployment` (a pilot line, then a diffusion
+    ramp from the technology's first year, capped at a share of the sector's base-year lines).
+    h counts only what the plan adds: a pre-installed technology is in no kept package's
+    technology list. A row is added only where the ceiling is below the lines that could
+    carry k in t (none before the technology's first year).
+    """
+    allowed = set(d.x_index)
+    rows: dict[tuple[str, str, int], tuple[list[int], int, float]] = {}
+    for c in deployment_ceilings(d.instance):
+        k = c.tech_index
+        for t in d.model_years:
+            candidates = [
+                l for l in c.lines if any((l, j, t) in allowed for j in d.pkgs_with_tech.get((l, k), []))
+            ]
+            limit = c.limit_in(d.years_of(t))
+            if limit < len(candidates):
+                rows[(c.tech_id, c.sector, t)] = (candidates, k, float(limit))
+    if not rows:
+        return
+    m.deployment_ceiling = pyo.Constraint(
+        sorted(rows),
+        rule=lambda m, tech, s, t: (
+            sum(holding(m, d, l, rows[(tech, s, t)][1], t) for l in rows[(tech, s, t)][0])
+            <= rows[(tech, s, t)][2]
         ),
     )

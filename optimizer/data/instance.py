@@ -31,6 +31,7 @@ class Instance:
     documents: pd.DataFrame = field(default_factory=pd.DataFrame)  # cited documents, by file
     pace: pd.DataFrame = field(default_factory=pd.DataFrame)  # per sector: pace limits, closure cost
     supplies: pd.DataFrame = field(default_factory=pd.DataFrame)  # scarce inputs per year
+    deployment: pd.DataFrame = field(default_factory=pd.DataFrame)  # roll-out ceilings per technology
 
     @property
     def line_sectors(self) -> list[str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from optimizer.data.consistency import check_consistency
+from optimizer.data.deployment import check_deployment
 from optimizer.data.instance import Instance
 from optimizer.data.provinces import province_key
 from optimizer.data.scenario import parse_scenario
@@ -22,7 +23,7 @@ from optimizer.data.schema import OPTIONAL_TABLES, TABLES, read_raw_table, table
 from optimizer.errors import InputError, InputProblem
 from optimizer.targets.validate import check_targets
 
-CATALOGUE_TABLES = ("sectors", "products", "technologies", "new_builds", "documents")
+CATALOGUE_TABLES = ("sectors", "products", "technologies", "new_builds", "documents", "deployment")
 TABLES_WITH_FILES = TABLES
 TABLES_WITH_ROWS = ("sectors", "products", "lines", "scenario", "prices", "demand")
 """Tables an instance cannot do without a row of (targets, technologies, new builds and
@@ -43,7 +44,7 @@ _INDEX = {
 def check_instance(inst: Instance) -> list[InputProblem]:
     """Every cross-table check of a built instance, its targets by their kinds' rules
     included (:func:`optimizer.targets.validate.check_targets`)."""
-    return check_consistency(inst, check_targets)
+    return check_consistency(inst, check_targets) + check_deployment(inst)
 
 
 def catalogue_dir() -> Path:
@@ -158,6 +159,7 @@ def load_instance(folder: Path | str, overrides: dict[str, pd.DataFrame] | None 
         documents=indexed["documents"],
         pace=indexed["pace"],
         supplies=indexed["supplies"],
+        deployment=indexed["deployment"],
     )
     problems.extend(check_instance(instance))
     if problems:

@@ -36,8 +36,9 @@ TABLES = (
     "documents",
     "pace",
     "supplies",
+    "deployment",
 )
-OPTIONAL_TABLES = ("decisions", "documents", "pace", "supplies")
+OPTIONAL_TABLES = ("decisions", "documents", "pace", "supplies", "deployment")
 
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 _TRUE = {"true", "yes", "1", "y", "t"}

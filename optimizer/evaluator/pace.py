@@ -1,5 +1,6 @@
 """The pace rules checked on an evaluated plan: capacity closed and lines starting a retrofit
-campaign per sector and model year, against ``pace.csv`` (issue 14).
+campaign per sector and model year, against ``pace.csv``, and lines carrying an emerging
+technology against its roll-out ceiling, ``deployment.csv`` (issue 14).
 
 The check reads only the plan (retire and adoption years) and the evaluator's
 ``projects_started``, not the optimisation model, so a plan from any source (a planner's own,
@@ -24,22 +25,42 @@ import math
 import numpy as np
 import pandas as pd
 
+from optimizer.data.consistency import split_list
+from optimizer.data.deployment import deployment_ceilings
 from optimizer.data.instance import Instance
 from optimizer.data.targets import model_years_of, period_map
 from optimizer.evaluator.api import Evaluation
 from optimizer.evaluator.plan import Plan
 
-PACE_COLUMNS = ["rule", "sector", "year", "calendar_years", "used", "limit", "unit", "share_used", "within"]
+PACE_COLUMNS = [
+    "rule",
+    "sector",
+    "technology",
+    "year",
+    "calendar_years",
+    "used",
+    "limit",
+    "unit",
+    "share_used",
+    "within",
+]
 
 RELATIVE_TOLERANCE = 1e-6
 
 
 def pace_table(instance: Instance, evaluation: Evaluation, plan: Plan) -> pd.DataFrame:
     """pace.csv of a run: per rule, sector and model year, what the plan uses against the limit."""
+    periods = period_map(model_years_of(instance), instance.scenario.horizon_end)
+    rows = _sector_rows(instance, evaluation, plan, periods) + _deployment_rows(instance, plan, periods)
+    return pd.DataFrame(rows, columns=PACE_COLUMNS)
+
+
+def _sector_rows(
+    instance: Instance, evaluation: Evaluation, plan: Plan, periods: dict[int, tuple[int, ...]]
+) -> list[dict]:
     pace = instance.pace
     if pace.empty:
-        return pd.DataFrame(columns=PACE_COLUMNS)
-    periods = period_map(model_years_of(instance), instance.scenario.horizon_end)
+        return []
     lines = instance.lines
     sector_of = lines["sector"].to_numpy(str)
     capacity = lines["capacity_per_year"].to_numpy(float)
@@ -83,13 +104,38 @@ def pace_table(instance: Instance, evaluation: Evaluation, plan: Plan) -> pd.Dat
                         "lines",
                     )
                 )
-    return pd.DataFrame(rows, columns=PACE_COLUMNS)
+    return rows
 
 
-def _row(rule: str, sector: str, year: int, n: int, used: float, limit: float, unit: str) -> dict:
+def _deployment_rows(instance: Instance, plan: Plan, periods: dict[int, tuple[int, ...]]) -> list[dict]:
+    """Lines of a sector carrying an emerging technology the plan added, in each model year,
+    against its roll-out ceiling (:mod:`optimizer.data.deployment`)."""
+    ceilings = deployment_ceilings(instance)
+    if not ceilings:
+        return []
+    attributes = instance.lines["attributes"].tolist()
+    retire = np.asarray(plan.retire_year)
+    rows = []
+    for c in ceilings:
+        members = [l for l in c.lines if c.tech_id not in split_list(attributes[l])]
+        adopt = np.asarray(plan.adopt_year[members, c.tech_index]) if members else np.zeros(0)
+        for t, calendar in periods.items():
+            # the model holds h at t for every calendar year it stands for: count the most
+            carrying = max(int(((adopt <= y) & (retire[members] > y)).sum()) for y in calendar)
+            limit = c.limit_in(calendar)
+            if limit == 0 and carrying == 0:  # not available yet: nothing to show
+                continue
+            rows.append(_row("deployment", c.sector, t, len(calendar), carrying, limit, "lines", c.tech_id))
+    return rows
+
+
+def _row(
+    rule: str, sector: str, year: int, n: int, used: float, limit: float, unit: str, technology: str = ""
+) -> dict:
     return {
         "rule": rule,
         "sector": sector,
+        "technology": technology,
         "year": year,
         "calendar_years": n,
         "used": used,

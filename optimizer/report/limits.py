@@ -21,8 +21,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "title": "执行可行性:逐年限额与用量",
         "note": (
             "每年退出产能不超过行业基准年产能的一定比例,每年开展改造的生产线不超过一定比例"
-            "(一次改造可在检修期内实施多项技术);电石渣、其他含钙废渣、替代燃料和协同处置"
-            "用量不超过本省可得量。数据见实例 pace.csv 与 supplies.csv(来源与可信度标注在表中)。"
+            "(一次改造可在检修期内实施多项技术);尚处示范阶段的技术(如陶瓷电窑、碳捕集)"
+            "采用的生产线数不超过逐年推广上限;电石渣、其他含钙废渣、替代燃料和协同处置"
+            "用量不超过本省可得量。数据见实例 pace.csv、supplies.csv 与 deployment.csv"
+            "(来源与可信度标注在表中)。"
         ),
         "sheet": "限额与用量",
         "rule": "约束",
@@ -38,6 +40,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "closures": "退出产能",
         "retrofit_campaigns": "当年开展改造的生产线",
         "retrofit_campaigns_to_date": "累计开展改造的生产线",
+        "deployment": "新技术推广上限(采用该技术的生产线)",
         "supply": "资源可得量",
         "lines": "条",
         "per_year": "/年",
@@ -48,9 +51,11 @@ _TEXT: dict[str, dict[str, str]] = {
         "note": (
             "Capacity closed each year stays within a share of the sector's base-year capacity, "
             "lines starting a retrofit each year within a share of its lines (one retrofit may "
-            "install several technologies in an overhaul); carbide slag, other calcium wastes, "
+            "install several technologies in an overhaul); technologies still at demonstration "
+            "scale (electric ceramic kilns, carbon capture) on no more lines than their yearly "
+            "roll-out ceiling; carbide slag, other calcium wastes, "
             "alternative fuel and co-processing feed within the province's supply. Figures: the "
-            "instance's pace.csv and supplies.csv (sources and flags there)."
+            "instance's pace.csv, supplies.csv and deployment.csv (sources and flags there)."
         ),
         "sheet": "Limits",
         "rule": "Limit",
@@ -66,6 +71,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "closures": "capacity closed",
         "retrofit_campaigns": "lines starting a retrofit",
         "retrofit_campaigns_to_date": "lines retrofitted to date",
+        "deployment": "roll-out ceiling (lines carrying it)",
         "supply": "supply",
         "lines": "lines",
         "per_year": "/yr",
@@ -113,10 +119,14 @@ def limits_table(data: RunData) -> Table:
             factor, label = scale.factor, f"{scale.label}{text['per_year']}"
         else:
             factor, label = 1.0, text["lines"]
+        where = data.sector(str(r["sector"]))
+        technology = r.get("technology")
+        if isinstance(technology, str) and technology:
+            where = f"{where}: {data.tech(technology)}"
         rows.append(
             (
                 text[str(r["rule"])],
-                data.sector(str(r["sector"])),
+                where,
                 int(r["year"]),
                 float(r["used"]) / factor,
                 float(r["limit"]) / factor,
