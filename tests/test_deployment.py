@@ -136,7 +136,7 @@ def test_bad_rows_are_named(tmp_path: Path) -> None:
 
 def test_catalogue_rows_for_technologies_an_instance_lacks_are_left_out(tmp_path: Path) -> None:
     # the hand-made instance has its own technologies and no deployment.csv: the catalogue's
-    # rows (ceramic_electric_kiln, capture) name technologies it lacks and add nothing
+    # rows (ceramic_electric_kiln_tile, capture) name technologies it lacks and add nothing
     inst = load_instance(three_kiln_lines(tmp_path / "i"))
     assert not inst.deployment.empty
-    assert "ceramic_electric_kiln" in set(inst.deployment["tech_id"])
+    assert "ceramic_electric_kiln_tile" in set(inst.deployment["tech_id"])

@@ -98,3 +98,27 @@ def test_generator_is_reproducible(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     for name in ("zhejiang", "chongqing"):
         shipped = (instance_dir(name) / "lines.csv").read_text(encoding="utf-8")
         assert (scratch / name / "lines.csv").read_text(encoding="utf-8") == shipped
+
+
+@pytest.mark.parametrize("name", ["zhejiang", "guizhou", "xinjiang", "chongqing"])
+def test_electric_kilns_buy_the_heat_they_replace(name: str) -> None:
+    # An electric kiln replaces gas or coal firing by resistive heat: with no flue-gas loss it
+    # needs somewhat less than one kWh of power per kWh of fuel heat it replaces, never a
+    # quarter of it; the catalogue scales the line's own power, so provinces with little fuel
+    # and much power per unit come out near 1.0 (the first catalogue row: 0.9 of the fuel for +2.5 x the line's power).
+    inst = load_instance(instance_dir(name))
+    kwh_per_kgce = 1.0 / 0.1229  # GB/T 2589 equivalent value, as kgce_per_kwh in scenario.csv
+    techs = inst.technologies.set_index("tech_id")
+    for tech_id, sector in [
+        ("ceramic_electric_kiln_tile", "ceramic_tile"),
+        ("ceramic_electric_kiln_sanitary", "sanitary_ceramics"),
+    ]:
+        tech = techs.loc[tech_id]
+        assert tech["savings_act_on"] == "stream" and tech["sectors"] == sector
+        lines = inst.lines[inst.lines["sector"] == sector]
+        heat_replaced_kwh = lines["fuel_kgce_per_unit"] * tech["fuel_saving_frac"] * kwh_per_kgce
+        power_added_kwh = lines["electricity_kwh_per_unit"] * -tech["elec_saving_frac"]
+        ratio = float(power_added_kwh.sum() / heat_replaced_kwh.sum())
+        assert 0.6 <= ratio <= 1.05, f"{name} {tech_id}: {ratio:.2f} kWh of power per kWh of heat"
+        # firing is most of the fuel, never all of it (drying and spray drying stay on fuel)
+        assert 0.5 <= tech["fuel_saving_frac"] <= 0.8
