@@ -105,7 +105,8 @@ def test_electric_kilns_buy_the_heat_they_replace(name: str) -> None:
     # An electric kiln replaces gas or coal firing by resistive heat: with no flue-gas loss it
     # needs somewhat less than one kWh of power per kWh of fuel heat it replaces, never a
     # quarter of it; the catalogue scales the line's own power, so provinces with little fuel
-    # and much power per unit come out near 1.0 (the first catalogue row: 0.9 of the fuel for +2.5 x the line's power).
+    # and much power per unit come out near 1.0 (the first catalogue row: 0.9 of the fuel for
+    # +2.5 x the line's power).
     inst = load_instance(instance_dir(name))
     kwh_per_kgce = 1.0 / 0.1229  # GB/T 2589 equivalent value, as kgce_per_kwh in scenario.csv
     techs = inst.technologies.set_index("tech_id")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from optimizer.cli import app
@@ -304,3 +305,90 @@ def test_a_binding_target_not_re_solved_is_not_called_a_failure(tmp_path: Path) 
     assert "not re-solved" not in zh and "未能在时限内" not in zh
     en = write_report(folder, "en")[0].read_text(encoding="utf-8")
     assert "its cost was not re-solved in this run" in en
+
+
+def _folded_targets(page: str) -> list[list[str]]:
+    """The page's targets table as rows of cell texts (tags stripped)."""
+    table = re.search(r"<h2>(?:目标完成情况|Targets)</h2>.*?<tbody>(.*?)</tbody>", page, re.S)
+    assert table
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table.group(1), re.S)
+    return [[re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)] for r in rows]
+
+
+def test_targets_fold_by_target_with_years_as_columns(tmp_path: Path) -> None:
+    """One row per target (and sector), the years as columns, the missed years named in order;
+    the workbook keeps one row per target and year, as targets.csv."""
+    folder = tmp_path / "run"
+    folder.mkdir()
+    rows = []
+    # T: soft in 2025 (hard from 2026), missed 2025-2026, met 2027
+    for year, met, hard in [(2025, False, False), (2026, False, True), (2027, True, True)]:
+        rows.append(
+            _targets_row(
+                target_id="T",
+                year=year,
+                met=met,
+                hard=hard,
+                kind="capacity_cut",
+                scope="cement_clinker",
+                required=0.5,
+                achieved=0.1 * (year - 2024),
+                unit="fraction",
+            )
+        )
+    # C: a cap whose requirement tightens, checked per sector (two rows of the folded table)
+    for group in ["cement_clinker", "lime"]:
+        for year, cap in [(2025, 100.0), (2027, 80.0)]:
+            rows.append(
+                _targets_row(
+                    target_id="C",
+                    group=group,
+                    scope=group,
+                    year=year,
+                    kind="emissions_cap",
+                    required=cap,
+                    achieved=90.0,
+                    unit="tCO2",
+                    met=cap >= 90.0,
+                    hard=True,
+                )
+            )
+    frame = pd.DataFrame(rows).assign(description="words", description_zh="原文")
+    frame.to_csv(folder / "targets.csv", index=False)
+    (folder / "summary.json").write_text(json.dumps({"instance": "x", "status": "optimal"}), encoding="utf-8")
+    html_path, xlsx_path = write_report(folder, "en")
+    page = html_path.read_text(encoding="utf-8")
+    table = _folded_targets(page)
+    assert [r[0] for r in table] == ["T", "C", "C"]
+    header = re.search(r"<h2>Targets</h2>.*?<thead>(.*?)</thead>", page, re.S)
+    assert header and [h for h in ("2025", "2026", "2027") if f"<th>{h}</th>" in header.group(1)] == [
+        "2025",
+        "2026",
+        "2027",
+    ]
+    t_row, c_row = table[0], table[1]
+    assert "MISSED 2025 (soft), 2026" in t_row and "from 2026" in t_row
+    assert [c for c in t_row if c.endswith("%") and c != "50.0%"][:3] == ["10.0%", "20.0%", "30.0%"]
+    # each year's cell coloured by that year's verdict
+    assert re.search(r'class="n cell-soft">10\.0%', page) and re.search(r'class="n cell-met">30\.0%', page)
+    # a tightening requirement is listed year by year; 2026 (not checked for C) is blank
+    assert any(c.startswith("2025: ") and "; 2027: " in c for c in c_row)
+    assert "MISSED 2027" in c_row
+    wb_rows = list(load_workbook(xlsx_path)["Targets"].iter_rows(min_row=2, values_only=True))
+    assert len(wb_rows) == len(rows) == 7
+
+
+def test_zhejiang_targets_fold_to_one_row_per_target(tmp_path: Path) -> None:
+    inst = load_instance(instance_dir("zhejiang"))
+    evaluation = evaluate(inst, Plan.business_as_usual(inst))
+    folder = tmp_path / "run"
+    folder.mkdir()
+    targets = check_targets(inst, evaluation.arrays, evaluation.values)
+    targets.to_csv(folder / "targets.csv", index=False)
+    summary = {"instance": "zhejiang", "instance_path": str(inst.path), "status": "feasible", "overrides": []}
+    (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    table = _folded_targets(write_report(folder, "zh")[0].read_text(encoding="utf-8"))
+    groups = targets[["target_id", "group"]].drop_duplicates()
+    assert len(targets) > 3 * len(groups)  # yearly rows: 75 in 2025-2030
+    assert len(table) == len(groups)
+    assert sorted(r[0] for r in table) == sorted(groups["target_id"])

@@ -42,6 +42,7 @@ from optimizer.report.tables import (
     summary_table,
     target_price_sentences,
     target_prices_display,
+    targets_by_target_table,
     targets_table,
 )
 
@@ -126,7 +127,7 @@ def write_report(
     page = render_page(
         data,
         figures,
-        targets,
+        targets_by_target_table(data),
         [
             (t("infeasibility_title"), infeasible, ""),
             (t("prices_title"), prices, "\n".join([t("prices_note"), *target_price_sentences(data)])),

@@ -48,6 +48,8 @@ tr.met td.status { background: #e2efda; color: #1e6b1e; font-weight: bold; }
 tr.missed td { background: #fbe0d6; } tr.missed td.status { color: #b00000; font-weight: bold; }
 tr.soft td.status { background: #fff2cc; color: #8a6100; font-weight: bold; }
 tr.na td.status { color: #888; }
+td.cell-met { color: #1e6b1e; } td.cell-missed { color: #b00000; font-weight: bold; }
+td.cell-soft { background: #fff2cc; color: #8a6100; } td.cell-na { color: #888; }
 .note { color: #555; font-size: 13px; margin: 4px 0 8px; }
 .warning { background: #fff2cc; border-left: 4px solid #bf9000; padding: 8px 12px; font-size: 14px; }
 .chart { margin: 18px 0; }
@@ -231,6 +233,8 @@ def table_html(table: Table, status_column: str | None = None, merge: tuple[str,
                 continue
             text, numeric = format_cell(column, r)
             classes = (["n"] if numeric else []) + (["status"] if column.header == status_column else [])
+            if column.cell_class is not None and column.cell_class[r]:
+                classes.append(f"cell-{column.cell_class[r]}")
             attr = f' class="{" ".join(classes)}"' if classes else ""
             attr += f' rowspan="{span}"' if span > 1 else ""
             cells.append(f"<td{attr}>{text}</td>")

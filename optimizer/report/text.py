@@ -23,8 +23,8 @@ TEXT: dict[str, dict[str, str]] = {
         "real_plants": "{sectors}:真实工厂(GEM 厂址编号,{plants} 座工厂,{share} 产能);",
         "synthetic_sectors": "{sectors}:合成数据(S),仅供示意。",
         "targets": "目标完成情况",
-        "targets_note": "每项政策目标在各考核年份的要求值与规划实现值;"
-        "红色为未完成的约束性目标,橙色为未完成的参考性目标。",
+        "targets_note": "每项政策目标一行(分行业考核的目标每个行业一行),各考核年份的规划实现值为列;"
+        "红色为未完成的约束性目标,橙色为未完成的参考性目标。逐年明细见 targets.csv 与 Excel「目标」表。",
         "target_id": "目标编号",
         "group": "范围",
         "pooled": "合并考核",
@@ -46,6 +46,7 @@ TEXT: dict[str, dict[str, str]] = {
         "met_no": "未完成",
         "met_na": "不适用",
         "soft": "参考性",
+        "hard_from": "{year} 年起",
         "key_figures": "主要指标",
         "peak_year": "排放峰值年份",
         "targets_met": "约束性目标完成",
@@ -196,8 +197,9 @@ TEXT: dict[str, dict[str, str]] = {
         "real_plants": "{sectors}: real plants (GEM plant ids, {plants} plants, {share} of capacity); ",
         "synthetic_sectors": "{sectors}: synthetic lines (flag S), for illustration only.",
         "targets": "Targets",
-        "targets_note": "Required and achieved value of every policy target in each checked year; "
-        "red: a hard target missed, orange: a soft (reported-only) target missed.",
+        "targets_note": "One row per policy target (per sector where a target is judged per sector), "
+        "the achieved value of each checked year as a column; red: a hard target missed, orange: a "
+        "soft (reported-only) target missed. Year by year: targets.csv and the workbook's Targets sheet.",
         "target_id": "Target",
         "group": "Scope",
         "pooled": "pooled",
@@ -219,6 +221,7 @@ TEXT: dict[str, dict[str, str]] = {
         "met_no": "MISSED",
         "met_na": "n/a",
         "soft": "soft",
+        "hard_from": "from {year}",
         "key_figures": "Key figures",
         "peak_year": "Emissions peak year",
         "targets_met": "Hard targets met",

@@ -8,7 +8,12 @@ from optimizer.report.tables.plan import costs_table, kpis_table, mac_table_disp
 from optimizer.report.tables.schedule import group_schedule_display, investment_display, schedule_display
 from optimizer.report.tables.solve import infeasibility_table, shadow_table, summary_table
 from optimizer.report.tables.table import Column, Table
-from optimizer.report.tables.targets import target_price_sentences, target_prices_display, targets_table
+from optimizer.report.tables.targets import (
+    target_price_sentences,
+    target_prices_display,
+    targets_by_target_table,
+    targets_table,
+)
 
 __all__ = [
     "Column",
@@ -25,5 +30,6 @@ __all__ = [
     "summary_table",
     "target_price_sentences",
     "target_prices_display",
+    "targets_by_target_table",
     "targets_table",
 ]

@@ -20,7 +20,9 @@ class Column:
 
     ``fmt`` is an Excel number format; ``kind`` is text, int, num or pct (pct values are
     fractions shown as percent, as Excel's percent format does). ``percent_rows`` marks rows
-    of a mixed column (targets: fractions next to MW and tCO2) to show as percent.
+    of a mixed column (targets: fractions next to MW and tCO2) to show as percent;
+    ``cell_class`` a per-cell style hint for the page (a year column of the folded targets
+    table: met / missed / soft / na), where a row-wide hint cannot say which year missed.
     """
 
     header: str
@@ -29,6 +31,7 @@ class Column:
     fmt: str = "#,##0.00"
     width: float | None = None
     percent_rows: list[bool] | None = None
+    cell_class: list[str] | None = None
 
 
 @dataclass

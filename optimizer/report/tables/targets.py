@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from optimizer.report.data import RunData
-from optimizer.report.labels import STATUS, TARGET_KINDS, target_unit, unit, with_unit
+from optimizer.report.labels import STATUS, TARGET_KINDS, TargetUnit, target_unit, unit, with_unit
 from optimizer.report.tables.table import Table
 from optimizer.targets.registry import KINDS
 
@@ -23,43 +23,39 @@ def _target_value(value: float, factor: float) -> object:
     return float(value) / factor
 
 
-def targets_table(data: RunData) -> Table:
-    """The table planners check first: every target, clause, required, achieved, met."""
+def _scope(data: RunData, group: str, scope: str) -> str:
+    sectors = [x for x in scope.split(";") if x]
+    if group and group != "pooled":
+        return data.sector(group)
+    if len(sectors) == 1:
+        return data.sector(sectors[0])
+    return f"{data.t('pooled')}: " + ", ".join(data.sector(x) for x in sectors)
+
+
+def _is_hard(hard: object) -> bool:
+    return bool(hard) if not isinstance(hard, str) else hard.lower() == "true"
+
+
+def _met_class(met: object, hard: object) -> str:
+    """met / missed (hard) / soft (a soft target missed) / na (not judged)."""
+    if met is None or (isinstance(met, float) and math.isnan(met)):
+        return "na"
+    if met:
+        return "met"
+    return "missed" if _is_hard(hard) else "soft"
+
+
+def _met_text(data: RunData, cls: str) -> str:
     t = data.t
-    frame = data.targets
-    table = Table("targets", t("sheet_targets"))
-    if frame is None:
-        return table
-    lang = data.lang
-    units = [target_unit(lang, u) for u in frame["unit"]]
-    scope = []
-    for g, s in zip(frame["group"], frame["scope"], strict=True):
-        sectors = [x for x in s.split(";") if x]
-        if g and g != "pooled":
-            scope.append(data.sector(g))
-        elif len(sectors) == 1:
-            scope.append(data.sector(sectors[0]))
-        else:
-            scope.append(f"{t('pooled')}: " + ", ".join(data.sector(x) for x in sectors))
-    met_text, row_class = [], []
-    for met, hard in zip(frame["met"], frame["hard"], strict=True):
-        hard = bool(hard) if not isinstance(hard, str) else hard.lower() == "true"
-        if met is None:
-            met_text.append(t("met_na"))
-            row_class.append("na")
-        elif met:
-            met_text.append(t("met_yes"))
-            row_class.append("met")
-        else:
-            met_text.append(t("met_no") + ("" if hard else f" ({t('soft')})"))
-            row_class.append("missed" if hard else "soft")
-    table.add(t("target_id"), frame["target_id"], "text", width=12)
-    table.add(t("group"), scope, "text", width=24)
-    table.add(t("year"), frame["year"], "int", "0", width=7)
-    table.add(t("kind"), [TARGET_KINDS[lang].get(k, k) for k in frame["kind"]], "text", width=22)
-    # zh: 《title》clause and the clause's own words; en: English title and description
-    # (older run folders carry only the English columns: they fall back to them)
-    zh = lang == "zh"
+    return {"na": t("met_na"), "met": t("met_yes"), "missed": t("met_no")}.get(
+        cls, f"{t('met_no')} ({t('soft')})"
+    )
+
+
+def _clause_and_description(data: RunData, frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """zh: 《title》clause and the clause's own words; en: English title and description (older
+    run folders carry only the English columns: they fall back to them)."""
+    zh = data.lang == "zh"
     sources = [
         (s_zh if zh or not s_en else s_en)
         for s_zh, s_en in zip(frame["source"], frame["source_en"], strict=True)
@@ -68,24 +64,161 @@ def targets_table(data: RunData) -> Table:
         (d_zh if zh and d_zh else d_en)
         for d_zh, d_en in zip(frame["description_zh"], frame["description"], strict=True)
     ]
+    return sources, descriptions
+
+
+def _achieved_values(data: RunData, frame: pd.DataFrame, units: list[TargetUnit]) -> list[object]:
+    values = [_target_value(v, u.factor) for v, u in zip(frame["achieved"], units, strict=True)]
+    # e.g. a replacement ratio with nothing built: no ratio to show (older runs wrote inf)
+    return [
+        data.t(_unmeasured(k)) if _unmeasured(k) and (v is None or isinstance(v, str)) else v
+        for k, v in zip(frame["kind"], values, strict=True)
+    ]
+
+
+def targets_table(data: RunData) -> Table:
+    """Every target in every checked year (the workbook's sheet, one row per targets.csv row):
+    clause, required, achieved, met."""
+    t = data.t
+    frame = data.targets
+    table = Table("targets", t("sheet_targets"))
+    if frame is None:
+        return table
+    lang = data.lang
+    units = [target_unit(lang, u) for u in frame["unit"]]
+    scope = [_scope(data, g, s) for g, s in zip(frame["group"], frame["scope"], strict=True)]
+    row_class = [_met_class(m, h) for m, h in zip(frame["met"], frame["hard"], strict=True)]
+    table.add(t("target_id"), frame["target_id"], "text", width=12)
+    table.add(t("group"), scope, "text", width=24)
+    table.add(t("year"), frame["year"], "int", "0", width=7)
+    table.add(t("kind"), [TARGET_KINDS[lang].get(k, k) for k in frame["kind"]], "text", width=22)
+    sources, descriptions = _clause_and_description(data, frame)
     table.add(t("clause"), sources, "text", width=30)
-    for key in ("required", "achieved"):
-        values = [_target_value(v, u.factor) for v, u in zip(frame[key], units, strict=True)]
-        if key == "achieved":
-            # e.g. a replacement ratio with nothing built: no ratio to show (older runs wrote inf)
-            values = [
-                t(_unmeasured(k)) if _unmeasured(k) and (v is None or isinstance(v, str)) else v
-                for k, v in zip(frame["kind"], values, strict=True)
-            ]
-        column = table.add(t(key), values, "num", "#,##0.00", width=13)
+    required = [_target_value(v, u.factor) for v, u in zip(frame["required"], units, strict=True)]
+    for header, values in ((t("required"), required), (t("achieved"), _achieved_values(data, frame, units))):
+        column = table.add(header, values, "num", "#,##0.00", width=13)
         # fractions stay fractions (equal to targets.csv) and are shown as percent
         column.percent_rows = [u.percent for u in units]
     table.add(t("unit"), [u.label for u in units], "text", width=14)
-    table.add(t("met"), met_text, "text", width=14)
-    table.add(
-        t("hard"), [t("yes") if str(h).lower() == "true" else t("no") for h in frame["hard"]], "text", width=8
-    )
+    table.add(t("met"), [_met_text(data, c) for c in row_class], "text", width=14)
+    table.add(t("hard"), [t("yes") if _is_hard(h) else t("no") for h in frame["hard"]], "text", width=8)
     table.add(t("description"), descriptions, "text", width=60)
+    table.row_class = row_class
+    return table
+
+
+def _year_ranges(years: list[int]) -> str:
+    """2025, 2026, 2027, 2029 -> "2025–2027, 2029"."""
+    runs: list[list[int]] = []
+    for y in sorted(years):
+        if runs and runs[-1][-1] == y - 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def _format_required(value: object, percent: bool) -> str:
+    if not isinstance(value, float | int):
+        return "" if value is None else str(value)
+    return f"{float(value):.1%}" if percent else f"{float(value):,.2f}"
+
+
+def targets_by_target_table(data: RunData) -> Table:
+    """The page's targets table: one row per target (and sector, where a target is judged per
+    sector), the checked years as columns of achieved values coloured met / missed, and which
+    years missed. Zhejiang: 75 yearly rows fold into 15. The yearly rows stay in targets.csv
+    and the workbook's sheet (:func:`targets_table`)."""
+    t = data.t
+    frame = data.targets
+    table = Table("targets_by_target", t("sheet_targets"))
+    if frame is None or not len(frame):
+        return table
+    lang = data.lang
+    frame = frame.reset_index(drop=True)
+    units = [target_unit(lang, u) for u in frame["unit"]]
+    achieved = _achieved_values(data, frame, units)
+    required = [_target_value(v, u.factor) for v, u in zip(frame["required"], units, strict=True)]
+    classes = [_met_class(m, h) for m, h in zip(frame["met"], frame["hard"], strict=True)]
+    sources, descriptions = _clause_and_description(data, frame)
+    year_of_row = [int(y) for y in frame["year"]]
+    hard_of_row = [_is_hard(h) for h in frame["hard"]]
+    years = sorted(set(year_of_row))
+    keys = list(dict.fromkeys(zip(frame["target_id"], frame["group"].astype(str), strict=True)))
+    rows_of: dict[tuple[str, str], list[int]] = {k: [] for k in keys}
+    for i, key in enumerate(zip(frame["target_id"], frame["group"].astype(str), strict=True)):
+        rows_of[key].append(i)
+    cols: dict[str, list[object]] = {
+        k: [] for k in ("id", "scope", "kind", "clause", "required", "unit", "met", "hard", "description")
+    }
+    by_year: dict[int, list[object]] = {y: [] for y in years}
+    by_year_class: dict[int, list[str]] = {y: [] for y in years}
+    percent: list[bool] = []
+    row_class: list[str] = []
+    for key in keys:
+        rows = rows_of[key]
+        first = rows[0]
+        u = units[first]
+        percent.append(u.percent)
+        cols["id"].append(key[0])
+        cols["scope"].append(_scope(data, str(frame.at[first, "group"]), str(frame.at[first, "scope"])))
+        kind = str(frame.at[first, "kind"])
+        cols["kind"].append(TARGET_KINDS[lang].get(kind, kind))
+        cols["clause"].append(sources[first])
+        cols["description"].append(descriptions[first])
+        cols["unit"].append(u.label)
+        wanted = [required[i] for i in rows]
+        if all(w == wanted[0] for w in wanted):
+            cols["required"].append(wanted[0])
+        else:
+            # a path of requirements (e.g. a cap that tightens): each year's value, in the text
+            cols["required"].append(
+                "; ".join(f"{year_of_row[i]}: {_format_required(required[i], u.percent)}" for i in rows)
+            )
+        year_of = {year_of_row[i]: i for i in rows}
+        for y in years:
+            i_y = year_of.get(y)
+            by_year[y].append(None if i_y is None else achieved[i_y])
+            by_year_class[y].append("" if i_y is None else classes[i_y])
+        mine = [classes[i] for i in rows]
+        missed = [year_of_row[i] for i in rows if classes[i] == "missed"]
+        soft = [year_of_row[i] for i in rows if classes[i] == "soft"]
+        if missed or soft:
+            # in year order: a soft first year (hard_from) before the hard years it leads into
+            parts = sorted(
+                ([(min(missed), _year_ranges(missed))] if missed else [])
+                + ([(min(soft), f"{_year_ranges(soft)} ({t('soft')})")] if soft else [])
+            )
+            cols["met"].append(f"{t('met_no')} " + ", ".join(text for _, text in parts))
+            row_class.append("missed" if missed else "soft")
+        elif all(c == "na" for c in mine):
+            cols["met"].append(t("met_na"))
+            row_class.append("na")
+        else:
+            cols["met"].append(t("met_yes"))
+            row_class.append("met")
+        hard_years = [year_of_row[i] for i in rows if hard_of_row[i]]
+        if len(hard_years) == len(rows):
+            cols["hard"].append(t("yes"))
+        elif not hard_years:
+            cols["hard"].append(t("no"))
+        else:
+            cols["hard"].append(t("hard_from").format(year=min(hard_years)))
+    table.add(t("target_id"), cols["id"], "text", width=12)
+    table.add(t("group"), cols["scope"], "text", width=24)
+    table.add(t("kind"), cols["kind"], "text", width=22)
+    table.add(t("clause"), cols["clause"], "text", width=30)
+    column = table.add(t("required"), cols["required"], "num", "#,##0.00", width=13)
+    column.percent_rows = percent
+    for y in years:
+        # the years' columns hold achieved values (the heading says so above the table)
+        column = table.add(str(y), by_year[y], "num", "#,##0.00", width=10)
+        column.percent_rows = percent
+        column.cell_class = by_year_class[y]
+    table.add(t("unit"), cols["unit"], "text", width=14)
+    table.add(t("met"), cols["met"], "text", width=16)
+    table.add(t("hard"), cols["hard"], "text", width=10)
+    table.add(t("description"), cols["description"], "text", width=60)
     table.row_class = row_class
     return table
 
