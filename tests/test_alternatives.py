@@ -242,3 +242,29 @@ def test_a_story_reads_in_chinese_with_the_technology_names() -> None:
     assert zh == f"2026 年采用 {names['cooler_4th_gen']}; 2027 年采用 my_own_tech; 2029 年退出"
     assert names["cooler_4th_gen"] != "cooler_4th_gen"
     assert story_in("en", story, names) == story and story_in("zh", "keep", names).startswith("保留")
+
+
+def test_compare_page_in_chinese_keeps_english_keys_in_the_csv(tmp_path: Path) -> None:
+    def run(name: str, capex: float, met: bool) -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        summary = {"instance": "x", "status": "optimal", "mode": "myopic", "gap_met": True}
+        (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+        pd.DataFrame({"component": ["capex", "carbon"], "discounted_cny": [capex, 5.0]}).to_csv(
+            folder / "costs.csv", index=False
+        )
+        pd.DataFrame(
+            {"target_id": ["T"], "year": [2030], "kind": ["capacity_cut"], "met": [met], "achieved": [0.1]}
+        ).to_csv(folder / "targets.csv", index=False)
+        return folder
+
+    out = compare_runs([run("a", 1.0, True), run("b", 2.0, False)], tmp_path / "cmp")
+    zh = (out / "compare.zh.html").read_text(encoding="utf-8")
+    en = (out / "compare.en.html").read_text(encoding="utf-8")
+    for word in ("<td>投资</td>", "<td>碳成本</td>", "<td>产能压减</td>", "<td>是</td>", "<td>否</td>"):
+        assert word in zh, word
+    assert "是否完成:a" in zh and "实现值:b" in zh and "逐期滚动(近视)" in zh
+    assert "True" not in zh and "capex" not in zh and "capacity_cut" not in zh
+    assert "<td>capex</td>" in en and "met:a" in en
+    costs = pd.read_csv(out / "costs.csv")
+    assert list(costs["component"]) == ["capex", "carbon"]

@@ -70,21 +70,57 @@ HEADERS_ZH = {
 run's own name, shows as it is."""
 
 
+MODES_ZH = {"perfect": "完全预见", "myopic": "逐期滚动(近视)"}
+
+
 def header(column: object, lang: str) -> str:
     name = str(column)
     if lang != "zh":
         return name
     if name.startswith("distance_to_") and name not in HEADERS_ZH:
         return f"与 {name.removeprefix('distance_to_')} 的距离"
+    # per-run columns of the targets table: "met:<run>", "achieved:<run>"
+    key, sep, run = name.partition(":")
+    if sep and key in HEADERS_ZH:
+        return f"{HEADERS_ZH[key]}:{run}"
     return HEADERS_ZH.get(name, name)
 
 
+def localise_values(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The zh page's cell words: cost components, target kinds, statuses, modes and
+    true/false in Chinese; the CSV files keep the English keys."""
+    if lang != "zh":
+        return frame
+    from optimizer.report.labels import COST_COMPONENTS, STATUS, TARGET_KINDS
+
+    words = {
+        "component": COST_COMPONENTS["zh"],
+        "kind": TARGET_KINDS["zh"],
+        "status": STATUS["zh"],
+        "mode": MODES_ZH,
+    }
+    out = frame.copy()
+    for column in out.columns:
+        names = words.get(str(column))
+        if names is not None:
+            out[column] = [names.get(str(v), v) if isinstance(v, str) else v for v in out[column]]
+            continue
+        values = out[column]
+        if values.dtype == bool or (
+            values.dtype == object and len(values) and all(isinstance(v, bool) or pd.isna(v) for v in values)
+        ):
+            out[column] = ["是" if v is True else "否" if v is False else v for v in values.tolist()]
+    return out
+
+
 def table_html(frame: pd.DataFrame, highlight: str | None = None, lang: str = "en") -> str:
+    shown = localise_values(frame, lang)
     head = "".join(f"<th>{html.escape(header(c, lang))}</th>" for c in frame.columns)
     rows = []
-    for _, row in frame.iterrows():
+    # the highlight flag is read from the raw frame (the shown one says 是/否)
+    for (_, row), (_, cells) in zip(frame.iterrows(), shown.iterrows(), strict=True):
         cls = ' class="differs"' if highlight and bool(row.get(highlight)) else ""
-        rows.append(f"<tr{cls}>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>")
+        rows.append(f"<tr{cls}>" + "".join(f"<td>{_cell(v)}</td>" for v in cells) + "</tr>")
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
 
@@ -141,4 +177,4 @@ def write_folder(out: Path, tables: dict[str, pd.DataFrame], pages: dict[str, st
     return out
 
 
-__all__ = ["Section", "page_html", "table_html", "write_folder"]
+__all__ = ["Section", "localise_values", "page_html", "table_html", "write_folder"]
