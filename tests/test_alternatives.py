@@ -268,3 +268,26 @@ def test_compare_page_in_chinese_keeps_english_keys_in_the_csv(tmp_path: Path) -
     assert "<td>capex</td>" in en and "met:a" in en
     costs = pd.read_csv(out / "costs.csv")
     assert list(costs["component"]) == ["capex", "carbon"]
+
+
+def test_compare_stories_use_the_run_instances_own_technology_names(tmp_path: Path) -> None:
+    instance = tmp_path / "inst"
+    instance.mkdir()
+    pd.DataFrame({"tech_id": ["my_kiln", "cooler_4th_gen"], "name_zh": ["自研窑炉", "我们的篦冷机"]}).to_csv(
+        instance / "technologies.csv", index=False
+    )
+
+    def run(name: str, tech: str) -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        summary = {"instance": "x", "status": "optimal", "instance_path": str(instance)}
+        (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+        pd.DataFrame(
+            {"line_id": ["L1"], "year": [2026], "action": ["retrofit"], "new_technologies": [tech]}
+        ).to_csv(folder / "plan.csv", index=False)
+        return folder
+
+    out = compare_runs([run("a", "my_kiln"), run("b", "preheater_low_resistance")], tmp_path / "cmp")
+    zh = (out / "compare.zh.html").read_text(encoding="utf-8")
+    # the instance's own name, and the catalogue's for a technology the instance does not rename
+    assert "2026 年采用 自研窑炉" in zh and "2026 年采用 高固气比/低阻旋风预热器" in zh

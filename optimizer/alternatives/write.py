@@ -109,17 +109,24 @@ def write_alternatives(
             "decisions (retirement, package) that differ.",
         }
         stories = tuple(c for c in (folder_name(p.k) for p in plans) if c in lines.columns)
+        techs = instance.technologies
+        names_zh = {
+            str(t): (str(n) if isinstance(n, str) and n else str(t))
+            for t, n in zip(techs["tech_id"], techs["name_zh"], strict=True)
+        }
         sections = [
             Section({"zh": "方案一览", "en": "Plans"}, overview, note),
             Section(
                 {"zh": "稳健决策（所有方案一致）", "en": "Robust decisions (shared by every plan)"},
                 lines[lines["robust"]].drop(columns=["robust", "differs"]),
                 stories=stories,
+                tech_names_zh=names_zh,
             ),
             Section(
                 {"zh": "有争议的决策（方案之间不同）", "en": "Contested decisions (plans differ)"},
                 lines[~lines["robust"]].drop(columns=["robust", "differs"]),
                 stories=stories,
+                tech_names_zh=names_zh,
             ),
         ]
         for lang in ("zh", "en"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from optimizer.compare.lines import instance_tech_names_zh
 from optimizer.compare.page import Section, page_html, write_folder
 from optimizer.compare.tables import compare_tables, mismatches, read_run, unique_names
 
@@ -33,12 +34,14 @@ def compare_runs(paths: list[Path], out: Path) -> Path:
     runs = [read_run(p, n) for p, n in zip(paths, unique_names(paths), strict=True)]
     tables = compare_tables(runs)
     notes = mismatches(runs)
+    names = instance_tech_names_zh([r.summary.get("instance_path") for r in runs])
     sections = [
         Section(
             HEADINGS[name],
             frame,
             highlight="differs" if name == "lines" else None,
             stories=tuple(r.name for r in runs) if name == "lines" else (),
+            tech_names_zh=names,
         )
         for name, frame in tables.items()
     ]

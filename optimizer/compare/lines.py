@@ -94,7 +94,15 @@ def _exit(row: pd.Series) -> str:
     return f"{row['exit_action']} {int(row['exit_year'])}" if row["exit_action"] else "—"
 
 
-__all__ = ["ABSENT", "decision_delta", "line_actions", "line_differences"]
+__all__ = [
+    "ABSENT",
+    "catalogue_tech_names_zh",
+    "decision_delta",
+    "instance_tech_names_zh",
+    "line_actions",
+    "line_differences",
+    "story_in",
+]
 
 
 STORY_ZH = {"new_build": "{year} 年新建", "retire": "{year} 年退出", "swap_out": "{year} 年置换退出"}
@@ -127,3 +135,24 @@ def catalogue_tech_names_zh() -> dict[str, str]:
 
     table = pd.read_csv(catalogue_dir() / "technologies.csv", usecols=["tech_id", "name_zh"], dtype=str)
     return dict(zip(table["tech_id"], table["name_zh"].fillna(table["tech_id"]), strict=True))
+
+
+def instance_tech_names_zh(instance_paths: list[str | None]) -> dict[str, str]:
+    """tech_id -> Chinese name: the shipped catalogue's, then each run instance's own
+    ``technologies.csv`` (where the folder still exists) over it, so a planner's renamed or
+    added technologies read in their own words."""
+    from pathlib import Path
+
+    names = catalogue_tech_names_zh()
+    for path in instance_paths:
+        own = Path(path) / "technologies.csv" if path else None
+        if own is None or not own.is_file():
+            continue
+        table = pd.read_csv(own, dtype=str)
+        if {"tech_id", "name_zh"} <= set(table.columns):
+            names |= {
+                t: n
+                for t, n in zip(table["tech_id"], table["name_zh"], strict=True)
+                if isinstance(n, str) and n
+            }
+    return names

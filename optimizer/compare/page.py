@@ -25,6 +25,9 @@ class Section:
     note: dict[str, str] | None = None
     highlight: str | None = None  # boolean column whose true rows are highlighted
     stories: tuple[str, ...] = ()  # columns holding line stories, shown in the page's language
+    # tech_id -> Chinese name for those stories: the instance's own technologies (a planner's
+    # catalogue); None reads the shipped catalogue's names
+    tech_names_zh: dict[str, str] | None = None
 
 
 def _cell(value: object) -> str:
@@ -129,7 +132,7 @@ def _stories_in(lang: str, section: Section) -> pd.DataFrame:
         return section.table
     from optimizer.compare.lines import catalogue_tech_names_zh, story_in
 
-    names = catalogue_tech_names_zh()
+    names = section.tech_names_zh if section.tech_names_zh is not None else catalogue_tech_names_zh()
     table = section.table.copy()
     for column in (c for c in section.stories if c in table.columns):
         table[column] = [story_in(lang, str(v), names) for v in table[column]]
