@@ -121,3 +121,57 @@ def test_bad_goal_and_unknown_company() -> None:
         ],
     )
     assert unknown.exit_code == 1 and "owns no line here" in unknown.output
+
+
+def test_goal_for_one_sector_and_own_plan_under_infeasible_goals(tmp_path: Path) -> None:
+    # every clinker line at the benchmark from 2025 with no capex at all: no portfolio can meet
+    # both, yet the company's own portfolio is evaluated and written
+    own = tmp_path / "mine.csv"
+    pd.DataFrame(
+        [
+            {"line_id": "L1", "year": y, "action": "keep", "technologies": "", "operating_days": 280}
+            for y in range(2024, 2031)
+        ]
+    ).to_csv(own, index=False)
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        [
+            "portfolio",
+            "--instance",
+            str(DATA / "tiny"),
+            "--company",
+            "Acme Cement",
+            "--goal",
+            "benchmark_share=1@2025:cement_clinker",
+            "--goal",
+            "capex_budget=0",
+            "--plan",
+            str(own),
+            "--time-limit",
+            "60",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 3, result.output
+    targets = pd.read_csv(out / "targets_yours.csv")
+    goal = targets[targets["target_id"] == "CO-G1"]
+    assert set(goal["scope"]) == {"cement_clinker"} and not goal["met"].astype(bool).any()
+    comparison = pd.read_csv(out / "comparison.csv")
+    assert list(comparison["portfolio"]) == ["yours"] and not bool(comparison["goals_met"].iloc[0])
+    # a sector the instance does not have is named before any solving
+    bad = runner.invoke(
+        app,
+        [
+            "portfolio",
+            "--instance",
+            str(DATA / "tiny"),
+            "--company",
+            "Acme Cement",
+            "--goal",
+            "benchmark_share=1@2025:glas",
+        ],
+    )
+    # named by the --goal that says it, not by a targets.csv row the user never wrote
+    assert bad.exit_code == 1 and "--goal benchmark_share=1@2025:glas, sectors: 'glas'" in bad.output

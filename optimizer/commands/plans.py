@@ -98,7 +98,7 @@ def portfolio(
     goal: Annotated[
         list[str] | None,
         typer.Option(
-            help="Company goal kind=value[@year] (a share or cut as a fraction, a budget in CNY); "
+            help="Company goal kind=value[@year][:sector] (a share or cut as a fraction, a budget in CNY); "
             f"kinds: {', '.join(KINDS)}"
         ),
     ] = None,

@@ -19,11 +19,13 @@ from optimizer.data.schema import table_schema, validate_table
 from optimizer.errors import InputError, InputProblem
 from optimizer.targets.registry import KINDS
 
-GOAL = re.compile(r"^(?P<kind>[a-z_]+)=(?P<value>[^@]+)(@(?P<year>\d{4}))?$")
+GOAL = re.compile(r"^(?P<kind>[a-z_]+)=(?P<value>[^@:]+)(@(?P<year>\d{4}))?(:(?P<sectors>[a-z_;]+))?$")
 
 
 def parse_goals(goals: list[str], horizon_end: int) -> pd.DataFrame:
-    """``kind=value[@year]`` strings as raw target rows (validated later like targets.csv)."""
+    """``kind=value[@year][:sector[;sector]]`` strings as raw target rows (validated later like
+    targets.csv: an unknown sector is named there); without a sector a goal covers every
+    sector of the company's lines."""
     rows = []
     problems = []
     for i, text in enumerate(goals, start=1):
@@ -35,8 +37,8 @@ def parse_goals(goals: list[str], horizon_end: int) -> pd.DataFrame:
                     i,
                     None,
                     text,
-                    f"expected kind=value[@year] with kind one of {', '.join(KINDS)}, e.g. "
-                    f"{next(iter(KINDS))}=0.1@2025",
+                    f"expected kind=value[@year][:sector] with kind one of {', '.join(KINDS)}, e.g. "
+                    f"{next(iter(KINDS))}=0.1@2025:cement_clinker",
                 )
             )
             continue
@@ -46,7 +48,7 @@ def parse_goals(goals: list[str], horizon_end: int) -> pd.DataFrame:
             {
                 "target_id": f"CO-G{i}",
                 "kind": kind,
-                "sectors": "*",
+                "sectors": match["sectors"] or "*",
                 "year": match["year"] or str(horizon_end),
                 "value": match["value"],
                 "unit": k.goal_unit if k is not None else "fraction",
@@ -159,8 +161,21 @@ def company_instance(
     company_inst = subset_instance(instance, lines, typed, f"{instance.name}:{company}", all_decisions)
     problems = check_instance(company_inst)
     if problems:
-        raise InputError(problems)
+        raise InputError([_goal_problem(p, goals) for p in problems])
     return company_inst
+
+
+def _goal_problem(problem: InputProblem, goals: pd.DataFrame) -> InputProblem:
+    """A problem the instance check finds in the goals (its targets.csv) named where the user
+    wrote it: the ``--goal`` argument itself, the goals file's own row otherwise."""
+    if problem.file != "targets.csv" or problem.row is None or not 2 <= problem.row <= len(goals) + 1:
+        return problem
+    from_option = list(goals["clause"].astype(str) == "--goal")
+    index = problem.row - 2
+    if from_option[index]:
+        text = str(goals["description"].iloc[index]).removeprefix("company goal ")
+        return replace(problem, file=f"--goal {text}", row=None)
+    return replace(problem, file="--goals file", row=problem.row - sum(from_option))
 
 
 def subset_instance(

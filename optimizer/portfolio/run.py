@@ -86,19 +86,33 @@ def run_portfolio(
         + (f", NPV {result.npv_cny:,.0f} CNY" if result.npv_cny is not None else "")
     )
     tables: dict[str, pd.DataFrame] = {}
+    # the company's own portfolio is evaluated whatever the optimiser finds: with goals no
+    # portfolio can meet, it is the only plan there is to look at
+    yours = _yours(inst, user) if user is not None else {}
     if result.plan is None or result.targets is None or result.evaluation is None:
         if result.relaxation is not None:
             console.print(result.relaxation.to_string(index=False))
-        write_run(inst, options, result, console, summary={"company": company}, folder_name=folder_name)
+        if user is not None:
+            yours["comparison"] = pd.DataFrame([_summary_row("yours", inst, user)])
+            console.print("no optimal portfolio; your own portfolio, evaluated:")
+            print_targets(yours["targets_yours"], console)
+            _print_comparison(yours["comparison"], console)
+        write_run(
+            inst,
+            options,
+            result,
+            console,
+            tables=yours,
+            summary={"company": company},
+            folder_name=folder_name,
+        )
         return result.exit_code
     print_targets(result.targets, console)
     rows = [_summary_row("optimal", inst, result.plan)]
     tables["measures_optimal"] = measure_table(inst, result.plan)
     if user is not None:
         rows.append(_summary_row("yours", inst, user))
-        tables["measures_yours"] = measure_table(inst, user)
-        user_ev = evaluate(inst, user)
-        tables["targets_yours"] = check_targets(inst, user_ev.arrays, user_ev.values)
+        tables |= yours
     comparison = pd.DataFrame(rows)
     if not decisions.empty:
         free = solve_instance(
@@ -146,6 +160,15 @@ def run_portfolio(
         folder_name=folder_name,
     )
     return result.exit_code
+
+
+def _yours(inst: Instance, user: Plan) -> dict[str, pd.DataFrame]:
+    """The company's own portfolio: its measures and every goal checked by the evaluator."""
+    ev = evaluate(inst, user)
+    return {
+        "measures_yours": measure_table(inst, user),
+        "targets_yours": check_targets(inst, ev.arrays, ev.values),
+    }
 
 
 def _print_comparison(frame: pd.DataFrame, console: Console) -> None:
