@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 from conftest import DATA
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from optimizer.cli import app
@@ -71,6 +73,25 @@ def test_company_portfolio_with_k_best_and_own_plan(tmp_path: Path) -> None:
     macc = pd.read_csv(out / "macc.csv")
     assert macc["abatement_cost_cny_per_tco2"].dropna().is_monotonic_increasing  # NaN: no CO2 avoided
     assert set(macc["line_id"]) == {"L1"}
+    assert (out / "report_zh.html").is_file(), result.output
+    # the report page leads with yours against the optimal, each measure and the k best
+    page = (out / "report_zh.html").read_text(encoding="utf-8")
+    lead = page.index("企业方案:您的方案与最优方案")
+    assert lead < page.index("目标完成情况")
+    assert "<td>您的方案</td>" in page and "<td>第四代篦冷机</td>" in page
+    assert re.search(r"<td>L1: 增加 \d{4} 年", page)
+    # optimize report on the folder rebuilds the company's instance (not the whole province)
+    report = runner.invoke(app, ["report", str(out), "--lang", "en"])
+    assert report.exit_code == 0, report.output
+    en = (out / "report_en.html").read_text(encoding="utf-8")
+    assert (
+        "Company portfolio: yours against the optimal" in en
+        and "<td>Fourth-generation grate cooler</td>" in en
+    )
+    npv_m = comparison.loc["optimal", "npv_cny"] / 1e6
+    assert f"{npv_m:,.2f}" in en  # the NPV card: the company's optimum, evaluated again
+    sheets = load_workbook(out / "report_en.xlsx").sheetnames
+    assert sheets[1:4] == ["Portfolios", "Measures", "K best"]
 
 
 def test_forbidden_choice_is_honoured_and_priced(tmp_path: Path) -> None:

@@ -112,6 +112,10 @@ def portfolio(
     time_limit: Annotated[float, typer.Option(help="Solver wall-clock limit, s")] = 120.0,
     gap: Annotated[float, typer.Option(help="Relative MIP gap (0.1 %)")] = 1e-3,
     out: Annotated[Path | None, typer.Option(help="Output folder (default: new folder under runs/)")] = None,
+    no_report: Annotated[
+        bool, typer.Option("--no-report", help="Do not write the HTML/Excel report")
+    ] = False,
+    lang: Annotated[str, typer.Option("--lang", help="Report language: zh or en")] = "zh",
 ) -> None:
     """Test a company's retrofit portfolio against the cheapest one meeting the same goals."""
     import pandas as pd
@@ -122,7 +126,10 @@ def portfolio(
     from optimizer.portfolio.run import run_portfolio
     from optimizer.run_options import RunOptions
 
-    preflight(option_problems(time_limit=time_limit, gap=gap, carbon_price=carbon_price, k_best=k_best), out)
+    problems = option_problems(time_limit=time_limit, gap=gap, carbon_price=carbon_price, k_best=k_best)
+    if lang not in ("zh", "en"):
+        problems.append(f"--lang must be zh or en (got {lang!r})")
+    preflight(problems, out)
     try:
         inst = apply_overrides(load_from_options(province, instance), carbon_price, [])
         goal_rows = parse_goals(list(goal or []), inst.scenario.horizon_end)
@@ -139,7 +146,9 @@ def portfolio(
             goal_rows,
             decided,
             plan,
-            RunOptions(out=out, time_limit_s=time_limit, gap=gap, write=False),
+            RunOptions(
+                out=out, time_limit_s=time_limit, gap=gap, write=False, report=not no_report, report_lang=lang
+            ),
             k_best,
             console,
         )

@@ -58,6 +58,7 @@ def parse_goals(goals: list[str], horizon_end: int) -> pd.DataFrame:
                 "document": "company goal",
                 "clause": "--goal",
                 "description": f"company goal {text}",
+                "description_zh": f"企业自定目标 {text}",
             }
         )
     if problems:

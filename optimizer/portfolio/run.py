@@ -102,9 +102,10 @@ def run_portfolio(
             options,
             result,
             console,
-            tables=yours,
+            tables=yours | _inputs(goals, decisions),
             summary={"company": company},
             folder_name=folder_name,
+            report_instance=inst,
         )
         return result.exit_code
     print_targets(result.targets, console)
@@ -155,11 +156,18 @@ def run_portfolio(
         options,
         result,
         console,
-        tables=tables,
+        tables=tables | _inputs(goals, decisions),
         summary={"company": company, "npv_cny": result.npv_cny},
         folder_name=folder_name,
+        report_instance=inst,
     )
     return result.exit_code
+
+
+def _inputs(goals: pd.DataFrame, decisions: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The goals and decisions as given (targets.csv / decisions.csv columns), so that
+    ``optimize report`` on the folder rebuilds the company's instance (report/data.py)."""
+    return {"goals": goals, **({"decisions_given": decisions} if not decisions.empty else {})}
 
 
 def _yours(inst: Instance, user: Plan) -> dict[str, pd.DataFrame]:

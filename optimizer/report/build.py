@@ -45,6 +45,7 @@ from optimizer.report.tables import (
     targets_by_target_table,
     targets_table,
 )
+from optimizer.report.tables.portfolio import portfolio_sections
 
 
 def report_paths(run_dir: Path, lang: str) -> tuple[Path, Path]:
@@ -124,6 +125,9 @@ def write_report(
     by_company = group_schedule_display(data, "company")
     limits = limits_table(data)
     limits_heading, limits_note = limits_title(data.lang)
+    # a company portfolio run: yours against the optimal, each measure, the k best (none for a
+    # province run)
+    portfolio = portfolio_sections(data)
     page = render_page(
         data,
         figures,
@@ -138,9 +142,11 @@ def write_report(
             (t("costs_title"), costs, ""),
             (t("mac_title"), mac_display, t("mac_note")),
         ],
+        lead_tables=portfolio,
     )
     sheets: list[Table] = [
         summary_table(data),
+        *(table for _, table, _ in portfolio),
         targets,
         prices,
         schedule,

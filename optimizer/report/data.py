@@ -191,7 +191,7 @@ def load_run(
         target_prices=_read_csv(run_dir / "target_prices.csv", dtype={"group": str}),
     )
     if data.instance is None:
-        data.instance = _load_instance(summary, data.notes)
+        data.instance = _load_instance(summary, data.notes, run_dir)
     _names(data)
     for frame in (data.plan, data.schedule_by_city, data.schedule_by_company):
         if frame is not None:
@@ -213,13 +213,22 @@ def load_run(
     return data
 
 
-def _load_instance(summary: dict, notes: list[str]) -> Instance | None:
+def _load_instance(summary: dict, notes: list[str], run_dir: Path | None = None) -> Instance | None:
     path = summary.get("instance_path")
     if not path:
         return None
     try:
         base = load_instance(Path(path))
-        return apply_overrides(base, summary.get("carbon_price"), list(summary.get("overrides") or []))
+        instance = apply_overrides(base, summary.get("carbon_price"), list(summary.get("overrides") or []))
+        if summary.get("company") and run_dir is not None and (run_dir / "goals.csv").is_file():
+            # a portfolio run: the company's lines, its goals and decisions, its share of demand
+            from optimizer.portfolio.company import company_instance
+
+            given = run_dir / "decisions_given.csv"
+            decisions = pd.read_csv(given, dtype=str, keep_default_na=False) if given.is_file() else None
+            goals = pd.read_csv(run_dir / "goals.csv", dtype=str, keep_default_na=False)
+            return company_instance(instance, str(summary["company"]), goals, decisions)
+        return instance
     except (InputError, OSError) as error:
         notes.append(f"instance {path} could not be loaded: {error}")
         return None

@@ -294,13 +294,28 @@ def gap_warning(data: RunData) -> str:
     )
 
 
+def _sections(tables: list[tuple[str, Table, str]]) -> list[str]:
+    """(heading, table, note) as page parts; empty tables are left out."""
+    parts: list[str] = []
+    for heading, table, note in tables:
+        if not table.n_rows:
+            continue
+        parts.append(f"<h2>{_esc(heading)}</h2>")
+        for line in note.split("\n") if note else []:
+            parts.append(f'<p class="note">{_esc(line)}</p>')
+        parts.append(f'<div class="scroll">{table_html(table)}</div>')
+    return parts
+
+
 def render_page(
     data: RunData,
     figures: dict[str, go.Figure],
     targets: Table,
     extra_tables: list[tuple[str, Table, str]],
+    lead_tables: list[tuple[str, Table, str]] | None = None,
 ) -> str:
-    """The whole page. ``extra_tables``: (heading, table, note) shown after the charts."""
+    """The whole page. ``extra_tables``: (heading, table, note) shown after the charts;
+    ``lead_tables`` the same, above the targets (a company portfolio: yours against the optimal)."""
     t = data.t
     s = data.summary
     lang_attr = "zh-CN" if data.lang == "zh" else "en"
@@ -324,6 +339,7 @@ def render_page(
         '<pre id="report-errors" hidden></pre>',
         *([f'<p class="warning">{_esc(gap_warning(data))}</p>'] if gap_warning(data) else []),
         _cards(data),
+        *_sections(lead_tables or []),
         f"<h2>{_esc(t('targets'))}</h2>",
         f'<p class="note">{_esc(t("targets_note"))}</p>',
         (
@@ -350,13 +366,7 @@ def render_page(
         if element_id == "chart-mac":
             parts.append(f'<p class="note">{_esc(t("mac_note"))}</p>')
         parts.append(f'<div class="chart" id="{element_id}"></div>')
-    for heading, table, note in extra_tables:
-        if not table.n_rows:
-            continue
-        parts.append(f"<h2>{_esc(heading)}</h2>")
-        for line in note.split("\n") if note else []:
-            parts.append(f'<p class="note">{_esc(line)}</p>')
-        parts.append(f'<div class="scroll">{table_html(table)}</div>')
+    parts.extend(_sections(extra_tables))
     # their heading is on the page (above the filter or the note): no title, less top margin
     untitled = {
         k: (
