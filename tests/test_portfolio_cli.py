@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from conftest import DATA
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -196,3 +197,19 @@ def test_goal_for_one_sector_and_own_plan_under_infeasible_goals(tmp_path: Path)
     )
     # named by the --goal that says it, not by a targets.csv row the user never wrote
     assert bad.exit_code == 1 and "--goal benchmark_share=1@2025:glas, sectors: 'glas'" in bad.output
+
+
+def test_emissions_cut_goal_reads_as_a_fraction(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        [*ACME[:-1], "emissions_cut=0.1@2030", "--time-limit", "60", "--out", str(out), "--no-report"],
+    )
+    assert result.exit_code == 0, result.output
+    targets = pd.read_csv(out / "targets.csv")
+    row = targets[targets["target_id"] == "CO-G1"].iloc[-1]
+    kpis = pd.read_csv(out / "kpis.csv").groupby("year")["total_co2_t"].sum()
+    # required and achieved are cuts against the base year, in the row's unit
+    assert row["unit"] == "fraction" and row["required"] == 0.1
+    assert row["achieved"] == pytest.approx(1 - kpis[2030] / kpis[kpis.index.min()], rel=1e-9)
+    assert row["achieved"] >= 0.1 - 1e-9 and bool(row["met"])

@@ -95,7 +95,7 @@ def run_portfolio(
         if user is not None:
             yours["comparison"] = pd.DataFrame([_summary_row("yours", inst, user)])
             console.print("no optimal portfolio; your own portfolio, evaluated:")
-            print_targets(yours["targets_yours"], console)
+            print_targets(yours["targets_yours"], console, options.report_lang, inst)
             _print_comparison(yours["comparison"], console)
         write_run(
             inst,
@@ -108,7 +108,7 @@ def run_portfolio(
             report_instance=inst,
         )
         return result.exit_code
-    print_targets(result.targets, console)
+    print_targets(result.targets, console, options.report_lang, inst)
     rows = [_summary_row("optimal", inst, result.plan)]
     tables["measures_optimal"] = measure_table(inst, result.plan)
     if user is not None:

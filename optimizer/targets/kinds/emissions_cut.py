@@ -29,9 +29,12 @@ def row(m: pyo.ConcreteModel, d: ModelData, row: TargetRow, scope: Scope, t: int
 
 
 def check(terms: RowTerms, row: TargetRow, t: int) -> Checked:
-    required = (1 - row.value) * row.reference(terms.base_co2)
-    achieved = float(terms.measure("total_co2_t")[terms.in_scope, terms.y].sum())
-    return required, achieved, achieved <= required * (1 + REL_TOL) + 1e-6
+    """The cut as a fraction, in the row's own unit (``fraction``): required v, achieved
+    1 - E_t / E_0, so reports and the binding test (0.1 point) read it like any other cut."""
+    base = row.reference(terms.base_co2)
+    emitted = float(terms.measure("total_co2_t")[terms.in_scope, terms.y].sum())
+    achieved = 1 - emitted / base if base > 0 else 0.0
+    return row.value, achieved, emitted <= (1 - row.value) * base * (1 + REL_TOL) + 1e-6
 
 
 KIND = TargetKind(
@@ -44,6 +47,7 @@ KIND = TargetKind(
     row=row,
     decompose="same",
     value_rule="fraction",
+    at_least=True,
     price_unit="CNY per tCO2/yr",
     relaxation=Relaxation(None, "tCO2/yr", "tCO2/yr", "emissions must be allowed {a:,.0f} tCO2/yr more"),
 )
