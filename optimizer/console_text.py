@@ -15,7 +15,7 @@ import pandas as pd
 from rich.table import Table
 
 from optimizer.data.provinces import display_name
-from optimizer.report.labels import STATUS, TARGET_KINDS, check_lang, target_unit
+from optimizer.report.labels import STATUS, TARGET_KINDS, check_lang, target_unit, year_ranges
 from optimizer.report.text import TEXT
 from optimizer.targets.registry import kind as kind_of
 
@@ -175,12 +175,12 @@ def _met_cell(lang: str, met: object, hard: object) -> str:
     return text + ("" if hard else soft)
 
 
-def _source(row: object, lang: str) -> str:
+def _source(row: dict, lang: str) -> str:
     """zh: 《title》clause; en: the English citation where the run has one (older runs do not)."""
-    english = getattr(row, "source_en", None)
+    english = row.get("source_en")
     if lang == "en" and isinstance(english, str) and english:
         return english
-    return str(getattr(row, "source", ""))
+    return str(row.get("source", ""))
 
 
 def sector_names(sectors: pd.DataFrame, lang: str) -> dict[str, str]:
@@ -194,8 +194,11 @@ def sector_names(sectors: pd.DataFrame, lang: str) -> dict[str, str]:
 def targets_console_table(targets: pd.DataFrame, lang: str, sectors: dict[str, str] | None = None) -> Table:
     """The target table planners check first: required, achieved, met.
 
-    English shows the raw figures of ``targets.csv`` under its column names; Chinese shows the
-    report's units (percent, 万吨/年, 万吨 CO2) and citations by document title."""
+    One row per target (and sector, where judged per sector), its checked years folded: the
+    years as a range, achieved as first → last year, the missed years named (targets.csv keeps
+    one row per year). English shows the raw figures of ``targets.csv`` under its column
+    names; Chinese shows the report's units (percent, 万吨/年, 万吨 CO2) and citations by
+    document title."""
     lang = check_lang(lang)
     t = TEXT[lang]
     keys = ("target_id", "year", "kind", "required", "achieved", "unit", "met", "clause")
@@ -203,33 +206,74 @@ def targets_console_table(targets: pd.DataFrame, lang: str, sectors: dict[str, s
     table = Table(title="Targets" if lang == "en" else t["targets"])
     for key, name in zip(keys, english, strict=True):
         table.add_column(name if lang == "en" else t[key])
-    for r in targets.itertuples():
-        group = (sectors or {}).get(str(r.group), str(r.group))
-        label = r.target_id if r.group == "pooled" else f"{r.target_id} ({group})"
-        achieved = float(r.achieved)  # type: ignore[arg-type]
-        no_build = kind_of(str(r.kind)).unmeasured is not None and not math.isfinite(achieved)
-        if lang == "en":
-            required, shown, unit_label = fmt_value(r.required), fmt_value(r.achieved), str(r.unit)
-            kind = str(r.kind)
-        else:
-            u = target_unit(lang, str(r.unit))
-            scale = 100.0 / u.factor if u.percent else 1.0 / u.factor
-            required = fmt_value(float(r.required) * scale)  # type: ignore[arg-type]
-            shown, unit_label = fmt_value(achieved * scale), u.label
-            kind = TARGET_KINDS[lang].get(str(r.kind), str(r.kind))
-        if no_build:
-            shown = "no new build" if lang == "en" else t["no_new_build"]
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for r in targets.to_dict("records"):
+        groups.setdefault((str(r["target_id"]), str(r["group"])), []).append(r)
+    for (target_id, group_id), members in groups.items():
+        first = members[0]
+        group = (sectors or {}).get(group_id, group_id)
+        label = target_id if group_id == "pooled" else f"{target_id} ({group})"
+        shown = [_shown(r, lang) for r in members]
+        required = [s[0] for s in shown]
+        achieved = [s[1] for s in shown]
+        years = [int(r["year"]) for r in members]
         table.add_row(
-            str(label),
-            str(r.year),
-            kind,
-            required,
-            shown,
-            unit_label,
-            _met_cell(lang, r.met, r.hard),
-            _source(r, lang),
+            label,
+            year_ranges(years),
+            shown[0][3],
+            required[0] if len(set(required)) == 1 else " → ".join(dict.fromkeys(required)),
+            achieved[0] if len(set(achieved)) == 1 else f"{achieved[0]} → {achieved[-1]}",
+            shown[0][2],
+            _met_cells(lang, members),
+            _source(first, lang),
         )
     return table
+
+
+def _shown(r: dict, lang: str) -> tuple[str, str, str, str]:
+    """(required, achieved, unit, kind) of one targets.csv row as the console shows them."""
+    t = TEXT[lang]
+    kind_id = str(r["kind"])
+    achieved = float(r["achieved"])
+    no_build = kind_of(kind_id).unmeasured is not None and not math.isfinite(achieved)
+    if lang == "en":
+        required, shown, unit_label = fmt_value(r["required"]), fmt_value(r["achieved"]), str(r["unit"])
+        kind = kind_id
+    else:
+        u = target_unit(lang, str(r["unit"]))
+        scale = 100.0 / u.factor if u.percent else 1.0 / u.factor
+        required = fmt_value(float(r["required"]) * scale)
+        shown, unit_label = fmt_value(achieved * scale), u.label
+        kind = TARGET_KINDS[lang].get(kind_id, kind_id)
+    if no_build:
+        shown = "no new build" if lang == "en" else t["no_new_build"]
+    return required, shown, unit_label, kind
+
+
+def _met_cells(lang: str, members: list[dict]) -> str:
+    """One target's verdict over its years: met, or which years missed (soft ones marked)."""
+    if len(members) == 1:
+        return _met_cell(lang, members[0]["met"], members[0]["hard"])
+    t = TEXT[lang]
+    missed = [r for r in members if _judged(r["met"]) and not r["met"]]
+    if not missed:
+        if not any(_judged(r["met"]) for r in members):
+            return "n/a" if lang == "en" else t["met_na"]
+        return f"[green]{'met' if lang == 'en' else t['met_yes']}[/]"
+    soft_word = "soft" if lang == "en" else t["soft"]
+    hard_years = [int(r["year"]) for r in missed if r["hard"]]
+    soft_years = [int(r["year"]) for r in missed if not r["hard"]]
+    parts = sorted(
+        ([(min(hard_years), year_ranges(hard_years))] if hard_years else [])
+        + ([(min(soft_years), f"{year_ranges(soft_years)} ({soft_word})")] if soft_years else [])
+    )
+    word = "MISSED" if lang == "en" else t["met_no"]
+    colour = "red" if hard_years else "yellow"
+    return f"[{colour}]{word} " + ", ".join(p for _, p in parts) + "[/]"
+
+
+def _judged(met: object) -> bool:
+    return not (met is None or (isinstance(met, float) and np.isnan(met)))
 
 
 __all__ = [

@@ -392,3 +392,39 @@ def test_zhejiang_targets_fold_to_one_row_per_target(tmp_path: Path) -> None:
     assert len(targets) > 3 * len(groups)  # yearly rows: 75 in 2025-2030
     assert len(table) == len(groups)
     assert sorted(r[0] for r in table) == sorted(groups["target_id"])
+
+
+def test_console_targets_fold_the_checked_years() -> None:
+    """A target checked 2025-2030 is one console row: the years as a range, achieved first ->
+    last, the missed years named (a soft first year marked)."""
+    from rich.console import Console
+
+    from optimizer.console_text import targets_console_table
+
+    rows = [
+        _targets_row(
+            target_id="T",
+            year=y,
+            kind="capacity_cut",
+            required=0.08,
+            achieved=0.02 * (y - 2024),
+            unit="fraction",
+            met=0.02 * (y - 2024) >= 0.08,
+            hard=y >= 2026,
+        )
+        for y in range(2025, 2031)
+    ]
+    rows.append(
+        _targets_row(target_id="P", year=2030, kind="emissions_peak", required=1e6, achieved=9e5, unit="tCO2")
+    )
+    for lang, expected in (
+        ("zh", "未完成 2025 (参考性), 2026–2027"),
+        ("en", "MISSED 2025 (soft), 2026–2027"),
+    ):
+        console = Console(record=True, width=300)
+        console.print(targets_console_table(pd.DataFrame(rows), lang))
+        lines = [line for line in console.export_text().splitlines() if "│" in line]
+        body = {line.split("│")[1].split()[0]: line for line in lines}
+        assert set(body) == {"T", "P"}, lines
+        assert "2025–2030" in body["T"] and expected in body["T"]
+    assert "0.02 → 0.12" in body["T"] and "│ 2030 " in body["P"]

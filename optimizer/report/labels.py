@@ -229,3 +229,14 @@ COST_COMPONENTS = {
 def with_unit(name: str, unit_label: str) -> str:
     """Column or axis title with its unit, as planners expect to see it."""
     return f"{name} ({unit_label})" if unit_label else name
+
+
+def year_ranges(years: list[int]) -> str:
+    """2025, 2026, 2027, 2029 -> "2025–2027, 2029"."""
+    runs: list[list[int]] = []
+    for y in sorted(years):
+        if runs and runs[-1][-1] == y - 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)

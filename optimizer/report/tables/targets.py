@@ -7,7 +7,15 @@ import math
 import pandas as pd
 
 from optimizer.report.data import RunData
-from optimizer.report.labels import STATUS, TARGET_KINDS, TargetUnit, target_unit, unit, with_unit
+from optimizer.report.labels import (
+    STATUS,
+    TARGET_KINDS,
+    TargetUnit,
+    target_unit,
+    unit,
+    with_unit,
+    year_ranges,
+)
 from optimizer.report.tables.table import Table
 from optimizer.targets.registry import KINDS
 
@@ -107,17 +115,6 @@ def targets_table(data: RunData) -> Table:
     return table
 
 
-def _year_ranges(years: list[int]) -> str:
-    """2025, 2026, 2027, 2029 -> "2025–2027, 2029"."""
-    runs: list[list[int]] = []
-    for y in sorted(years):
-        if runs and runs[-1][-1] == y - 1:
-            runs[-1].append(y)
-        else:
-            runs.append([y])
-    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
-
-
 def _format_required(value: object, percent: bool) -> str:
     if not isinstance(value, float | int):
         return "" if value is None else str(value)
@@ -186,8 +183,8 @@ def targets_by_target_table(data: RunData) -> Table:
         if missed or soft:
             # in year order: a soft first year (hard_from) before the hard years it leads into
             parts = sorted(
-                ([(min(missed), _year_ranges(missed))] if missed else [])
-                + ([(min(soft), f"{_year_ranges(soft)} ({t('soft')})")] if soft else [])
+                ([(min(missed), year_ranges(missed))] if missed else [])
+                + ([(min(soft), f"{year_ranges(soft)} ({t('soft')})")] if soft else [])
             )
             cols["met"].append(f"{t('met_no')} " + ", ".join(text for _, text in parts))
             row_class.append("missed" if missed else "soft")
