@@ -291,3 +291,22 @@ def test_compare_stories_use_the_run_instances_own_technology_names(tmp_path: Pa
     zh = (out / "compare.zh.html").read_text(encoding="utf-8")
     # the instance's own name, and the catalogue's for a technology the instance does not rename
     assert "2026 年采用 自研窑炉" in zh and "2026 年采用 高固气比/低阻旋风预热器" in zh
+
+
+def test_a_large_model_goes_straight_to_the_sector_windows(
+    twins: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # above WHOLE_MODEL_MAX_INTEGERS no step tries every binary at once first; below it (the
+    # default on the twins) the whole-model search finds the alternative itself
+    import optimizer.alternatives.mga as mga
+
+    inst = load_instance(twins)
+    options = RunOptions(time_limit_s=60, write=False)
+    whole = generate_alternatives(inst, options, k=1, slack=1e-4)
+    assert any("searched over every year at once" in m for m in whole[1].result.messages)
+    monkeypatch.setattr(mga, "WHOLE_MODEL_MAX_INTEGERS", 0)
+    windows = generate_alternatives(inst, options, k=1, slack=1e-4)
+    messages = windows[1].result.messages
+    assert any("searched with only cement_clinker's decisions free" in m for m in messages), messages
+    assert not any("every year at once" in m for m in messages)
+    assert hamming(windows[0].ones, windows[1].ones) > 0

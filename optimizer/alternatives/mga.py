@@ -109,6 +109,11 @@ def fix_discrete(decisions: ModelDecisions) -> Callable[[pyo.ConcreteModel, Mode
     return hook
 
 
+WHOLE_MODEL_MAX_INTEGERS = 5_000
+"""Above this many integer columns an MGA step goes straight to the sector windows: HiGHS over
+every binary at once did not move off the optimum on zhejiang (17 784 integers) within 250 s,
+so half of each step was spent for nothing; the tiny and company models keep the whole search."""
+
 OPTIMUM_SHARE = 0.5
 """Share of ``--time-limit`` the optimum may take; the alternatives share the rest evenly. The
 optimum sets the cost cap, but each alternative needs time too: an optimum that took the whole
@@ -210,17 +215,20 @@ def generate_alternatives(instance: Instance, options: RunOptions, k: int, slack
         built = build_instance_model(instance, {}, packages, fix=mga_hook([p.ones for p in plans], cap))
         step_deadline = time.perf_counter() + max(deadline - time.perf_counter(), 0.0) / (k - step + 1)
         start = start_from(first, built)
-        how = "searched over every year at once"
-        share = (step_deadline - time.perf_counter()) / 2
-        found = solver.solve(
-            built.form,
-            within_deadline(solver_options_of(options), time.perf_counter() + share),
-            start=start,
-        )
-        if found.x is not None and _same_binaries(built, found.x, start):
-            # HiGHS did not move off the optimum over all binaries at once (zhejiang: 17 784 of
-            # them, 250 s): search one sector at a time with the rest fixed instead
+        if int(built.form.integer.sum()) > WHOLE_MODEL_MAX_INTEGERS:
             found, how = _window_search(built, solver, options, start, step, step_deadline)
+        else:
+            how = "searched over every year at once"
+            share = (step_deadline - time.perf_counter()) / 2
+            found = solver.solve(
+                built.form,
+                within_deadline(solver_options_of(options), time.perf_counter() + share),
+                start=start,
+            )
+            if found.x is not None and _same_binaries(built, found.x, start):
+                # HiGHS did not move off the optimum over all binaries at once: search one
+                # sector at a time with the rest fixed instead
+                found, how = _window_search(built, solver, options, start, step, step_deadline)
         if not found.has_solution or found.x is None:
             plans[-1].note = f"alternative {step}: no plan within the slack ({found.termination})"
             break
