@@ -1490,8 +1490,9 @@ def _demand_rows(
                     "sector": sector,
                     "year": BASE_YEAR + offset,
                     "demand_per_year": round(output * factor * 0.98, 0),
-                    "source": "synthetic: 98% of the synthetic fleet's base-year output x a demand "
-                    "index (clinker -13% by 2030 after national cement output 2021-24, "
+                    # the fleet is GEM's real clinker plants (synthetic days) or synthetic lines
+                    "source": "98% of the fleet's base-year output (capacity x operating days) x a "
+                    "demand index (clinker -13% by 2030 after national cement output 2021-24, "
                     "facts.md s6; others -5%)",
                     "flag": "U",
                 }
