@@ -310,3 +310,34 @@ def test_a_large_model_goes_straight_to_the_sector_windows(
     assert any("searched with only cement_clinker's decisions free" in m for m in messages), messages
     assert not any("every year at once" in m for m in messages)
     assert hamming(windows[0].ones, windows[1].ones) > 0
+
+
+def test_compare_targets_keep_a_per_sector_target_apart(tmp_path: Path) -> None:
+    # a target judged per sector has one row per sector and year: the comparison pairs each
+    # sector with the same sector of the other run, never with every other sector
+    def run(name: str, shares: list[float]) -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "summary.json").write_text(
+            json.dumps({"instance": "x", "status": "optimal"}), encoding="utf-8"
+        )
+        pd.DataFrame(
+            {
+                "target_id": ["S", "S"],
+                "group": ["cement_clinker", "flat_glass"],
+                "year": [2025, 2025],
+                "kind": ["benchmark_share"] * 2,
+                "required": [0.5, 0.5],
+                "met": [s >= 0.5 for s in shares],
+                "achieved": shares,
+            }
+        ).to_csv(folder / "targets.csv", index=False)
+        return folder
+
+    out = compare_runs([run("a", [0.6, 0.7]), run("b", [0.55, 0.4])], tmp_path / "cmp")
+    targets = pd.read_csv(out / "targets.csv").set_index("group")
+    assert len(targets) == 2
+    assert targets.loc["flat_glass", "achieved:a"] == 0.7 and targets.loc["flat_glass", "achieved:b"] == 0.4
+    assert not bool(targets.loc["flat_glass", "met:b"])
+    zh = (out / "compare.zh.html").read_text(encoding="utf-8")
+    assert "<td>平板玻璃</td>" in zh and "None" not in zh

@@ -11,7 +11,7 @@ from optimizer.compare.tables import compare_tables, mismatches, read_run, uniqu
 TITLE = {"zh": "方案对比", "en": "Run comparison"}
 HEADINGS = {
     "overview": {
-        "zh": "概览（状态、差距、净现值；npv_minus_first_cny = 相对第一个方案的额外成本，如短视的代价）",
+        "zh": "概览（状态、差距、净现值；“比第一个方案多出的成本”即相对第一个方案的额外成本，如短视的代价）",
         "en": "Overview (status, gap, NPV; npv_minus_first_cny = extra cost against the first run, "
         "e.g. the cost of myopia)",
     },

@@ -31,6 +31,8 @@ class Section:
 
 
 def _cell(value: object) -> str:
+    if value is None:  # a summary field the run did not record (carbon price, gap)
+        return ""
     if isinstance(value, float):
         if pd.isna(value):
             return ""
@@ -62,6 +64,8 @@ HEADERS_ZH = {
     "met": "是否完成",
     "achieved": "实现值",
     "value": "要求值",
+    "required": "要求值",
+    "group": "范围",
     "instance": "实例",
     "mode": "模式",
     "carbon_price": "碳价(元/吨CO₂)",
@@ -96,7 +100,11 @@ def localise_values(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         return frame
     from optimizer.report.labels import COST_COMPONENTS, STATUS, TARGET_KINDS
 
+    from optimizer.data.load import catalogue_dir
+
+    sectors = pd.read_csv(catalogue_dir() / "sectors.csv", usecols=["sector", "name_zh"], dtype=str)
     words = {
+        "group": {"pooled": "合并考核", **dict(zip(sectors["sector"], sectors["name_zh"], strict=True))},
         "component": COST_COMPONENTS["zh"],
         "kind": TARGET_KINDS["zh"],
         "status": STATUS["zh"],

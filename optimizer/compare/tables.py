@@ -89,21 +89,28 @@ def path_table(runs: list[RunFolder], measure: str) -> pd.DataFrame:
 
 
 def target_table(runs: list[RunFolder]) -> pd.DataFrame:
-    """(target_id, year) × run: met or not, and the achieved value where targets.csv has one."""
+    """(target_id, group, year) × run: met or not, and the achieved value where targets.csv has
+    one. The group is part of the key: a target judged per sector (ZJ-T3, five sectors) has one
+    row per sector and year, and merging on (target_id, year) alone paired every sector of one
+    run with every sector of the other."""
     merged: pd.DataFrame | None = None
     for r in runs:
         t = r.tables.get("targets")
         if t is None or not {"target_id", "year"} <= set(t.columns):
             continue
-        keep = ["target_id", "year"] + [
-            c for c in ("kind", "limit", "value") if c in t.columns and merged is None
-        ]
+        t = (
+            t.assign(group=t["group"].fillna("pooled").astype(str))
+            if "group" in t.columns
+            else t.assign(group="pooled")
+        )
+        keys = ["target_id", "group", "year"]
+        keep = keys + [c for c in ("kind", "required") if c in t.columns and merged is None]
         part = t[keep].copy()
         for c in ("met", "achieved"):
             if c in t.columns:
                 part[f"{c}:{r.name}"] = t[c].to_numpy()
-        merged = part if merged is None else merged.merge(part, on=["target_id", "year"], how="outer")
-    return merged if merged is not None else pd.DataFrame(columns=["target_id", "year"])
+        merged = part if merged is None else merged.merge(part, on=keys, how="outer")
+    return merged if merged is not None else pd.DataFrame(columns=["target_id", "group", "year"])
 
 
 def mismatches(runs: list[RunFolder]) -> list[str]:
