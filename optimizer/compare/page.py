@@ -98,9 +98,8 @@ def localise_values(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     true/false in Chinese; the CSV files keep the English keys."""
     if lang != "zh":
         return frame
-    from optimizer.report.labels import COST_COMPONENTS, STATUS, TARGET_KINDS
-
     from optimizer.data.load import catalogue_dir
+    from optimizer.report.labels import COST_COMPONENTS, STATUS, TARGET_KINDS
 
     sectors = pd.read_csv(catalogue_dir() / "sectors.csv", usecols=["sector", "name_zh"], dtype=str)
     words = {
