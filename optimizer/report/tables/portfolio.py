@@ -103,6 +103,18 @@ def _bool(value: object) -> bool:
     return str(value).strip().lower() == "true"
 
 
+def _add_finance(table: Table, frame: pd.DataFrame, w: dict[str, str], money: Unit) -> None:
+    """The finance columns of portfolio/finance.py: capex, saving, payback, IRR, abatement."""
+    table.add(with_unit(w["capex"], money.label), frame["capex_cny"] / money.factor, "num", "#,##0.0", 12)
+    table.add(
+        with_unit(w["saving"], money.label), frame["saving_cny_per_year"] / money.factor, "num", "#,##0.0", 12
+    )
+    table.add(w["payback"], frame["payback_years"], "num", "#,##0.0", 10)
+    table.add(w["irr"], frame["irr"], "pct", "0.0%", 10)
+    table.add(w["avoided"], frame["co2_avoided_t_per_year"], "num", "#,##0", 14)
+    table.add(w["abatement"], frame["abatement_cost_cny_per_tco2"], "num", "#,##0", 14)
+
+
 def comparison_display(data: RunData) -> Table:
     """comparison.csv: the optimal portfolio and yours, side by side."""
     w = _WORDS[data.lang]
@@ -112,15 +124,8 @@ def comparison_display(data: RunData) -> Table:
         return table
     money = MONEY[data.lang]
     table.add(w["portfolio"], [w.get(str(p), str(p)) for p in frame["portfolio"]], "text", width=12)
-    table.add(with_unit(w["capex"], money.label), frame["capex_cny"] / money.factor, "num", "#,##0.0", 12)
     table.add(with_unit(w["npv"], money.label), frame["npv_cny"] / money.factor, "num", "#,##0.0", 14)
-    table.add(
-        with_unit(w["saving"], money.label), frame["saving_cny_per_year"] / money.factor, "num", "#,##0.0", 12
-    )
-    table.add(w["payback"], frame["payback_years"], "num", "#,##0.0", 10)
-    table.add(w["irr"], frame["irr"], "pct", "0.0%", 10)
-    table.add(w["avoided"], frame["co2_avoided_t_per_year"], "num", "#,##0", 14)
-    table.add(w["abatement"], frame["abatement_cost_cny_per_tco2"], "num", "#,##0", 14)
+    _add_finance(table, frame, w, money)
     table.add(w["co2_last"], frame["co2_last_year_t"], "num", "#,##0", 14)
     table.add(
         w["goals_met"], [w["yes"] if _bool(g) else w["no"] for g in frame["goals_met"]], "text", width=10
@@ -154,14 +159,7 @@ def measures_display(data: RunData) -> Table:
     table.add(w["line"], frame["line_id"], "text", width=12)
     table.add(w["technology"], [data.tech(str(t)) for t in frame["technology"]], "text", width=30)
     table.add(w["year"], frame["year"], "int", "0", width=7)
-    table.add(with_unit(w["capex"], money.label), frame["capex_cny"] / money.factor, "num", "#,##0.0", 12)
-    table.add(
-        with_unit(w["saving"], money.label), frame["saving_cny_per_year"] / money.factor, "num", "#,##0.0", 12
-    )
-    table.add(w["payback"], frame["payback_years"], "num", "#,##0.0", 10)
-    table.add(w["irr"], frame["irr"], "pct", "0.0%", 10)
-    table.add(w["avoided"], frame["co2_avoided_t_per_year"], "num", "#,##0", 14)
-    table.add(w["abatement"], frame["abatement_cost_cny_per_tco2"], "num", "#,##0", 14)
+    _add_finance(table, frame, w, money)
     return table
 
 
