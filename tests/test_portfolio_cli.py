@@ -14,32 +14,38 @@ from typer.testing import CliRunner
 from optimizer.cli import app
 
 runner = CliRunner()
-ACME = [
-    "portfolio",
-    "--instance",
-    str(DATA / "tiny"),
-    "--company",
-    "Acme Cement",
-    "--goal",
-    "benchmark_share=1@2025",
-]
 
 
-def test_company_portfolio_with_k_best_and_own_plan(tmp_path: Path) -> None:
-    # Acme Cement owns L1 only. Its own portfolio: the 4th-generation cooler in 2025 and nothing
-    # else; the goal is every line at the benchmark from 2025, so that plan misses it.
-    own = tmp_path / "mine.csv"
+def _tiny(company: str, *goals: str) -> list[str]:
+    """`optimize portfolio` on the tiny instance for ``company`` with these ``--goal`` values."""
+    return ["portfolio", "--instance", str(DATA / "tiny"), "--company", company] + [
+        a for g in goals for a in ("--goal", g)
+    ]
+
+
+def _own_plan(path: Path, tech: str) -> Path:
+    """The company's own plan.csv: L1 kept 2024-2030 at 280 days, ``tech`` from 2025 ('' none)."""
     rows = [
         {
             "line_id": "L1",
             "year": y,
             "action": "keep",
-            "technologies": "cooler_4th_gen" if y >= 2025 else "",
+            "technologies": tech if y >= 2025 else "",
             "operating_days": 280,
         }
         for y in range(2024, 2031)
     ]
-    pd.DataFrame(rows).to_csv(own, index=False)
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
+
+
+ACME = _tiny("Acme Cement", "benchmark_share=1@2025")
+
+
+def test_company_portfolio_with_k_best_and_own_plan(tmp_path: Path) -> None:
+    # Acme Cement owns L1 only. Its own portfolio: the 4th-generation cooler in 2025 and nothing
+    # else; the goal is every line at the benchmark from 2025, so that plan misses it.
+    own = _own_plan(tmp_path / "mine.csv", "cooler_4th_gen")
     out = tmp_path / "out"
     result = runner.invoke(
         app,
@@ -119,28 +125,12 @@ def test_forbidden_choice_is_honoured_and_priced(tmp_path: Path) -> None:
 def test_bad_goal_and_unknown_company() -> None:
     bad = runner.invoke(
         app,
-        [
-            "portfolio",
-            "--instance",
-            str(DATA / "tiny"),
-            "--company",
-            "Acme Cement",
-            "--goal",
-            "benchmark_share",
-        ],
+        _tiny("Acme Cement", "benchmark_share"),
     )
     assert bad.exit_code == 1 and "expected kind=value[@year]" in bad.output
     unknown = runner.invoke(
         app,
-        [
-            "portfolio",
-            "--instance",
-            str(DATA / "tiny"),
-            "--company",
-            "Nobody",
-            "--goal",
-            "benchmark_share=1@2025",
-        ],
+        _tiny("Nobody", "benchmark_share=1@2025"),
     )
     assert unknown.exit_code == 1 and "owns no line here" in unknown.output
 
@@ -148,26 +138,12 @@ def test_bad_goal_and_unknown_company() -> None:
 def test_goal_for_one_sector_and_own_plan_under_infeasible_goals(tmp_path: Path) -> None:
     # every clinker line at the benchmark from 2025 with no capex at all: no portfolio can meet
     # both, yet the company's own portfolio is evaluated and written
-    own = tmp_path / "mine.csv"
-    pd.DataFrame(
-        [
-            {"line_id": "L1", "year": y, "action": "keep", "technologies": "", "operating_days": 280}
-            for y in range(2024, 2031)
-        ]
-    ).to_csv(own, index=False)
+    own = _own_plan(tmp_path / "mine.csv", "")
     out = tmp_path / "out"
     result = runner.invoke(
         app,
         [
-            "portfolio",
-            "--instance",
-            str(DATA / "tiny"),
-            "--company",
-            "Acme Cement",
-            "--goal",
-            "benchmark_share=1@2025:cement_clinker",
-            "--goal",
-            "capex_budget=0",
+            *_tiny("Acme Cement", "benchmark_share=1@2025:cement_clinker", "capex_budget=0"),
             "--plan",
             str(own),
             "--time-limit",
@@ -185,15 +161,7 @@ def test_goal_for_one_sector_and_own_plan_under_infeasible_goals(tmp_path: Path)
     # a sector the instance does not have is named before any solving
     bad = runner.invoke(
         app,
-        [
-            "portfolio",
-            "--instance",
-            str(DATA / "tiny"),
-            "--company",
-            "Acme Cement",
-            "--goal",
-            "benchmark_share=1@2025:glas",
-        ],
+        _tiny("Acme Cement", "benchmark_share=1@2025:glas"),
     )
     # named by the --goal that says it, not by a targets.csv row the user never wrote
     assert bad.exit_code == 1 and "--goal benchmark_share=1@2025:glas, sectors: 'glas'" in bad.output
