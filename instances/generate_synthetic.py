@@ -1437,6 +1437,15 @@ def _scenario_rows(
     ]
 
 
+COPROCESSING_CNY_PER_TCE = -300
+COPROCESSING_SOURCE = (
+    "a gate fee of ~80 CNY per t of municipal waste (U; Chinese waste-to-energy tipping fees are tens "
+    "of CNY to ~100 CNY/t) at ~5 MJ/kg (0.17 tce/t) is ~-470 CNY/tce, less sorting, drying and "
+    "crushing ~30 CNY/t: -300 CNY/tce net (U); hazardous waste earns far more but is scarcer"
+)
+"""Net price of waste co-processed as fuel, per tce of its heat (negative: the kiln is paid)."""
+
+
 def _price_rows() -> list[dict]:
     rows = []
     for year in range(BASE_YEAR, HORIZON_END + 1):
@@ -1448,11 +1457,13 @@ def _price_rows() -> list[dict]:
                 "gas_cny_per_m3": 3.5,
                 "electricity_cny_per_kwh": 0.63,
                 "alt_fuel_cny_per_tce": 300,
+                "coprocessing_cny_per_tce": COPROCESSING_CNY_PER_TCE,
                 "carbon_cny_per_tco2": carbon,
                 "free_allocation_frac": 0.0,
                 "source": "facts.md s5: coal 850-1150 CNY/t (~0.79 tce/t) (P/U), power 0.63 (V), "
                 "carbon 89.1 (2024), 67.5-80 (2025), +8 CNY/yr after (U); gas and AF U; "
-                "free allocation 0 so the carbon price is the marginal cost",
+                "free allocation 0 so the carbon price is the marginal cost; co-processed waste "
+                f"{COPROCESSING_CNY_PER_TCE} CNY/tce: {COPROCESSING_SOURCE}",
                 "flag": flag if year <= 2025 else "U",
             }
         )
@@ -1583,6 +1594,7 @@ def write_instance(
             "gas_cny_per_m3",
             "electricity_cny_per_kwh",
             "alt_fuel_cny_per_tce",
+            "coprocessing_cny_per_tce",
             "carbon_cny_per_tco2",
             "free_allocation_frac",
             "source",

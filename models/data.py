@@ -260,12 +260,18 @@ def base_year_sector_frame(instance: Instance) -> pd.DataFrame:
 RESOURCE_POOLS: dict[str, tuple[str, ...]] = {
     "carbide_slag": ("carbide_slag",),
     "other_calcium_waste": ("other_calcium_waste",),
-    "alt_fuel": ("alt_fuel", "coprocessing_feed"),
+    "alt_fuel": ("alt_fuel",),
+    "coprocessing_feed": ("coprocessing_feed",),
 }
-"""Model resource pool -> the supplies.csv resources that feed it (co-processed waste counts as
-alternative fuel by its heat, tce)."""
+"""Model resource pool -> the supplies.csv resources that feed it. Co-processed waste is its
+own pool: only the co-processing lever (to_coprocessing_frac) burns it, by its heat (tce)."""
 
-POOL_UNITS = {"carbide_slag": "t/yr", "other_calcium_waste": "t/yr", "alt_fuel": "tce/yr"}
+POOL_UNITS = {
+    "carbide_slag": "t/yr",
+    "other_calcium_waste": "t/yr",
+    "alt_fuel": "tce/yr",
+    "coprocessing_feed": "tce/yr",
+}
 
 _RAW_SUBSTITUTION_POOL = {
     "carbide_slag_substitution": "carbide_slag",
@@ -289,7 +295,8 @@ def closure_cost_per_line(instance: Instance) -> np.ndarray:
 
 def package_resource_use(instance: Instance, packages: PackageSet) -> dict[str, np.ndarray]:
     """pool -> (P,) scarce input one unit of output of every package uses, the evaluator's own
-    figures (kernels.py: carbide_slag_t, raw_substitute_t and alt_fuel_tce per unit; other
+    figures (kernels.py: carbide_slag_t, raw_substitute_t, alt_fuel_tce and coprocessed_tce per
+    unit; other
     calcium wastes are the raw substitutes that are not carbide slag). The largest over the
     years: the figures do not change with the year once the package's technologies run."""
     if instance.supplies.empty:
@@ -300,6 +307,7 @@ def package_resource_use(instance: Instance, packages: PackageSet) -> dict[str, 
         "carbide_slag": slag,
         "other_calcium_waste": np.maximum(raw - slag, 0.0),
         "alt_fuel": packages.alt_fuel_tce_per_unit.max(axis=1),
+        "coprocessing_feed": packages.coprocessed_tce_per_unit.max(axis=1),
     }
 
 
@@ -311,6 +319,7 @@ def pool_use(evaluation: Evaluation) -> dict[str, np.ndarray]:
         "carbide_slag": slag,
         "other_calcium_waste": np.maximum(evaluation.measure("raw_substitute_t") - slag, 0.0),
         "alt_fuel": evaluation.measure("alt_fuel_tce"),
+        "coprocessing_feed": evaluation.measure("coprocessed_tce"),
     }
 
 

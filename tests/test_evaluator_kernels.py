@@ -125,7 +125,9 @@ def test_invariants(arrs: EvalArrays) -> None:
     assert (m("pv_self_kwh") <= m("pv_kwh") + tol).all()
     assert (m("grid_kwh") >= -tol).all()
     np.testing.assert_allclose(
-        m("coal_tce") * 1000 + m("gas_m3") * arrs.consts.kgce_per_m3_gas + m("alt_fuel_tce") * 1000,
+        m("coal_tce") * 1000
+        + m("gas_m3") * arrs.consts.kgce_per_m3_gas
+        + (m("alt_fuel_tce") + m("coprocessed_tce")) * 1000,
         m("fuel_kgce"),
         rtol=1e-9,
         atol=1e-6,

@@ -57,10 +57,18 @@ GOLDEN = {
     # 0.75 for +5.0 x, ~1 600 kWh/t; before: 0.9 of the fuel for +2.5 x, a quarter of the heat):
     # electrified packages are dominated far more often, so 90-164 fewer packages per province;
     # bounds up 0.13 % (zhejiang), 0.05 % (guizhou), 0.12 % (xinjiang), 0.06 % (chongqing).
-    "zhejiang": (2961, 47985, 67887, 17016, 110416823587.94829),
-    "guizhou": (2888, 44580, 63415, 15684, 80483251898.39697),
-    "xinjiang": (2294, 35726, 51083, 12499, 70155324406.54485),
-    "chongqing": (2619, 41561, 59131, 14682, 162102597316.3014),
+    # Then: kiln co-processing of waste (lines >= 4000 t/d, ZJ (四)10) with its own feed: the
+    # co-processing supply no longer tops up the alternative-fuel pool (1 % of the base-year
+    # clinker fuel less for RDF and high-substitution packages), and the extra on-off option
+    # doubles the combinations of the largest clinker lines, so MAX_ENUMERATED's screen drops
+    # one or two more technologies there (capture on zhejiang's eight >= 4000 t/d lines):
+    # 80-275 fewer packages; bounds up 0.13 % (zhejiang), 0.18 % (guizhou), 0.15 %
+    # (xinjiang), 0.08 % (chongqing). Zhejiang's 0.1 % plan co-processes nothing at the
+    # shipped -300 CNY/tce net gate fee (one 4321 t/d line: +13.8 M CNY NPV to 2030).
+    "zhejiang": (2881, 47383, 67177, 16757, 110556883265.97972),
+    "guizhou": (2613, 42486, 60670, 14871, 80627648158.29683),
+    "xinjiang": (2114, 34334, 49193, 11983, 70257149859.40825),
+    "chongqing": (2483, 40485, 57744, 14258, 162237100570.75092),
 }
 
 

@@ -228,14 +228,14 @@ def _check_technologies(inst: Instance) -> list[InputProblem]:
                         "must be > 0 when raw_cao_substitution_frac > 0 (tCO2 deduction per t of material)",
                     )
                 )
-        if t["to_gas_frac"] + t["to_alt_fuel_frac"] > 1 + 1e-9:
+        if t["to_gas_frac"] + t["to_alt_fuel_frac"] + t["to_coprocessing_frac"] > 1 + 1e-9:
             out.append(
                 InputProblem(
                     f,
                     r,
                     "to_alt_fuel_frac",
                     t["to_alt_fuel_frac"],
-                    "to_gas_frac + to_alt_fuel_frac must not exceed 1",
+                    "to_gas_frac + to_alt_fuel_frac + to_coprocessing_frac must not exceed 1",
                 )
             )
     return out

@@ -62,6 +62,7 @@ class TechParams(NamedTuple):
     elec_saving_frac: np.ndarray
     to_gas_frac: np.ndarray
     to_alt_fuel_frac: np.ndarray
+    to_coprocessing_frac: np.ndarray  # of the remaining coal, replaced by co-processed waste
     process_co2_cut_frac: np.ndarray
     capture_rate: np.ndarray
     capture_kwh_per_tco2: np.ndarray
@@ -83,6 +84,7 @@ class YearParams(NamedTuple):
     gas_cny_per_m3: np.ndarray
     electricity_cny_per_kwh: np.ndarray
     alt_fuel_cny_per_tce: np.ndarray
+    coprocessing_cny_per_tce: np.ndarray  # waste co-processed as fuel (negative: gate fee earned)
     carbon_cny_per_tco2: np.ndarray
     free_allocation_frac: np.ndarray
     discount_factor: np.ndarray  # (1 + r) ** -(y - base_year)

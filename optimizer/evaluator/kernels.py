@@ -49,14 +49,18 @@ Production and energy (while running)
           (t of material per tCO2 of deduction: carbide slag 1 / 0.48 -> 1.11 t/t clinker at 100 %)
     I   = f + e x kgce_per_kwh        comprehensive intensity, production only     [kgce/unit]
     fuel mix: c = 1 - gas0 - alt0, g = gas0, a = alt0; then for active k in catalogue order
-          dg = c x to_gas_frac_k, da = c x to_alt_fuel_frac_k; g += dg; a += da; c -= dg + da
+          dg = c x to_gas_frac_k, da = c x to_alt_fuel_frac_k, dw = c x to_coprocessing_frac_k;
+          g += dg; a += da; w += dw; c -= dg + da + dw (w: waste co-processed as fuel, from 0)
     F   = f x q                                                                      [kgce]
-    coal_tce = F c / 1000, gas_m3 = F g / kgce_per_m3_gas, alt_fuel_tce = F a / 1000
+    coal_tce = F c / 1000, gas_m3 = F g / kgce_per_m3_gas, alt_fuel_tce = F a / 1000,
+    coprocessed_tce = F w / 1000 (its own scarce input and gate fee; burnt like alternative fuel)
     P   = max(0, proc0 - carbonate x dsigma) x Π_active (1 - process_co2_cut_frac_k) x q  [tCO2]
           (each percentage point of CaO from decarbonated material: -0.00535 tCO2/t clinker)
     fuel_co2 (fossil) = coal_tce x coal_tco2_per_tce + gas_m3 x gas_kgco2_per_m3 / 1000
-                        + alt_fuel_tce x alt_fuel_tco2_per_tce x (1 - alt_fuel_biogenic_frac)
-    biogenic_co2 = alt_fuel_tce x alt_fuel_tco2_per_tce x alt_fuel_biogenic_frac (not in totals)
+                        + (alt_fuel_tce + coprocessed_tce) x alt_fuel_tco2_per_tce
+                          x (1 - alt_fuel_biogenic_frac)
+    biogenic_co2 = (alt_fuel_tce + coprocessed_tce) x alt_fuel_tco2_per_tce
+                   x alt_fuel_biogenic_frac (not in totals)
     capture: R = P + fuel_co2; for active k in catalogue order cap_k = R x capture_rate_k;
           R -= cap_k; captured += cap_k; capture_kwh += cap_k x capture_kwh_per_tco2_k;
           capture_opex += cap_k x capture_cny_per_tco2_k
@@ -87,6 +91,7 @@ Costs (nominal CNY in year y)
     fixed_om         = fixed_om_cny_per_unit_capacity_year x capacity_per_year
     variable_om      = variable_om_cny_per_unit x q + capture_opex (capture_opex also alone)
     fuel_cost        = coal_tce x coal_price + gas_m3 x gas_price + alt_fuel_tce x alt_price
+                       + coprocessed_tce x coprocessing_price (a gate fee earned is negative)
     electricity_cost = grid_kwh x electricity_price
     carbon_cost      = carbon_price x direct_co2 x (1 - free_allocation_frac)
     salvage (in the H column only) = Σ items capex x max(0, a + n - 1 - H) / n / (1 + r)
@@ -121,6 +126,7 @@ MEASURES: tuple[str, ...] = (
     "coal_tce",
     "gas_m3",
     "alt_fuel_tce",
+    "coprocessed_tce",
     "electricity_kwh",
     "capture_kwh",
     "pv_kwh",
@@ -181,6 +187,7 @@ _FUEL = MEASURE_INDEX["fuel_kgce"]
 _COAL = MEASURE_INDEX["coal_tce"]
 _GAS = MEASURE_INDEX["gas_m3"]
 _ALT = MEASURE_INDEX["alt_fuel_tce"]
+_COPROCESSED = MEASURE_INDEX["coprocessed_tce"]
 _ELEC = MEASURE_INDEX["electricity_kwh"]
 _CAPTURE_KWH = MEASURE_INDEX["capture_kwh"]
 _PV_KWH = MEASURE_INDEX["pv_kwh"]
@@ -286,7 +293,8 @@ _S_RAW = 14  # sigma: CaO share from decarbonated materials
 _S_RAW_CS = 15  # dsigma_cs: added share from carbide slag
 _S_RAW_T = 16  # Σ d_k x t_per_tco2_k, all materials
 _S_CS_T = 17  # the same, carbide slag only
-N_STATE = 18
+_S_COP = 18  # share of fuel heat from co-processed waste
+N_STATE = 19
 
 
 @njit(cache=True)
@@ -372,6 +380,7 @@ def _evaluate_lines(
             state[_S_COAL, yi] = 1.0 - gas0 - alt0
             state[_S_GAS, yi] = gas0
             state[_S_ALT, yi] = alt0
+            state[_S_COP, yi] = 0.0
             state[_S_UNCAPTURED, yi] = 1.0
             state[_S_CAP_KWH, yi] = 0.0
             state[_S_CAP_CNY, yi] = 0.0
@@ -404,6 +413,7 @@ def _evaluate_lines(
             keep_proc = 1.0 - tp.process_co2_cut_frac[k]
             to_gas = tp.to_gas_frac[k]
             to_alt = tp.to_alt_fuel_frac[k]
+            to_cop = tp.to_coprocessing_frac[k]
             rate = tp.capture_rate[k]
             kwh_per_t = tp.capture_kwh_per_tco2[k]
             cny_per_t = tp.capture_cny_per_tco2[k]
@@ -426,9 +436,11 @@ def _evaluate_lines(
                 coal = state[_S_COAL, yi]
                 d_gas = coal * to_gas
                 d_alt = coal * to_alt
+                d_cop = coal * to_cop
                 state[_S_GAS, yi] += d_gas
                 state[_S_ALT, yi] += d_alt
-                state[_S_COAL, yi] = coal - (d_gas + d_alt)
+                state[_S_COP, yi] += d_cop
+                state[_S_COAL, yi] = coal - (d_gas + d_alt + d_cop)
                 # capture acts on what earlier capture units left: share of the raw CO2
                 share = state[_S_UNCAPTURED, yi] * rate
                 state[_S_CAP_KWH, yi] += share * kwh_per_t
@@ -470,11 +482,14 @@ def _evaluate_lines(
             coal_tce = fuel_kgce * state[_S_COAL, yi] / 1000.0
             gas_m3 = fuel_kgce * state[_S_GAS, yi] / c.kgce_per_m3_gas
             alt_tce = fuel_kgce * state[_S_ALT, yi] / 1000.0
+            cop_tce = fuel_kgce * state[_S_COP, yi] / 1000.0
             process = max(proc0 - carbonate * (state[_S_RAW, yi] - sigma0), 0.0) * state[_S_PROC, yi] * q
             fuel_co2 = (
-                coal_tce * c.coal_tco2_per_tce + gas_m3 * gas_tco2_per_m3 + alt_tce * alt_fossil_tco2_per_tce
+                coal_tce * c.coal_tco2_per_tce
+                + gas_m3 * gas_tco2_per_m3
+                + (alt_tce + cop_tce) * alt_fossil_tco2_per_tce
             )
-            bio_co2 = alt_tce * alt_bio_tco2_per_tce
+            bio_co2 = (alt_tce + cop_tce) * alt_bio_tco2_per_tce
             raw_co2 = process + fuel_co2
             captured = raw_co2 * (1.0 - state[_S_UNCAPTURED, yi])
             capture_kwh = raw_co2 * state[_S_CAP_KWH, yi]
@@ -491,6 +506,7 @@ def _evaluate_lines(
                 coal_tce * yp.coal_cny_per_tce[yi]
                 + gas_m3 * yp.gas_cny_per_m3[yi]
                 + alt_tce * yp.alt_fuel_cny_per_tce[yi]
+                + cop_tce * yp.coprocessing_cny_per_tce[yi]
             )
             elec_cost = grid_kwh * yp.electricity_cny_per_kwh[yi]
             carbon_cost = yp.carbon_cny_per_tco2[yi] * direct * (1.0 - yp.free_allocation_frac[yi])
@@ -507,6 +523,7 @@ def _evaluate_lines(
             out[_COAL, row, yi] = coal_tce
             out[_GAS, row, yi] = gas_m3
             out[_ALT, row, yi] = alt_tce
+            out[_COPROCESSED, row, yi] = cop_tce
             out[_ELEC, row, yi] = elec_kwh
             out[_CAPTURE_KWH, row, yi] = capture_kwh
             out[_PV_KWH, row, yi] = pv_kwh
@@ -862,12 +879,13 @@ def evaluate_numpy(arrs: EvalArrays) -> np.ndarray:
         raw_cs = raw_cs + d * tp.raw_is_carbide_slag[k]
         raw_t = raw_t + d * tp.raw_material_t_per_tco2[k]
         cs_t = cs_t + d * tp.raw_material_t_per_tco2[k] * tp.raw_is_carbide_slag[k]
-    switch = tp.to_gas_frac + tp.to_alt_fuel_frac
+    switch = tp.to_gas_frac + tp.to_alt_fuel_frac + tp.to_coprocessing_frac
     coal_keep = np.where(active, 1.0 - switch, 1.0)
     coal0 = (1.0 - lp.gas_share - lp.alt_fuel_share)[:, None, None]
     coal_before = coal0 * _exclusive_cumprod(coal_keep)  # coal share when k acts
     gas = lp.gas_share[:, None] + (coal_before * act * tp.to_gas_frac).sum(axis=2)
     alt = lp.alt_fuel_share[:, None] + (coal_before * act * tp.to_alt_fuel_frac).sum(axis=2)
+    waste = (coal_before * act * tp.to_coprocessing_frac).sum(axis=2)
     coal = coal0[:, :, 0] * coal_keep.prod(axis=2)
     cap_keep = np.where(active, 1.0 - tp.capture_rate, 1.0)
     cap_share = _exclusive_cumprod(cap_keep) * act * tp.capture_rate  # of the raw CO2
@@ -898,6 +916,7 @@ def evaluate_numpy(arrs: EvalArrays) -> np.ndarray:
     coal_tce = fuel_kgce * coal / 1000.0
     gas_m3 = fuel_kgce * gas / c.kgce_per_m3_gas
     alt_tce = fuel_kgce * alt / 1000.0
+    cop_tce = fuel_kgce * waste / 1000.0
     carbonate = lp.carbonate_co2_t_per_unit[:, None]
     left_proc = np.maximum(
         lp.process_co2_t_per_unit[:, None] - carbonate * (sigma - lp.raw_cao_frac0[:, None]), 0.0
@@ -907,7 +926,7 @@ def evaluate_numpy(arrs: EvalArrays) -> np.ndarray:
     fuel_co2 = (
         coal_tce * c.coal_tco2_per_tce
         + gas_m3 * (c.gas_kgco2_per_m3 / 1000.0)
-        + alt_tce * (c.alt_fuel_tco2_per_tce * (1.0 - c.alt_fuel_biogenic_frac))
+        + (alt_tce + cop_tce) * (c.alt_fuel_tco2_per_tce * (1.0 - c.alt_fuel_biogenic_frac))
     )
     raw = process + fuel_co2
     captured = raw * (1.0 - uncaptured)
@@ -922,7 +941,10 @@ def evaluate_numpy(arrs: EvalArrays) -> np.ndarray:
     fixed_om = (lp.fixed_om_cny_per_unit_capacity_year * lp.capacity_per_year)[:, None] * run
     var_om = lp.variable_om_cny_per_unit[:, None] * q + capture_opex
     fuel_cost = (
-        coal_tce * yp.coal_cny_per_tce + gas_m3 * yp.gas_cny_per_m3 + alt_tce * yp.alt_fuel_cny_per_tce
+        coal_tce * yp.coal_cny_per_tce
+        + gas_m3 * yp.gas_cny_per_m3
+        + alt_tce * yp.alt_fuel_cny_per_tce
+        + cop_tce * yp.coprocessing_cny_per_tce
     )
     elec_cost = grid * yp.electricity_cny_per_kwh
     carbon_cost = yp.carbon_cny_per_tco2 * direct * (1.0 - yp.free_allocation_frac)
@@ -964,6 +986,7 @@ def evaluate_numpy(arrs: EvalArrays) -> np.ndarray:
         "coal_tce": coal_tce,
         "gas_m3": gas_m3,
         "alt_fuel_tce": alt_tce,
+        "coprocessed_tce": cop_tce,
         "electricity_kwh": elec_kwh,
         "capture_kwh": capture_kwh,
         "pv_kwh": pv_kwh,
@@ -975,7 +998,7 @@ def evaluate_numpy(arrs: EvalArrays) -> np.ndarray:
         "carbide_slag_t": q * (base_slag + carbonate * cs_t),
         "raw_substitute_t": q * (base_slag + carbonate * raw_t),
         "fuel_co2_t": fuel_co2,
-        "biogenic_co2_t": alt_tce * (c.alt_fuel_tco2_per_tce * c.alt_fuel_biogenic_frac),
+        "biogenic_co2_t": (alt_tce + cop_tce) * (c.alt_fuel_tco2_per_tce * c.alt_fuel_biogenic_frac),
         "captured_co2_t": captured,
         "direct_co2_t": direct,
         "indirect_co2_t": indirect,

@@ -69,6 +69,7 @@ class Coefficients:
     carbide_slag_t_per_unit: np.ndarray  # (P, Y)
     raw_substitute_t_per_unit: np.ndarray  # (P, Y)
     alt_fuel_tce_per_unit: np.ndarray  # (P, Y)
+    coprocessed_tce_per_unit: np.ndarray  # (P, Y)
     raw_cao_substitution_frac: np.ndarray  # (P,)
 
 
@@ -165,5 +166,6 @@ def _coefficients_chunk(
         carbide_slag_t_per_unit=per_unit("carbide_slag_t"),
         raw_substitute_t_per_unit=per_unit("raw_substitute_t"),
         alt_fuel_tce_per_unit=per_unit("alt_fuel_tce"),
+        coprocessed_tce_per_unit=per_unit("coprocessed_tce"),
         raw_cao_substitution_frac=out_hi[MEASURE_INDEX["raw_cao_substitution_frac"], :, base_col],
     )

@@ -89,5 +89,7 @@ def scarce_techs(instance: Instance) -> set[int]:
     return {
         k
         for k, tid in enumerate(techs.index)
-        if float(techs["to_alt_fuel_frac"].iloc[k]) > 0 or tid in _RAW_SUBSTITUTION_POOL
+        if float(techs["to_alt_fuel_frac"].iloc[k]) > 0
+        or float(techs["to_coprocessing_frac"].iloc[k]) > 0
+        or tid in _RAW_SUBSTITUTION_POOL
     }

@@ -85,6 +85,7 @@ class PackageSet:
     carbide_slag_t_per_unit: np.ndarray  # (P, Y) t dry carbide slag per unit
     raw_substitute_t_per_unit: np.ndarray  # (P, Y) t of all decarbonated raw materials per unit
     alt_fuel_tce_per_unit: np.ndarray  # (P, Y) tce of alternative fuel per unit
+    coprocessed_tce_per_unit: np.ndarray  # (P, Y) tce of co-processed waste per unit
     raw_cao_substitution_frac: np.ndarray  # (P,) share of CaO from decarbonated materials
 
     def of_line(self, line: int) -> np.ndarray:
@@ -185,6 +186,7 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
                 coef.carbide_slag_t_per_unit[:, 0],
                 coef.raw_substitute_t_per_unit[:, 0],
                 coef.alt_fuel_tce_per_unit[:, 0],
+                coef.coprocessed_tce_per_unit[:, 0],
             ]
         )
     )
@@ -259,6 +261,7 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
         carbide_slag_t_per_unit=coef.carbide_slag_t_per_unit[keep],
         raw_substitute_t_per_unit=coef.raw_substitute_t_per_unit[keep],
         alt_fuel_tce_per_unit=coef.alt_fuel_tce_per_unit[keep],
+        coprocessed_tce_per_unit=coef.coprocessed_tce_per_unit[keep],
         raw_cao_substitution_frac=coef.raw_cao_substitution_frac[keep],
     )
 
@@ -301,5 +304,6 @@ def recost_packages(packages: PackageSet, instance: Instance) -> PackageSet:
         carbide_slag_t_per_unit=coef.carbide_slag_t_per_unit,
         raw_substitute_t_per_unit=coef.raw_substitute_t_per_unit,
         alt_fuel_tce_per_unit=coef.alt_fuel_tce_per_unit,
+        coprocessed_tce_per_unit=coef.coprocessed_tce_per_unit,
         raw_cao_substitution_frac=coef.raw_cao_substitution_frac,
     )

@@ -115,19 +115,23 @@ def evaluate_reference_arrays(arrs: EvalArrays) -> np.ndarray:
             coal = 1.0 - lp["gas_share"][l] - lp["alt_fuel_share"][l]
             gas = lp["gas_share"][l]
             alt = lp["alt_fuel_share"][l]
+            waste = 0.0
             for k in active:
                 to_gas = coal * tp["to_gas_frac"][k]
                 to_alt = coal * tp["to_alt_fuel_frac"][k]
+                to_waste = coal * tp["to_coprocessing_frac"][k]
                 gas += to_gas
                 alt += to_alt
-                coal -= to_gas + to_alt
+                waste += to_waste
+                coal -= to_gas + to_alt + to_waste
 
             fuel_kgce = f * q
             coal_tce = fuel_kgce * coal / 1000.0
             gas_m3 = fuel_kgce * gas / c.kgce_per_m3_gas
             alt_tce = fuel_kgce * alt / 1000.0
+            waste_tce = fuel_kgce * waste / 1000.0
             process_t = proc * q
-            alt_t = alt_tce * c.alt_fuel_tco2_per_tce
+            alt_t = (alt_tce + waste_tce) * c.alt_fuel_tco2_per_tce
             fuel_t = (
                 coal_tce * c.coal_tco2_per_tce
                 + gas_m3 * c.gas_kgco2_per_m3 / 1000.0
@@ -169,6 +173,7 @@ def evaluate_reference_arrays(arrs: EvalArrays) -> np.ndarray:
                 coal_tce * yp["coal_cny_per_tce"][yi]
                 + gas_m3 * yp["gas_cny_per_m3"][yi]
                 + alt_tce * yp["alt_fuel_cny_per_tce"][yi]
+                + waste_tce * yp["coprocessing_cny_per_tce"][yi]
             )
             elec_cost = grid_kwh * yp["electricity_cny_per_kwh"][yi]
             carbon_cost = yp["carbon_cny_per_tco2"][yi] * direct * (1.0 - yp["free_allocation_frac"][yi])
@@ -186,6 +191,7 @@ def evaluate_reference_arrays(arrs: EvalArrays) -> np.ndarray:
                 "coal_tce": coal_tce,
                 "gas_m3": gas_m3,
                 "alt_fuel_tce": alt_tce,
+                "coprocessed_tce": waste_tce,
                 "electricity_kwh": used_kwh,
                 "capture_kwh": capture_kwh,
                 "pv_kwh": pv_kwh,

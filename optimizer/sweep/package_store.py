@@ -39,6 +39,7 @@ _PER_PACKAGE: dict[str, tuple[str, tuple[str, ...]]] = {
     "carbide_slag_t_per_unit": ("f", ("P", "Y")),
     "raw_substitute_t_per_unit": ("f", ("P", "Y")),
     "alt_fuel_tce_per_unit": ("f", ("P", "Y")),
+    "coprocessed_tce_per_unit": ("f", ("P", "Y")),
     "raw_cao_substitution_frac": ("f", ("P",)),
 }
 _STATS = "stats__"

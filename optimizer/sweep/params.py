@@ -49,6 +49,7 @@ WARM_COLUMNS: dict[str, frozenset[str]] = {
             "gas_cny_per_m3",
             "electricity_cny_per_kwh",
             "alt_fuel_cny_per_tce",
+            "coprocessing_cny_per_tce",
             "carbon_cny_per_tco2",
             "free_allocation_frac",
         }
@@ -63,6 +64,7 @@ WARM_COLUMNS: dict[str, frozenset[str]] = {
             "elec_saving_frac",
             "to_gas_frac",
             "to_alt_fuel_frac",
+            "to_coprocessing_frac",
             "process_co2_cut_frac",
             "raw_cao_substitution_frac",
             "raw_material_tco2_per_t",
