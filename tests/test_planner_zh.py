@@ -66,6 +66,9 @@ def test_citations_name_the_document_not_the_file() -> None:
     )
     assert citation(inst.documents, "002_80abbfb82bbf9b55.txt", "一(三)", "en").startswith("Zhejiang")
     assert citation(inst.documents, "my_memo.pdf", "2", "zh") == "my_memo.pdf 2"  # unknown: as written
+    # a company's own --goal has no policy text: the citation says so in the reader's language
+    assert citation(inst.documents, "company goal", "--goal", "zh") == "企业自定目标(--goal)"
+    assert citation(inst.documents, "company goal", "--goal", "en") == "company goal (--goal)"
     for name in shipped_instances():
         docs = load_instance(instance_dir(name))
         missing = set(docs.targets["document"]) - set(docs.documents.index)
