@@ -40,16 +40,8 @@ def within_deadline(options: SolverOptions, deadline: float) -> SolverOptions:
 
 def fixed_lp(form, result: SolveResult, solver: Solver, options: SolverOptions) -> SolveResult:
     """The LP with every integer fixed at the plan's value, solved for its row duals."""
-    from copy import copy
-
     assert result.x is not None
-    fixed = copy(form)
-    fixed.col_lower = form.col_lower.copy()
-    fixed.col_upper = form.col_upper.copy()
-    ints = np.flatnonzero(form.integer)
-    values = np.round(result.x[ints])
-    fixed.col_lower[ints] = values
-    fixed.col_upper[ints] = values
+    fixed = form.with_columns_fixed(form.integer, result.x)
     fixed.integer = np.zeros_like(form.integer)
     return solver.solve_lp_duals(fixed, options)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
+from copy import copy
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -51,6 +52,15 @@ class StandardForm:
     @property
     def shape(self) -> tuple[int, int]:
         return (len(self.row_lower), len(self.c))
+
+    def with_columns_fixed(self, fixed: np.ndarray, x: np.ndarray) -> StandardForm:
+        """A copy with the ``fixed`` columns (bool mask) held at ``x`` rounded to whole numbers:
+        the sub-problem of a fix-and-optimise window, an LP for duals or a plan's check. The
+        matrix is shared, the bounds are the copy's own."""
+        out = copy(self)
+        out.col_lower, out.col_upper = self.col_lower.copy(), self.col_upper.copy()
+        out.col_lower[fixed] = out.col_upper[fixed] = np.round(np.asarray(x)[fixed])
+        return out
 
 
 @dataclass

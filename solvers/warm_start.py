@@ -248,9 +248,7 @@ def fix_and_optimise_by_years(
             break
         free = form.integer & np.isin(year, window)
         fixed = form.integer & ~free
-        step = copy(form)
-        step.col_lower, step.col_upper = form.col_lower.copy(), form.col_upper.copy()
-        step.col_lower[fixed] = step.col_upper[fixed] = np.round(x[fixed])
+        step = form.with_columns_fixed(fixed, x)
         share = 1.0 if k == len(windows) - 1 else 0.5
         step_options = replace(options, time_limit_s=left * share, mip_rel_gap=step_gap, progress=None)
         result = solver.solve(step, step_options, start=x)

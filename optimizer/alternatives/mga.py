@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from copy import copy
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -167,9 +166,7 @@ def _window_search(
         if left <= 1.0:
             break
         fixed = form.integer & (sector != name)
-        sub = copy(form)
-        sub.col_lower, sub.col_upper = form.col_lower.copy(), form.col_upper.copy()
-        sub.col_lower[fixed] = sub.col_upper[fixed] = np.round(start[fixed])
+        sub = form.with_columns_fixed(fixed, start)
         window_options = within_deadline(
             solver_options_of(options), time.perf_counter() + left / (len(order) - k)
         )
