@@ -118,33 +118,5 @@ def bounded_selection(
     return chosen
 
 
-def stepping_stones(
-    chosen: set[int],
-    idx: np.ndarray,
-    combos: list[tuple[int, ...]],
-    tech_earliest: np.ndarray,
-    first_year: int,
-) -> set[int]:
-    """Rule 6: the early parts of every kept package, so a line can stage it.
-
-    A line holds one package a year and only adds technologies, so a package with a technology
-    first available in year y can be reached earlier only through its part available before y:
-    for each kept package and each year y_i at which one of its technologies becomes available
-    (after the first model year), the package's technologies available by y_{i-1}. Without
-    them half of zhejiang's staged paths (514 of 1 020) had no first step, and a line had to
-    wait for its last technology to start at all.
-    """
-    position = {combos[j]: int(j) for j in idx}
-    out: set[int] = set()
-    for j in chosen:
-        combo = combos[j]
-        years = sorted({max(int(tech_earliest[k]), first_year) for k in combo})
-        for y in years[:-1]:
-            part = tuple(k for k in combo if max(int(tech_earliest[k]), first_year) <= y)
-            if part in position:
-                out.add(position[part])
-    return out - chosen
-
-
 def _bits(mask: int) -> list[int]:
     return [1 << i for i in range(mask.bit_length()) if mask >> i & 1]

@@ -29,8 +29,6 @@ Enumeration and bounding rule, per line:
    points of the cost–CO2 frontier), the cheapest package at or below the benchmark and the
    cheapest one granting each attribute and the cheapest with PV for each of those carbon prices,
    then the remaining Pareto packages by cost + 200 CNY/tCO2.
-6. Stepping stones: for every kept package, its part available before each of its
-   technologies' first years (``package_pruning.stepping_stones``), so staging stays possible.
 """
 
 from __future__ import annotations
@@ -43,7 +41,6 @@ import numpy as np
 import pandas as pd
 
 from optimizer.data.instance import Instance
-from optimizer.data.targets import model_years_of
 from optimizer.evaluator.kernels import MEASURE_INDEX
 from optimizer.evaluator.package_coefficients import evaluate_virtual, package_coefficients, yearly_flows
 from optimizer.evaluator.package_enumeration import (
@@ -53,7 +50,7 @@ from optimizer.evaluator.package_enumeration import (
     planner_decisions,
     scarce_techs,
 )
-from optimizer.evaluator.package_pruning import bounded_selection, pareto_front, stepping_stones
+from optimizer.evaluator.package_pruning import bounded_selection, pareto_front
 from optimizer.targets.registry import KINDS
 
 MAX_ENUMERATED = 4096
@@ -167,7 +164,6 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
     pair_combo = np.repeat(np.arange(len(all_combos)), n_techs)
     pair_tech = np.fromiter(itertools.chain.from_iterable(all_combos), dtype=np.int64, count=len(pair_combo))
     tech_earliest = techs["earliest_year"].to_numpy(int)
-    first_year = model_years_of(instance)[0]
     earliest = np.full(len(all_combos), np.iinfo(np.int64).min, dtype=np.int64)
     np.maximum.at(earliest, pair_combo, tech_earliest[pair_tech])
     earliest = np.where(n_techs > 0, earliest, sc.base_year)
@@ -237,7 +233,6 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
                     n_techs if counts_projects else None,
                 )
                 chosen |= bounded_selection(free, sub, all_combos, ref_cost, ref_co2, at_bench, attr, pv_mw)
-        chosen |= stepping_stones(chosen, idx, all_combos, tech_earliest, first_year)
         stats[line]["pareto"] = len(pareto)
         stats[line]["kept"] = len(chosen)
         keep_index.extend(sorted(chosen, key=lambda j: (len(all_combos[j]), all_combos[j])))
