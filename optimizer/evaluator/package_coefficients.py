@@ -6,37 +6,63 @@ and a plan carrying it have the same figures.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from optimizer.data.instance import Instance
+from optimizer.evaluator.arrays import EvalArrays, LineParams
 from optimizer.evaluator.flatten import build_arrays
 from optimizer.evaluator.kernels import MEASURE_INDEX, YEARLY_COST_MEASURES, run_kernel
 from optimizer.evaluator.plan import NEVER, Plan
 
 
+def fleet_arrays(instance: Instance) -> EvalArrays:
+    """The kernel arrays of ``instance``'s own lines (no new lines): the rows that
+    :func:`evaluate_virtual` copies."""
+    return build_arrays(instance, Plan.business_as_usual(instance))
+
+
 def evaluate_virtual(
-    instance: Instance, line_of: np.ndarray, combos: list[tuple[int, ...]], days: np.ndarray
+    fleet: EvalArrays, line_of: np.ndarray, combos: list[tuple[int, ...]], days: np.ndarray
 ) -> np.ndarray:
-    """Run the kernel on virtual copies of lines carrying whole packages from the base year."""
-    sc = instance.scenario
-    lines = instance.lines.iloc[line_of].copy()
-    lines["line_id"] = [f"{lid}#{j}" for j, lid in enumerate(lines["line_id"])]
-    lines.index = lines["line_id"].to_numpy()
-    virtual = replace(instance, lines=lines)
-    n, k = len(lines), len(instance.technologies)
-    n_years = len(sc.years)
+    """Run the kernel on virtual copies of lines carrying whole packages from the base year.
+
+    Copy ``j`` is row ``line_of[j]`` of ``fleet`` (:func:`fleet_arrays`) carrying the
+    technologies ``combos[j]`` from the base year at ``days[j]`` days every year. The rows are
+    gathered from arrays flattened once, not re-flattened from a copied line table: the kernel
+    treats every row on its own, so a copy's figures are its line's, and every copy shares the
+    instance's attribute bits.
+    """
+    line_of = np.asarray(line_of, dtype=np.int64)
+    n, k = len(line_of), fleet.n_techs
+    base_year = fleet.consts.base_year
+    lines = LineParams(*(np.ascontiguousarray(field[line_of]) for field in fleet.lines))
     adopt = np.full((n, k), NEVER, dtype=np.int64)
-    for j, combo in enumerate(combos):
-        adopt[j, list(combo)] = sc.base_year
-    plan = Plan(
+    sizes = np.fromiter((len(c) for c in combos), dtype=np.int64, count=n)
+    held = np.fromiter(itertools.chain.from_iterable(combos), dtype=np.int64, count=int(sizes.sum()))
+    adopt[np.repeat(np.arange(n), sizes), held] = base_year
+    adopt[lines.preinstalled] = base_year
+
+    def gather(labels: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(np.asarray(labels, dtype=object)[line_of])
+
+    virtual = replace(
+        fleet,
+        lines=lines,
         retire_year=np.full(n, NEVER, dtype=np.int64),
-        swapped=np.zeros(n, dtype=bool),
         adopt_year=adopt,
-        operating_days=np.repeat(days[:, None], n_years, axis=1),
+        operating_days=np.repeat(np.asarray(days, dtype=np.float64)[:, None], fleet.n_years, axis=1),
+        line_ids=gather(fleet.line_ids),
+        is_new=np.zeros(n, dtype=np.bool_),
+        sector_index=np.ascontiguousarray(fleet.sector_index[line_of]),
+        products=gather(fleet.products),
+        companies=gather(fleet.companies),
+        cities=gather(fleet.cities),
+        provinces=gather(fleet.provinces),
     )
-    return run_kernel(build_arrays(virtual, plan))
+    return run_kernel(virtual)
 
 
 _COST_MEASURES = YEARLY_COST_MEASURES
@@ -87,18 +113,19 @@ def package_coefficients(
     exact intercept and slope of cost and CO2 for every year (prices vary by year). Pairs are
     evaluated in chunks of :data:`CHUNK_PAIRS`.
     """
+    fleet = fleet_arrays(instance)
     parts = [
-        _coefficients_chunk(instance, line_of[i : i + CHUNK_PAIRS], combos[i : i + CHUNK_PAIRS])
+        _coefficients_chunk(instance, fleet, line_of[i : i + CHUNK_PAIRS], combos[i : i + CHUNK_PAIRS])
         for i in range(0, len(combos), CHUNK_PAIRS)
     ]
     if len(parts) <= 1:
-        return parts[0] if parts else _coefficients_chunk(instance, line_of, combos)
+        return parts[0] if parts else _coefficients_chunk(instance, fleet, line_of, combos)
     fields = Coefficients.__dataclass_fields__
     return Coefficients(**{f: np.concatenate([getattr(p, f) for p in parts]) for f in fields})
 
 
 def _coefficients_chunk(
-    instance: Instance, line_of: np.ndarray, combos: list[tuple[int, ...]]
+    instance: Instance, fleet: EvalArrays, line_of: np.ndarray, combos: list[tuple[int, ...]]
 ) -> Coefficients:
     lines = instance.lines
     rated = lines["sector"].map(instance.sectors["rated_days_per_year"]).to_numpy(float)
@@ -106,8 +133,8 @@ def _coefficients_chunk(
     capacity = lines["capacity_per_year"].to_numpy(float)
     lo_days = np.maximum(min_days[line_of], 1.0)
     hi_days = rated[line_of]
-    out_lo = evaluate_virtual(instance, line_of, combos, lo_days)
-    out_hi = evaluate_virtual(instance, line_of, combos, hi_days)
+    out_lo = evaluate_virtual(fleet, line_of, combos, lo_days)
+    out_hi = evaluate_virtual(fleet, line_of, combos, hi_days)
     cost_lo, co2_lo, q_lo = yearly_flows(out_lo)
     cost_hi, co2_hi, q_hi = yearly_flows(out_hi)
     dq = np.maximum(q_hi - q_lo, 1e-12)
@@ -129,7 +156,7 @@ def _coefficients_chunk(
         if len(idx):
             days_pv = q_pv[idx] / capacity[line_of[idx]] * rated[line_of[idx]]
             out_pv = evaluate_virtual(
-                instance,
+                fleet,
                 line_of[idx],
                 [combos[i] for i in idx],
                 np.minimum(days_pv * (1 + 1e-9), hi_days[idx]),

@@ -42,7 +42,12 @@ import pandas as pd
 
 from optimizer.data.instance import Instance
 from optimizer.evaluator.kernels import MEASURE_INDEX
-from optimizer.evaluator.package_coefficients import evaluate_virtual, package_coefficients, yearly_flows
+from optimizer.evaluator.package_coefficients import (
+    evaluate_virtual,
+    fleet_arrays,
+    package_coefficients,
+    yearly_flows,
+)
 from optimizer.evaluator.package_enumeration import (
     candidate_techs,
     count_combinations,
@@ -111,7 +116,9 @@ def build_packages(instance: Instance, counts_projects: bool | None = None) -> P
     single_line = [l for l, cands in enumerate(candidates) for _ in [None, *cands]]
     single_combo = [c for cands in candidates for c in [(), *((k,) for k in cands)]]
     single_days = rated[single_line]
-    single = evaluate_virtual(instance, np.array(single_line, dtype=np.int64), single_combo, single_days)
+    single = evaluate_virtual(
+        fleet_arrays(instance), np.array(single_line, dtype=np.int64), single_combo, single_days
+    )
     tech_capex = np.full((len(lines), len(techs)), np.nan)
     b = 0
     screen: dict[int, dict[int, float]] = {}
@@ -280,7 +287,7 @@ def recost_packages(packages: PackageSet, instance: Instance) -> PackageSet:
     tech_capex = np.full_like(packages.tech_capex_cny, np.nan)
     if singles:
         out = evaluate_virtual(
-            instance,
+            fleet_arrays(instance),
             np.array([l for l, _ in singles], dtype=np.int64),
             [(k,) for _, k in singles],
             np.zeros(len(singles)),
