@@ -15,7 +15,7 @@ from optimizer.targets.registry import KINDS
 
 def holding(m: pyo.ConcreteModel, d: ModelData, l: int, k: int, t: int):
     """h[l,k,t] = Σ_{j ∈ P(l), k ∈ j, (l,j,t) allowed} x[l,j,t]."""
-    return sum(m.x[l, j, t] for j in d.pkgs_with_tech[(l, k)] if (l, j, t) in m.x_index)
+    return sum(m.x[l, j, t] for j in d.pkgs_with_tech[(l, k)] if (l, j, t) in d.x_allowed)
 
 
 def define_one_state_per_line(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -76,7 +76,7 @@ def define_retrofit_persistence(m: pyo.ConcreteModel, d: ModelData) -> None:
 def output_bounds(d: ModelData, l: int, j: int, t: int) -> tuple[float, float]:
     """(q_min, q_max) of line l with package j at t, unit/yr, staggered-production caps applied."""
     p = d.packages
-    rated = d.instance.sectors.loc[d.sector_of[l], "rated_days_per_year"]
+    rated = d.rated_days_of[d.sector_of[l]]
     q_max = min(float(p.q_max[j]), d.capacity[l] * d.q_cap_days[(l, t)] / rated)
     return float(p.q_min[j]), q_max
 

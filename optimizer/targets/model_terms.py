@@ -48,7 +48,7 @@ class Scope:
 
 
 def line_weight(d: ModelData, l: int, multi_unit: bool) -> float:
-    return share_weight(d.instance, d.instance.lines.iloc[l]["product"], float(d.capacity[l]), multi_unit)
+    return share_weight(d.instance, d.product_of[l], float(d.capacity[l]), multi_unit)
 
 
 def new_weight(d: ModelData, s: str, multi_unit: bool) -> float:
