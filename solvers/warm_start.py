@@ -54,6 +54,24 @@ closes the rest from it."""
 WARM_START_SHARE = 0.6
 """Share of the time left that the starting plan may take; the rest is HiGHS's from the start."""
 
+SHORT_RUN_S = 60.0
+"""Of the first this many seconds left, the starting plan may take :data:`SHORT_RUN_SHARE`:
+HiGHS alone found no plan for zhejiang in 60 s (one thread, HiGHS 1.16), so in a short run the
+starting plan is the only way to a plan at all."""
+
+SHORT_RUN_SHARE = 0.9
+
+FIRST_STEP_SHARE = 0.8
+"""Share of the relax-and-fix budget the first model year's step may take. Once it is fixed,
+every later year has a fallback (stay as the year before), so the first step decides whether
+a short run has a plan: at 30 s on every seed province a first step given half the budget
+(7-9 s) ended without a plan, while its root heuristic alone needs about 5 s on zhejiang."""
+
+
+def warm_start_budget_s(time_left_s: float) -> float:
+    """Seconds the starting plan may take of ``time_left_s``."""
+    return max(WARM_START_SHARE * time_left_s, SHORT_RUN_SHARE * min(time_left_s, SHORT_RUN_S))
+
 
 def integer_years(model: pyo.ConcreteModel, form: StandardForm, columns: list) -> np.ndarray:
     """Model year of every integer column (its variable's last index), -1 for the others."""
@@ -136,8 +154,9 @@ def relax_and_fix_by_year(
     """One MIP per model year, later years relaxed, earlier years fixed (module docstring).
 
     ``year`` gives each integer column's model year (:func:`integer_years`); integer columns
-    without one (-1) stay integer in every step. The steps share ``budget_s``: each gets
-    half of the budget left (the last step all of it), so time a quick step saves goes to the
+    without one (-1) stay integer in every step. The steps share ``budget_s``: the first may take
+    :data:`FIRST_STEP_SHARE` of it, each later one half of the budget left (the last step all
+    of it), so time a quick step saves goes to the
     later ones.
     """
     import time
@@ -158,8 +177,9 @@ def relax_and_fix_by_year(
         step.col_lower, step.col_upper = lower.copy(), upper.copy()
         step.integer = form.integer & ((year == t) | (year < 0))
         # the first years carry the early targets and are the hard steps (zhejiang: 25 s for
-        # 2025, 2-3 s for 2027-30), so each step may take half of what is left, the last all
-        share = 1.0 if k == len(years) - 1 else 0.5
+        # 2025, 2-3 s for 2027-30), so each step may take half of what is left (the first
+        # more, FIRST_STEP_SHARE), the last all
+        share = 1.0 if k == len(years) - 1 else FIRST_STEP_SHARE if k == 0 else 0.5
         step_options = replace(options, time_limit_s=left * share, mip_rel_gap=step_gap, progress=None)
         start = (
             _carry_forward(form, lower, upper, form.integer & (year == t), previous, solver, step_options)
@@ -282,7 +302,7 @@ def starting_plan(
     model of one model year, relax and round."""
     year = integer_years(model, form, columns)
     if len({int(y) for y in year[form.integer] if y >= 0}) > 1:
-        budget = WARM_START_SHARE * options.time_limit_s
+        budget = warm_start_budget_s(options.time_limit_s)
         # relax and fix may take the whole budget (its steps take half of what is left, so on a
         # quiet machine most is left); fix and optimise improves the plan with the rest
         plan = relax_and_fix_by_year(form, year, solver, options, budget)

@@ -235,3 +235,13 @@ def test_a_run_interrupted_in_its_warm_start_keeps_that_plan_verified(tiny, monk
     assert result.status == "interrupted" and result.exit_code == EXIT_INTERRUPTED
     assert result.npv_cny == pytest.approx(result.objective_cny, rel=1e-6)  # verified
     assert result.plan is not None and result.evaluation is not None
+
+
+def test_short_runs_give_the_starting_plan_most_of_the_time() -> None:
+    from optimizer.solvers.warm_start import warm_start_budget_s
+
+    # 24 s left (a 30 s run after the build): HiGHS alone finds no plan that fast
+    assert warm_start_budget_s(24.0) == pytest.approx(0.9 * 24.0)
+    # a long run keeps 40 % for HiGHS from the start
+    assert warm_start_budget_s(1500.0) == pytest.approx(0.6 * 1500.0)
+    assert warm_start_budget_s(80.0) == pytest.approx(max(0.6 * 80.0, 0.9 * 60.0))
