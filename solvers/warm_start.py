@@ -42,6 +42,9 @@ class WarmStart:
     objective: float | None
     seconds: float
     note: str
+    bound: float | None = None
+    """A valid lower bound on the full model's objective, when the start proved one: the first
+    relax-and-fix step is the full model with only its year integer, a relaxation of it."""
     interrupted: bool = False
     """Ctrl-C or SIGTERM came while the plan was being improved: ``x`` is the best full plan so
     far, and no solver may run again in this process."""
@@ -166,6 +169,7 @@ def relax_and_fix_by_year(
     previous = previous_year_columns(form, year)
     lower, upper = form.col_lower.copy(), form.col_upper.copy()
     steps: list[str] = []
+    bound: float | None = None
     for k, t in enumerate(years):
         left = budget_s - (time.perf_counter() - t0)
         if left <= 0 and k > 0:
@@ -187,6 +191,8 @@ def relax_and_fix_by_year(
             else None
         )
         result = solver.solve(step, step_options, start=start)
+        if k == 0 and result.bound is not None and np.isfinite(result.bound):
+            bound = float(result.bound)
         together = [t]
         if result.x is None and k > 0 and result.status is Status.INFEASIBLE:
             # the year before was fixed seeing this one only relaxed (a pace limit of 1.6 lines
@@ -229,7 +235,9 @@ def relax_and_fix_by_year(
         )
     x = result.x.copy()
     x[form.integer] = np.round(x[form.integer])
-    return WarmStart(x, result.objective, seconds, f"relax-and-fix start found (steps {', '.join(steps)})")
+    return WarmStart(
+        x, result.objective, seconds, f"relax-and-fix start found (steps {', '.join(steps)})", bound=bound
+    )
 
 
 POLISH_WINDOW_YEARS = 2
@@ -286,6 +294,7 @@ def fix_and_optimise_by_years(
         start.seconds + seconds,
         f"{start.note}; fix and optimise by {POLISH_WINDOW_YEARS}-year "
         f"windows {seconds:.0f}s, {gain:.2%} cheaper" + (", interrupted" if interrupted else ""),
+        bound=start.bound,
         interrupted=interrupted,
     )
 

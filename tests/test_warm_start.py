@@ -245,3 +245,20 @@ def test_short_runs_give_the_starting_plan_most_of_the_time() -> None:
     # a long run keeps 40 % for HiGHS from the start
     assert warm_start_budget_s(1500.0) == pytest.approx(0.6 * 1500.0)
     assert warm_start_budget_s(80.0) == pytest.approx(max(0.6 * 80.0, 0.9 * 60.0))
+
+
+def test_a_stronger_bound_from_the_start_replaces_a_trivial_one() -> None:
+    import numpy as np
+
+    from optimizer.solve import with_start_bound
+    from optimizer.solvers.base import SolveResult, Status
+
+    trivial = SolveResult(Status.FEASIBLE, "time limit", objective=100.0, bound=-50.0, gap=1.5, x=np.zeros(1))
+    pooled = with_start_bound(trivial, 98.0, 1e-3)
+    assert pooled.bound == 98.0 and pooled.gap == pytest.approx(0.02) and pooled.status is Status.FEASIBLE
+    proven = with_start_bound(trivial, 99.95, 1e-3)
+    assert proven.status is Status.OPTIMAL and proven.gap == pytest.approx(5e-4)
+    # HiGHS's own bound is kept when it is the stronger one
+    strong = SolveResult(Status.FEASIBLE, "time limit", objective=100.0, bound=99.0, gap=0.01, x=np.zeros(1))
+    assert with_start_bound(strong, 98.0, 1e-3) is strong
+    assert with_start_bound(strong, None, 1e-3) is strong
