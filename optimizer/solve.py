@@ -27,6 +27,7 @@ from optimizer.instance_model import BuiltModel, load_solution
 from optimizer.models.extract import decisions_to_plan, read_decisions
 from optimizer.run_options import VERIFY_REL_TOL, PlanResult, RunOptions, gap_reached
 from optimizer.solvers.base import SolveResult, SolverOptions, Status, relative_gap
+from optimizer.solvers.neighbourhood_search import model_neighbourhoods
 from optimizer.solvers.registry import get_solver
 from optimizer.solvers.warm_start import starting_plan
 
@@ -95,6 +96,7 @@ def solve_built(
         options.started_at if options.started_at is not None else time.perf_counter()
     ) + options.time_limit_s
     solver_options = within_deadline(solver_options_of(options), deadline)
+    solver_options = replace(solver_options, neighbourhoods=model_neighbourhoods(data, columns))
     progress = options.progress
     messages = list(messages or [])
     warm = None

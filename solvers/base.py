@@ -10,10 +10,13 @@ import enum
 from collections.abc import Callable
 from copy import copy
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    from optimizer.solvers.neighbourhood_search import Neighbourhoods
 
 
 class Status(enum.Enum):
@@ -81,6 +84,10 @@ class SolverOptions:
     progress: Callable[[float, float | None, float | None], None] | None = None
     """MIP only: called in the parent with (elapsed s, best objective, best bound) whenever a
     racer reports a new incumbent or bound (about once a second), for a live display."""
+    neighbourhoods: Neighbourhoods | None = None
+    """MIP with a start and two racers or more: the second racer is a large-neighbourhood
+    search over these (:mod:`optimizer.solvers.neighbourhood_search`) instead of another HiGHS
+    run; every racer's better plan is handed to the others."""
 
 
 @dataclass

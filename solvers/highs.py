@@ -26,7 +26,7 @@ from optimizer.solvers.base import (
     Status,
     relative_gap,
 )
-from optimizer.solvers.highs_child import STOP_SIGNALS, run_child
+from optimizer.solvers.highs_child import STOP_SIGNALS, run_child, run_search_child
 
 STOP = threading.Event()
 """Set once a solve was interrupted (Ctrl-C, SIGTERM): every later solve of this process stops
@@ -66,10 +66,23 @@ class HighsSolver:
         channel = ctx.Queue()
         racers = 1 if relax or not form.integer.any() else max(1, int(options.race))
         main_thread = threading.current_thread() is threading.main_thread()
+        # racers hand each other their plans; with neighbourhoods and a start, the second racer
+        # searches them instead of running HiGHS a second time
+        inboxes = [ctx.Queue() if racers > 1 else None for _ in range(racers)]
+        for inbox in inboxes:
+            if inbox is not None:  # a plan a stopped racer never read must not hold this process
+                inbox.cancel_join_thread()
+        searcher = 1 if racers > 1 and options.neighbourhoods is not None and start is not None else -1
         children = [
             ctx.Process(
+                target=run_search_child,
+                args=(form, options, start, channel, i, os.getpid(), main_thread, inboxes[i]),
+                daemon=True,
+            )
+            if i == searcher
+            else ctx.Process(
                 target=run_child,
-                args=(form, options, start, relax, channel, i, os.getpid(), main_thread),
+                args=(form, options, start, relax, channel, i, os.getpid(), main_thread, inboxes[i]),
                 daemon=True,
             )
             for i in range(racers)
@@ -100,6 +113,9 @@ class HighsSolver:
                 bounds[racer] = max(bounds[racer], bound)
                 if best is None or objective <= best[0]:
                     best = (objective, bound, x)
+                    for other, inbox in enumerate(inboxes):
+                        if inbox is not None and other != racer:
+                            inbox.put((objective, x))
             elif kind == "bound":
                 bounds[racer] = max(bounds[racer], message[2])
             if kind in {"incumbent", "bound"} and options.progress is not None:
@@ -148,6 +164,9 @@ class HighsSolver:
                 raise
         wall = time.perf_counter() - t0
         self._stop(children)
+        for inbox in inboxes:
+            if inbox is not None:
+                inbox.close()
         if interrupted:
             result = self._pool(best, bounds, finals, None, False, wall, options.mip_rel_gap)
             result.interrupted = True

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import queue
 import signal
 import sys
 import threading
@@ -128,6 +129,52 @@ def _die_with_parent(parent_pid: int, parent_death_signal: bool) -> None:
     threading.Thread(target=watchdog, name="parent-watchdog", daemon=True).start()
 
 
+def latest(inbox: Any) -> tuple[float, np.ndarray] | None:
+    """The cheapest plan waiting in ``inbox`` (others dropped), or None."""
+    best = None
+    while inbox is not None:
+        try:
+            plan = inbox.get_nowait()
+        except (queue.Empty, OSError, EOFError, ValueError):
+            break
+        if best is None or plan[0] < best[0]:
+            best = plan
+    return best
+
+
+def run_search_child(
+    form: StandardForm,
+    options: SolverOptions,
+    start: np.ndarray,
+    out: Any,
+    racer: int,
+    parent_pid: int,
+    parent_death_signal: bool,
+    inbox: Any,
+) -> None:
+    """Racer ``racer`` as a large-neighbourhood search from ``start`` (a full plan), reporting
+    every cheaper plan on ``out`` and taking cheaper plans of the other racers from ``inbox``."""
+    from optimizer.solvers.neighbourhood_search import search
+
+    _die_with_parent(parent_pid, parent_death_signal)
+    assert options.neighbourhoods is not None
+    t0 = time.perf_counter()
+
+    def on_better(objective: float, x: np.ndarray) -> None:
+        out.put((racer, "incumbent", objective, -np.inf, x))
+
+    objective, x = search(
+        form,
+        options.neighbourhoods,
+        np.asarray(start, dtype=float),
+        t0 + options.time_limit_s,
+        on_better,
+        incoming=lambda: latest(inbox),
+        seed=options.seed + racer,
+    )
+    out.put((racer, "final", "time limit", objective, None, x, None, time.perf_counter() - t0))
+
+
 def run_child(
     form: StandardForm,
     options: SolverOptions,
@@ -137,8 +184,12 @@ def run_child(
     racer: int = 0,
     parent_pid: int | None = None,
     parent_death_signal: bool = False,
+    inbox: Any = None,
 ) -> None:
-    """Solve ``form`` with HiGHS as racer ``racer`` and report on ``out`` (a child's target)."""
+    """Solve ``form`` with HiGHS as racer ``racer`` and report on ``out`` (a child's target).
+
+    ``inbox``: plans of the other racers, (objective, x), handed to HiGHS when it asks for a
+    user solution (it does at the root and between nodes)."""
     import highspy
 
     if parent_pid is not None:
@@ -189,8 +240,18 @@ def run_child(
             reported.update(bound=bound, at=now)
             out.put((racer, "bound", bound))
 
+    given = {"objective": np.inf}
+
+    def on_user_solution(event: Any) -> None:
+        plan = latest(inbox)
+        if plan is not None and plan[0] < given["objective"]:
+            given["objective"] = plan[0]
+            event.data_in.setSolution(list(np.asarray(plan[1], dtype=float)))
+
     if form.integer.any() and not relax:
         h.cbMipImprovingSolution.subscribe(on_improving)
+        if inbox is not None:
+            h.cbMipUserSolution.subscribe(on_user_solution)
         if options.race > 1 or options.progress is not None:
             h.cbMipInterrupt.subscribe(on_interrupt)
     t0 = time.perf_counter()

@@ -34,6 +34,8 @@ import pyomo.environ as pyo
 
 from optimizer.models.data import ModelData
 from optimizer.solvers.base import Solver, SolverOptions, StandardForm, Status
+from optimizer.solvers.greedy_plan import greedy_plan
+from optimizer.solvers.neighbourhood_search import Neighbourhoods, has_large_sector, search
 
 
 @dataclass
@@ -49,6 +51,13 @@ class WarmStart:
     """Ctrl-C or SIGTERM came while the plan was being improved: ``x`` is the best full plan so
     far, and no solver may run again in this process."""
 
+
+POLISH_SHARE = 0.3
+"""One racer (no neighbourhood search beside HiGHS): share of the time left the search may
+take before HiGHS, on models with a sector too large to search whole."""
+
+GREEDY_BUDGET_S = 20.0
+"""Most the greedy plan may take; it needs 1-3 s on a province."""
 
 STEP_GAP = 1e-2
 """Relative gap each relax-and-fix step is solved to: the start only has to be good, HiGHS
@@ -307,16 +316,63 @@ def starting_plan(
     solver: Solver,
     options: SolverOptions,
 ) -> WarmStart:
-    """The warm start a run uses: relax and fix by year, improved by fix and optimise; for a
-    model of one model year, relax and round."""
+    """The warm start a run uses: the greedy repair of line paths (a plan in 1-5 s on a
+    province, :mod:`optimizer.solvers.greedy_plan`). Without a racing neighbourhood search
+    (one racer), the neighbourhood search improves it here for the rest of the warm start's
+    budget. When the greedy gets stuck: relax and fix by year, improved by fix and optimise
+    (relax and round for a model of one model year)."""
     year = integer_years(model, form, columns)
-    if len({int(y) for y in year[form.integer] if y >= 0}) > 1:
-        budget = warm_start_budget_s(options.time_limit_s)
-        # relax and fix may take the whole budget (its steps take half of what is left, so on a
-        # quiet machine most is left); fix and optimise improves the plan with the rest
-        plan = relax_and_fix_by_year(form, year, solver, options, budget)
-        return fix_and_optimise_by_years(form, year, plan, solver, options, budget - plan.seconds)
-    return relax_and_round(model, d, form, columns, solver, options)
+    several_years = len({int(y) for y in year[form.integer] if y >= 0}) > 1
+    budget = warm_start_budget_s(options.time_limit_s)
+    quick = greedy_plan(d, form, columns, min(budget, GREEDY_BUDGET_S))
+    if quick.x is not None and quick.objective is not None:
+        start = WarmStart(quick.x, quick.objective, quick.seconds, quick.note)
+        hoods = options.neighbourhoods
+        polish_s = min(budget, POLISH_SHARE * options.time_limit_s) - quick.seconds
+        if hoods is None or options.race > 1 or polish_s < 1.0 or not has_large_sector(form, hoods):
+            return start
+        return polish_by_neighbourhoods(form, start, hoods, polish_s)
+    # the greedy repair got stuck: build the plan year by year instead, with the time left
+    left = budget - quick.seconds
+    rest = replace(options, time_limit_s=max(options.time_limit_s - quick.seconds, 0.0))
+    if several_years:
+        plan = relax_and_fix_by_year(form, year, solver, rest, left)
+        plan = fix_and_optimise_by_years(form, year, plan, solver, rest, left - plan.seconds)
+    else:
+        plan = relax_and_round(model, d, form, columns, solver, rest)
+    return replace(plan, note=f"{quick.note}; {plan.note}", seconds=quick.seconds + plan.seconds)
+
+
+def polish_by_neighbourhoods(
+    form: StandardForm, start: WarmStart, hoods: Neighbourhoods, budget_s: float
+) -> WarmStart:
+    """``start`` improved by the neighbourhood search for ``budget_s`` (in this process); a
+    Ctrl-C keeps the best plan so far, marked interrupted."""
+    import time
+
+    assert start.x is not None and start.objective is not None
+    t0 = time.perf_counter()
+    best: list[tuple[float, np.ndarray]] = [(start.objective, start.x)]
+
+    def keep(objective: float, x: np.ndarray) -> None:
+        best.append((objective, x))
+
+    interrupted = False
+    try:
+        search(form, hoods, start.x, t0 + budget_s, keep)
+    except KeyboardInterrupt:
+        interrupted = True
+    seconds = time.perf_counter() - t0
+    objective, x = best[-1]
+    gain = (start.objective - objective) / max(abs(start.objective), 1e-9)
+    return WarmStart(
+        x,
+        objective,
+        start.seconds + seconds,
+        f"{start.note}; neighbourhood search {seconds:.0f}s, {gain:.2%} cheaper"
+        + (", interrupted" if interrupted else ""),
+        interrupted=interrupted,
+    )
 
 
 def relax_and_round(

@@ -91,7 +91,8 @@ def test_a_pilot_line_alone_leaves_two_burners(tmp_path: Path) -> None:
 
 
 def test_the_evaluator_flags_a_plan_over_the_ceiling(tmp_path: Path) -> None:
-    # the uncapped optimum (3 ekilns) evaluated against a one-line ceiling
+    # the uncapped optimum (3 ekilns, in 2025 or 2026: without discounting both cost the same)
+    # evaluated against a one-line ceiling: over it in 2026 at least
     free = solve_instance(load_instance(three_kiln_lines(tmp_path / "free")), OPTIONS)
     capped = load_instance(
         write_deployment(
@@ -101,7 +102,8 @@ def test_the_evaluator_flags_a_plan_over_the_ceiling(tmp_path: Path) -> None:
     )
     table = pace_table(capped, free.evaluation, free.plan)
     over = table[(table["rule"] == "deployment") & ~table["within"]]
-    assert list(over["year"]) == [2026] and list(over["used"]) == [3.0] and list(over["limit"]) == [1.0]
+    assert 2026 in set(over["year"])
+    assert set(over["used"]) == {3.0} and set(over["limit"]) == {1.0}
 
 
 def test_ceiling_formula() -> None:

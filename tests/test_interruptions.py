@@ -1,9 +1,9 @@
 """Interruptions keep work and leave no solver behind: real ``optimize`` processes, real signals.
 
-Each test starts ``optimize --province guizhou`` (the seed province whose first plan comes
-soonest on the yearly model: about a minute of solving) with a gap it cannot prove quickly,
-watches HiGHS's log (``-v``) and the process table, and signals it. SIGTERM, handled as Ctrl-C,
-is sent in the test before any plan; the test with a plan sends SIGINT.
+Each test starts ``optimize --province guizhou`` with a gap it cannot prove quickly, watches
+the run's log (``-v``) and the process table, and signals it. SIGTERM, handled as Ctrl-C, is
+sent in the test before any plan (during the build); the test with a plan sends SIGINT once the
+main solve reports a plan and a bound.
 """
 
 from __future__ import annotations
@@ -128,7 +128,9 @@ def test_sigkill_of_the_parent_kills_the_solvers(tmp_path: Path) -> None:
 def test_interrupt_before_any_plan_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "run"
     process = _start(out)
-    _wait_for(process, lambda line: "Running HiGHS" in line)  # the warm start's LP: no plan yet
+    # the packages and the model are being built: no plan yet (the greedy start has one about
+    # two seconds after the build, before any solver child runs)
+    _wait_for(process, lambda line: "technology packages and model" in line)
     solvers = _children(process.pid)
     process.send_signal(signal.SIGTERM)
     rest, _ = process.communicate(timeout=120)
