@@ -87,9 +87,10 @@ def main_callback(
     race: Annotated[
         int | None,
         typer.Option(
-            help="HiGHS runs raced with seeds seed, seed+1, ... on separate cores; the first to "
-            "prove the gap wins, incumbents and bounds are pooled (default: 2 when the machine "
-            "has 2 cores or more, else 1; by-province runs use their cores for provinces)"
+            help="Racers on separate cores: HiGHS, then a neighbourhood search improving the "
+            "plan (plans are handed between them, HiGHS's bound with the best plan proves the "
+            "gap), then more HiGHS seeds (default: 2 when the machine has 2 cores or more, else "
+            "1; by-province runs use their cores for provinces)"
         ),
     ] = None,
     carbon_price: Annotated[

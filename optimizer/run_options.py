@@ -22,8 +22,8 @@ VERIFY_REL_TOL = 1e-6
 
 
 def default_race() -> int:
-    """Two racing HiGHS runs when there are two cores: one is idle otherwise (HiGHS's MIP
-    search is mostly single-threaded)."""
+    """Two racers when there are two cores (HiGHS and the neighbourhood search): one is idle
+    otherwise (HiGHS's MIP search is mostly single-threaded)."""
     return 2 if (os.cpu_count() or 1) >= 2 else 1
 
 
@@ -45,7 +45,7 @@ class RunOptions:
     gap: float = DEFAULT_GAP
     threads: int = 0
     seed: int = 0
-    race: int = 1  # HiGHS runs raced with different seeds (see SolverOptions.race)
+    race: int = 1  # racers: HiGHS, the neighbourhood search, more HiGHS seeds (SolverOptions.race)
     carbon_price: float | None = None
     overrides: list[str] = field(default_factory=list)
     mode: str = "perfect"

@@ -31,6 +31,14 @@ from optimizer.solvers.neighbourhood_search import model_neighbourhoods
 from optimizer.solvers.registry import get_solver
 from optimizer.solvers.warm_start import starting_plan
 
+MIN_SOLVE_S = 2.0
+"""With a starting plan and less than this left, the run keeps that plan instead of starting
+HiGHS (its children, presolve and root need more: zhejiang's root LP alone takes 4 s)."""
+
+MIN_PRICES_S = 1.0
+"""Shadow and target prices (an LP with the integers fixed, 0.3-0.6 s on a province) are
+skipped with less than this left."""
+
 
 def time_limit_message(result: SolveResult, options: RunOptions) -> str:
     """Said in the console, the summary and the report when the clock ended the search."""
@@ -123,6 +131,15 @@ def solve_built(
             objective=warm.objective,
             x=warm.x,
             interrupted=True,
+        )
+    elif warm is not None and warm.x is not None and deadline - time.perf_counter() < MIN_SOLVE_S:
+        # a short --time-limit spent on the build and the starting plan: HiGHS could not even
+        # finish its presolve, and starting it would only overrun the limit
+        result = SolveResult(
+            Status.FEASIBLE,
+            f"no time left for the solver (under {MIN_SOLVE_S:.0f} s within --time-limit): the starting plan",
+            objective=warm.objective,
+            x=warm.x,
         )
     else:
         if progress is not None:
@@ -226,7 +243,12 @@ def solve_built(
         messages.append("verification failed: the plan exceeds " + ", ".join(exceeded))
         code, status = EXIT_VERIFY, "verification_failed"
     shadow = prices = None
-    if options.shadow_prices and code == EXIT_OK:
+    if options.shadow_prices and code == EXIT_OK and deadline - time.perf_counter() < MIN_PRICES_S:
+        messages.append(
+            "shadow prices and target prices skipped: no time left within --time-limit "
+            "(run again with a longer one to have them)"
+        )
+    elif options.shadow_prices and code == EXIT_OK:
         from optimizer.target_prices import target_prices
 
         t0 = time.perf_counter()

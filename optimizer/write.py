@@ -84,6 +84,8 @@ def run_summary(instance: Instance, options: RunOptions, result: PlanResult) -> 
             "seed": options.seed,
             "race": options.race,
             "termination": result.solve.termination if result.solve is not None else None,
+            # plans better than the start found by HiGHS and by the neighbourhood search racer
+            **({k: v for k, v in result.solve.info.items()} if result.solve is not None else {}),
         },
         **{k: v for k, v in result.timings.items()},
         **result.counts,

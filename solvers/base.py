@@ -7,7 +7,7 @@ code never branches on solver names (linopy's habit).
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -49,8 +49,8 @@ class StandardForm:
     col_lower: np.ndarray
     col_upper: np.ndarray
     integer: np.ndarray  # bool per column
-    col_names: list[str]
-    row_names: list[str]
+    col_names: Sequence[str]
+    row_names: Sequence[str]
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -75,12 +75,11 @@ class SolverOptions:
     verbose: bool = False
     hard_limit_grace_s: float = 15.0
     race: int = 1
-    """MIP only: run this many HiGHS solves with seeds seed, seed+1, … on separate cores; the
-    first to prove the gap wins, and incumbents and bounds are pooled (each bound is valid for
-    the same model). Racers after the first also search with more primal heuristics
-    (``solvers.highs_child.RACER_HEURISTIC_EFFORT``). HiGHS branch-and-bound time varies a lot with
-    the seed (1–3× seen on a province), so two racers on two cores cut the expected time to a
-    proven gap."""
+    """MIP only: run this many racers on separate cores, pooling plans and bounds (each bound is
+    valid for the same model); the first to prove the gap wins. Racer 0 is HiGHS; with
+    ``neighbourhoods`` and a start, racer 1 is the neighbourhood search; the others are HiGHS
+    with seeds seed+i and more primal heuristics (``solvers.highs_child.RACER_HEURISTIC_EFFORT``).
+    Every racer's better plan is handed to the others."""
     progress: Callable[[float, float | None, float | None], None] | None = None
     """MIP only: called in the parent with (elapsed s, best objective, best bound) whenever a
     racer reports a new incumbent or bound (about once a second), for a live display."""

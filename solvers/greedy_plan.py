@@ -192,11 +192,15 @@ def swap_pairs(
 
 
 def _gains(
-    price: np.ndarray, direction: np.ndarray, D: np.ndarray, remaining: np.ndarray, other: np.ndarray
+    price: np.ndarray, toward_need: np.ndarray, remaining: np.ndarray, other: np.ndarray
 ) -> np.ndarray:
-    """Per path: the priced repair of the broken rows, each credited up to what it still needs,
-    plus the first-order change of the other priced rows."""
-    return (price[:, None] * np.minimum(direction[:, None] * D, remaining[:, None])).sum(axis=0) + other
+    """Per path: the priced repair of the rows still broken, each credited up to what it still
+    needs, plus the first-order change of the other priced rows."""
+    alive = remaining > 0
+    if not alive.any():
+        return other.copy()
+    credited = np.minimum(toward_need[alive], remaining[alive, None])
+    return price[alive] @ credited + other
 
 
 def greedy_plan(d: ModelData, form: StandardForm, columns: list, budget_s: float) -> GreedyPlan:
@@ -269,7 +273,7 @@ def greedy_plan(d: ModelData, form: StandardForm, columns: list, budget_s: float
         D = (A_b @ paths.det).toarray() + q_part.sum(axis=2)
         D -= D[:, cur_of_path]
         price = np.abs(y[broken])
-        direction = np.sign(need[broken])
+        toward_need = np.sign(need[broken])[:, None] * D  # each path's repair of each row
         remaining = np.abs(need[broken])
         # the other priced rows (binding, blocking a repair): their first-order change
         y[broken] = 0.0
@@ -284,12 +288,14 @@ def greedy_plan(d: ModelData, form: StandardForm, columns: list, budget_s: float
         blocked_by = np.full(len(paths.line), -1, dtype=np.int64)
         taken = 0
         while remaining.any():
-            gain = _gains(price, direction, D, remaining, other)
+            gain = _gains(price, toward_need, remaining, other)
             ok = np.flatnonzero((gain > 1e-9 * violation) & ~moved[path_slot] & ~rejected)
             if not ok.size:
                 break
             # feasibility first: the largest expected repair, the cheaper of equal ones
-            p = int(ok[np.lexsort((-(gain[ok] * efficiency[ok]), -gain[ok]))[0]])
+            top = gain[ok].max()
+            near = ok[gain[ok] >= top - 1e-9 * abs(top)]
+            p = int(near[np.argmax(efficiency[near])])
             old = int(current[path_slot[p]])
             why = ranges.blocks(old, p)
             if why is not None:
@@ -297,12 +303,12 @@ def greedy_plan(d: ModelData, form: StandardForm, columns: list, budget_s: float
                 blocked_by[p] = why
                 continue
             ranges.move(old, p)
-            remaining = np.maximum(remaining - direction * D[:, p], 0.0)
+            remaining = np.maximum(remaining - toward_need[:, p], 0.0)
             current[path_slot[p]] = p
             moved[path_slot[p]] = True
             taken += 1
         if taken == 0:
-            gain = _gains(price, direction, D, remaining, other)
+            gain = _gains(price, toward_need, remaining, other)
             taken = swap_pairs(ranges, paths, current, path_slot, gain, blocked_by)
         moves += taken
         if taken == 0:
@@ -318,7 +324,10 @@ def greedy_plan(d: ModelData, form: StandardForm, columns: list, budget_s: float
     sol = elastic.session.solve()
     if sol.x is None or sol.objective is None:
         return done(None, None, "greedy: the repaired plan's LP is not feasible")
-    note = f"greedy plan in {rounds} rounds ({restarts} restarts, {moves} moves)"
+    note = (
+        f"greedy plan in {rounds} rounds ({restarts} restarts, {moves} moves, "
+        f"{time.perf_counter() - t0:.1f}s)"
+    )
     repaired = float(sol.objective)
 
     def solve_plan(cur: np.ndarray) -> LpSolution:

@@ -99,6 +99,9 @@ class HighsSolver:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         deadline = t0 + options.time_limit_s + options.hard_limit_grace_s
         best: tuple[float, float, np.ndarray] | None = None
+        # improvements over the start (or the first plan) by each kind of racer, for the summary
+        plans = {"highs": 0.0, "search": 0.0, "best_from_search": 0.0}
+        reference = float(form.c @ start + form.offset) if start is not None else np.inf
         bounds = [-np.inf] * racers
         finals: dict[int, tuple] = {}
         winner: tuple | None = None
@@ -106,11 +109,15 @@ class HighsSolver:
         interrupted = False
 
         def take(message: tuple) -> None:
-            nonlocal best, winner
+            nonlocal best, winner, reference
             racer, kind = message[0], message[1]
             if kind == "incumbent":
                 _, _, objective, bound, x = message
                 bounds[racer] = max(bounds[racer], bound)
+                if objective < reference - 1e-9 * abs(reference):
+                    reference = objective
+                    plans["search" if racer == searcher else "highs"] += 1
+                    plans["best_from_search"] = float(racer == searcher)
                 if best is None or objective <= best[0]:
                     best = (objective, bound, x)
                     for other, inbox in enumerate(inboxes):
@@ -173,6 +180,7 @@ class HighsSolver:
             result.termination = "interrupted (Ctrl-C or SIGTERM)" + (
                 ": best incumbent so far" if result.has_solution else ", no incumbent"
             )
+            result.info.update(plans)
             return result
         if winner is None and racers == 1 and 0 in finals:
             winner = finals[0]
@@ -181,7 +189,9 @@ class HighsSolver:
             return self._result(
                 status_text, objective, bound, x, duals, seconds, wall, relax, options.mip_rel_gap
             )
-        return self._pool(best, bounds, finals, winner, pooled, wall, options.mip_rel_gap)
+        result = self._pool(best, bounds, finals, winner, pooled, wall, options.mip_rel_gap)
+        result.info.update(plans)
+        return result
 
     @staticmethod
     def _stop(children: list) -> None:

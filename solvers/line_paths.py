@@ -85,31 +85,62 @@ def _can_close(d: ModelData, cm: ColumnMap, up: np.ndarray, l: int, t: int, kept
     return bool(up[i] >= 0.5)
 
 
+class _LineColumns:
+    """One line's columns, looked up once per package and year however many paths use them."""
+
+    def __init__(self, d: ModelData, cm: ColumnMap, up: np.ndarray, l: int):
+        self.d, self.cm, self.up, self.l = d, cm, up, l
+        self._states: dict[tuple[int, int], tuple[int, int, float, float] | None] = {}
+        self._adoptions: dict[tuple[int, int, bool], list[int]] = {}
+
+    def state(self, pkg: int, t: int) -> tuple[int, int, float, float] | None:
+        """(x column, output column, least and most output) on package pkg in t; None when
+        the bounds forbid it."""
+        key = (pkg, t)
+        if key not in self._states:
+            i = self.cm.x.get((self.l, pkg, t))
+            if i is None or self.up[i] < 0.5:
+                self._states[key] = None
+            else:
+                q_low, q_high = output_bounds(self.d, self.l, pkg, t)
+                self._states[key] = (i, self.cm.q.get((self.l, pkg, t), -1), q_low, q_high)
+        return self._states[key]
+
+    def adoption(self, pkg: int, t: int, salvage: bool) -> list[int]:
+        """Adoption (and, when the line runs to the end, salvage) indicators of pkg's
+        technologies taken up in t, and the campaign indicator: the line switches from its
+        base package, which has no technology."""
+        key = (pkg, t, salvage)
+        if key not in self._adoptions:
+            cm, l, techs = self.cm, self.l, self.d.packages.techs[pkg]
+            cols = [cm.a[(l, k, t)] for k in techs if (l, k, t) in cm.a]
+            if salvage:
+                cols += [cm.z[(l, k, t)] for k in techs if (l, k, t) in cm.z]
+            if cols and (l, t) in cm.c:
+                cols.append(cm.c[(l, t)])
+            self._adoptions[key] = cols
+        return self._adoptions[key]
+
+
 def line_paths(d: ModelData, cm: ColumnMap, form: StandardForm) -> Paths:
     """Every line's paths (module docstring) that the form's column bounds allow."""
     years = list(d.model_years)
-    first = years[0]
     lines_out: list[int] = []
     rows_i: list[int] = []
     cols_i: list[int] = []
-    vals: list[float] = []
     qcols: list[list[int]] = []
     qmins: list[list[float]] = []
     qmaxs: list[list[float]] = []
     labels: list[tuple[int, int, int]] = []
     base = np.full(len(d.lines), -1, dtype=np.int64)
     up, lo = form.col_upper, form.col_lower
-    techs = [frozenset(int(k) for k in t) for t in d.packages.techs]
-
-    def allowed(l: int, j: int, t: int) -> bool:
-        i = cm.x.get((l, j, t))
-        return i is not None and up[i] >= 0.5
+    techs = d.packages.techs
 
     for l in d.lines:
         pkgs = d.pkgs_of_line[l]
         if not pkgs:
             continue
-        empty = [j for j in pkgs if not d.packages.techs[j]]
+        empty = [j for j in pkgs if not techs[j]]
         base_pkg = empty[0] if empty else None
         forced = sorted(t for t in years if (l, t) in d.forced_retire)
         t_forced = forced[0] if forced else None
@@ -134,63 +165,49 @@ def line_paths(d: ModelData, cm: ColumnMap, form: StandardForm) -> Paths:
                         if T is not None and y >= T:
                             break
                         options.append((j, y, T))
+        r_col = {t: cm.r.get((l, t)) for t in years}
+        held_open = {t: r_col[t] is not None and lo[r_col[t]] > 0.5 for t in years}
+        line = _LineColumns(d, cm, up, l)
+
         for j, y, T in options:
-            entries: dict[int, float] = {}
-            qc, qn_, qx = [], [], []
+            cols: list[int] = []
+            qc: list[int] = []
+            qn_: list[float] = []
+            qx: list[float] = []
             ok = True
-            previous: frozenset[int] = frozenset()
             for t in years:
-                closed = T is not None and t >= T
-                if closed:
-                    i = cm.r.get((l, t))
+                if T is not None and t >= T:
+                    i = r_col[t]
                     if i is not None:
-                        entries[i] = 1.0
+                        cols.append(i)
                     qc.append(-1)
                     qn_.append(0.0)
                     qx.append(0.0)
-                    previous = frozenset()
                     continue
-                i = cm.r.get((l, t))
-                if i is not None and lo[i] > 0.5:
-                    ok = False
-                    break
                 pkg = j if (j is not None and y is not None and t >= y) else base_pkg
-                if pkg is None or not allowed(l, pkg, t):
+                st = None if pkg is None or held_open[t] else line.state(pkg, t)
+                if st is None:
                     ok = False
                     break
-                entries[cm.x[(l, pkg, t)]] = 1.0
-                held = techs[pkg]
-                started = False
-                for k in held - previous if t != first else held:
-                    ia = cm.a.get((l, k, t))
-                    if ia is not None:
-                        entries[ia] = 1.0
-                        started = True
-                    if T is None:
-                        iz = cm.z.get((l, k, t))
-                        if iz is not None:
-                            entries[iz] = 1.0
-                if started and (l, t) in cm.c:
-                    entries[cm.c[(l, t)]] = 1.0
-                previous = held
-                q_low, q_high = output_bounds(d, l, pkg, t)
-                qc.append(cm.q.get((l, pkg, t), -1))
-                qn_.append(q_low)
-                qx.append(q_high)
+                cols.append(st[0])
+                qc.append(st[1])
+                qn_.append(st[2])
+                qx.append(st[3])
+                if j is not None and t == y:
+                    cols += line.adoption(j, t, T is None)
             if not ok:
                 continue
             p = len(lines_out)
             if j is None and (T is None or t_forced == T) and base[l] < 0:
                 base[l] = p
             lines_out.append(l)
-            for i, v in entries.items():
-                rows_i.append(i)
-                cols_i.append(p)
-                vals.append(v)
+            rows_i += cols
+            cols_i += [p] * len(cols)
             qcols.append(qc)
             qmins.append(qn_)
             qmaxs.append(qx)
             labels.append((-1 if j is None else j, 0 if y is None else y, 0 if T is None else T))
+    vals = [1.0] * len(rows_i)
     det = sp.csc_array(
         (np.array(vals), (np.array(rows_i, dtype=np.int64), np.array(cols_i, dtype=np.int64))),
         shape=(form.shape[1], len(lines_out)),
