@@ -12,7 +12,9 @@ model (a bug: the plan is not trusted); 6 (``evaluate``) a hard target is missed
 from __future__ import annotations
 
 import enum
+import os
 import signal
+import sys
 import time
 from pathlib import Path
 from typing import Annotated
@@ -224,6 +226,19 @@ app.command("sweep")(sweep_command)
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    Ends the process with ``os._exit`` once the command is done: every output is written
+    (atomically) and every solver child stopped by then, and tearing down a province's Pyomo
+    model and the imported libraries took another 0.7 s of a ``--time-limit 10`` run."""
     common.STARTED_AT = process_started_at()
-    app()
+    try:
+        app()
+        code = 0
+    except SystemExit as stop:
+        if isinstance(stop.code, str):
+            print(stop.code, file=sys.stderr)
+        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
