@@ -242,6 +242,52 @@ design:
     assert demand["failed"] == 1
     assert (out / "summary" / "tornado_tiny.png").stat().st_size > 1000
     assert (out / "summary" / "index.html").exists()
+    # every row says whether its change is within the solver's gap: here the carbon price moves
+    # the NPV by far more than the 0.1 % the scenarios were solved to
+    assert carbon["solver_gap"] <= 1e-3 and carbon["relative_change"] > 10 * carbon["solver_gap"]
+    assert not carbon["within_solver_gap"]
+    scenarios = __import__("pandas").read_csv(out / "summary" / "scenarios.csv")
+    base_row = scenarios[scenarios["role"] == "base"].iloc[0]
+    assert base_row["npv_change_vs_base"] == 0 and bool(base_row["npv_change_within_solver_gap"])
+    # the sweep's base scenario is the standalone run of the same settings
+    from optimizer.data.load import load_instance
+    from optimizer.run import solve_instance
+    from optimizer.run_options import RunOptions
+
+    alone = solve_instance(
+        load_instance(TINY), RunOptions(time_limit_s=60, gap=1e-3, shadow_prices=False, write=False)
+    )
+    base_npv = float(frame[frame["role"] == "base"]["objective_cny"].iloc[0])
+    assert base_npv == pytest.approx(alone.objective_cny, rel=1e-3)
+
+
+def test_a_change_within_the_solver_gap_is_flagged() -> None:
+    # a base at 100 solved to 1 %, one parameter moving the output to 99.5 and 100.8 (within
+    # the gap: may be solver noise), another to 90 and 120 (an effect)
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from optimizer.sweep.summary import npv_change_vs_base, tornado
+
+    spec = SimpleNamespace(parameters={"a": None, "b": None})
+
+    frame = pd.DataFrame(
+        [
+            ("base", 0, 100.0, 0.01, None, None),
+            ("oat:a", 0, 99.5, 0.002, 1.0, None),
+            ("oat:a", 0, 100.8, 0.004, 2.0, None),
+            ("oat:b", 0, 90.0, 0.001, None, 1.0),
+            ("oat:b", 0, 120.0, 0.001, None, 2.0),
+        ],
+        columns=["role", "exit_code", "objective_cny", "mip_gap", "in.a", "in.b"],
+    ).assign(base="t", scenario_id=range(5))
+    table = tornado(spec, frame, {"objective_cny": "NPV"}).set_index("parameter")  # type: ignore[arg-type]
+    assert bool(table.loc["a", "within_solver_gap"]) and table.loc["a", "solver_gap"] == 0.01
+    assert not bool(table.loc["b", "within_solver_gap"])
+    assert table.loc["b", "relative_change"] == pytest.approx(0.2)
+    flags = npv_change_vs_base(frame)["npv_change_within_solver_gap"].tolist()
+    assert flags == [True, True, True, False, False]
 
 
 def test_random_designs_give_distributions_probabilities_and_indices(tmp_path: Path, client: Any) -> None:
