@@ -39,17 +39,11 @@ def _greedy(folder: Path):  # type: ignore[no-untyped-def]
     return plan, evaluated, evaluation, targets
 
 
-def test_the_one_line_that_reaches_the_share_alone_is_retrofitted(tmp_path: Path) -> None:
-    # A (3 000 t/d, 900 kt/yr), B and C (1 000 t/d, 300 kt/yr each), all 110 kgce/t, above the
-    # clinker benchmark; the burner (-20 % fuel) brings a line to 88 kgce/t, below it. Half the
-    # capacity at the benchmark in 2025 is 750 kt: A alone (900) reaches it, B + C (600) cannot,
-    # and the campaign pace allows one line a year (max(0.2 x 3 lines, 1)). Every feasible
-    # plan retrofits A in 2025. A running line makes at least 1 000 t/yr, so B and C running
-    # cost 2 x 1 000 t x 22 kgce/t x 1 000 CNY/tce = 44 000 CNY a year more than A making it
-    # (88 000 over 2025-26): the repair keeps them, the descent closes them, and the plan is
-    # the optimum HiGHS proves.
-    folder = make_instance(
-        tmp_path / "i",
+def _one_line_reaches_the_share(folder: Path) -> Path:
+    """A (900 kt/yr) and B, C (300 kt/yr), all 110 kgce/t; half the capacity at the benchmark
+    in 2025 and one retrofit campaign a year (the first test derives the plan)."""
+    make_instance(
+        folder,
         lines=[
             {"line_id": "A", "size_t_per_day": 3000, "capacity_per_year": 900000, "fuel_kgce_per_unit": 110},
             {"line_id": "B", "fuel_kgce_per_unit": 110},
@@ -60,7 +54,19 @@ def test_the_one_line_that_reaches_the_share_alone_is_retrofitted(tmp_path: Path
         demand={2025: 900e3, 2026: 900e3},
         coal_cny_per_tce=1000,
     )
-    write_pace(folder, retrofit_line_share_max_per_year=0.2, from_year=2025)
+    return write_pace(folder, retrofit_line_share_max_per_year=0.2, from_year=2025)
+
+
+def test_the_one_line_that_reaches_the_share_alone_is_retrofitted(tmp_path: Path) -> None:
+    # A (3 000 t/d, 900 kt/yr), B and C (1 000 t/d, 300 kt/yr each), all 110 kgce/t, above the
+    # clinker benchmark; the burner (-20 % fuel) brings a line to 88 kgce/t, below it. Half the
+    # capacity at the benchmark in 2025 is 750 kt: A alone (900) reaches it, B + C (600) cannot,
+    # and the campaign pace allows one line a year (max(0.2 x 3 lines, 1)). Every feasible
+    # plan retrofits A in 2025. A running line makes at least 1 000 t/yr, so B and C running
+    # cost 2 x 1 000 t x 22 kgce/t x 1 000 CNY/tce = 44 000 CNY a year more than A making it
+    # (88 000 over 2025-26): the repair keeps them, the descent closes them, and the plan is
+    # the optimum HiGHS proves.
+    folder = _one_line_reaches_the_share(tmp_path / "i")
     plan, evaluated, _, targets = _greedy(folder)
     burner = list(load_instance(folder).technologies.index).index("burner")
     assert list(evaluated.adopt_year[:, burner]) == [2025, NEVER, NEVER]
@@ -163,19 +169,7 @@ def test_the_neighbourhood_search_finds_what_the_repair_left(tmp_path: Path, mon
     import optimizer.solvers.greedy_plan as greedy_module
     from optimizer.solvers.neighbourhood_search import model_neighbourhoods, search
 
-    folder = make_instance(
-        tmp_path / "i",
-        lines=[
-            {"line_id": "A", "size_t_per_day": 3000, "capacity_per_year": 900000, "fuel_kgce_per_unit": 110},
-            {"line_id": "B", "fuel_kgce_per_unit": 110},
-            {"line_id": "C", "fuel_kgce_per_unit": 110},
-        ],
-        techs=[{"tech_id": "burner", "fuel_saving_frac": 0.2, "capex_fixed_cny": 1e6}],
-        targets=[{"target_id": "T1", "kind": "benchmark_share", "year": 2025, "value": 0.5}],
-        demand={2025: 900e3, 2026: 900e3},
-        coal_cny_per_tce=1000,
-    )
-    write_pace(folder, retrofit_line_share_max_per_year=0.2, from_year=2025)
+    folder = _one_line_reaches_the_share(tmp_path / "i")
     built = build_instance_model(load_instance(folder))
     monkeypatch.setattr(greedy_module, "DESCENT_ROUNDS", 0)
     repaired = greedy_plan(built.data, built.form, built.columns, budget_s=30)
