@@ -66,6 +66,8 @@ class GreedyPlan:
     objective: float | None
     seconds: float
     note: str
+    interrupted: bool = False
+    """Ctrl-C or SIGTERM came during the descent: ``x`` is the cheapest plan so far."""
 
 
 class ElasticLp:
@@ -337,52 +339,57 @@ def greedy_plan(d: ModelData, form: StandardForm, columns: list, budget_s: float
 
     # descent: the LP's duals price every coupling row; a path whose cost, less the priced
     # change of those rows, is below its line's current one should make the plan cheaper.
-    # Moves are tried DESCENT_CHUNK at a time in order of that estimate (each chunk's LP says
-    # whether the plan stays feasible and gets cheaper), a failed chunk move by move.
+    # The moves so promising are tried together in one LP (it says whether the plan stays
+    # feasible and gets cheaper); a group that fails is split in two halves, each tried on the
+    # plan as it then is, so the good moves of a group go in without its bad ones. Ctrl-C here
+    # keeps the cheapest plan so far (every one is feasible).
     steps = lps = 0
-    while steps < DESCENT_ROUNDS and lps < DESCENT_LPS and time.perf_counter() - t0 < budget_s:
-        assert sol.x is not None and sol.row_duals is not None and sol.objective is not None
-        steps += 1
-        y = np.where(rows.coupling, sol.row_duals, 0.0)
-        qhat = estimate_outputs(paths, current, sol.x, n_lines)
-        value = per_path(c, qhat) - per_path(A_csr.T @ y, qhat)
-        delta = value - value[current[path_slot]]
-        order = np.argsort(delta)
-        order = order[delta[order] < -DESCENT_TOL * abs(sol.objective)]
-        seen: set[int] = set()
-        moves_in_order = []
-        for p in order:  # the best path of each line
-            if int(paths.line[p]) not in seen:
-                seen.add(int(paths.line[p]))
-                moves_in_order.append(int(p))
-        improved = False
-        # divide and conquer: a group whose LP fails is split in two halves, each tried on
-        # the plan as it then is, so the good moves of a group go in without its bad ones
-        stack = [moves_in_order]
-        while stack and lps < DESCENT_LPS and time.perf_counter() - t0 < budget_s:
-            group = stack.pop()
-            ranges.reset(current)
-            trial = current.copy()
-            for p in group:
-                old = int(trial[path_slot[p]])
-                if old != p and ranges.blocks(old, p) is None:
-                    ranges.move(old, p)
-                    trial[path_slot[p]] = p
-            if np.array_equal(trial, current):
-                continue
-            tried = solve_plan(trial)
-            lps += 1
-            if tried.objective is not None and tried.objective < sol.objective * (1 - 1e-9):
-                current, sol, improved = trial, tried, True
-            elif len(group) > 1:
-                half = len(group) // 2
-                stack += [group[half:], group[:half]]
-        if not improved:
-            break
+    interrupted = False
+    try:
+        while steps < DESCENT_ROUNDS and lps < DESCENT_LPS and time.perf_counter() - t0 < budget_s:
+            assert sol.x is not None and sol.row_duals is not None and sol.objective is not None
+            steps += 1
+            y = np.where(rows.coupling, sol.row_duals, 0.0)
+            qhat = estimate_outputs(paths, current, sol.x, n_lines)
+            value = per_path(c, qhat) - per_path(A_csr.T @ y, qhat)
+            delta = value - value[current[path_slot]]
+            order = np.argsort(delta)
+            order = order[delta[order] < -DESCENT_TOL * abs(sol.objective)]
+            seen: set[int] = set()
+            moves_in_order = []
+            for p in order:  # the best path of each line
+                if int(paths.line[p]) not in seen:
+                    seen.add(int(paths.line[p]))
+                    moves_in_order.append(int(p))
+            improved = False
+            stack = [moves_in_order]
+            while stack and lps < DESCENT_LPS and time.perf_counter() - t0 < budget_s:
+                group = stack.pop()
+                ranges.reset(current)
+                trial = current.copy()
+                for p in group:
+                    old = int(trial[path_slot[p]])
+                    if old != p and ranges.blocks(old, p) is None:
+                        ranges.move(old, p)
+                        trial[path_slot[p]] = p
+                if np.array_equal(trial, current):
+                    continue
+                tried = solve_plan(trial)
+                lps += 1
+                if tried.objective is not None and tried.objective < sol.objective * (1 - 1e-9):
+                    current, sol, improved = trial, tried, True
+                elif len(group) > 1:
+                    half = len(group) // 2
+                    stack += [group[half:], group[:half]]
+            if not improved:
+                break
+    except KeyboardInterrupt:
+        interrupted = True
+        note += ", descent interrupted"
     if steps and sol.objective is not None and sol.objective < repaired:
         note += f", {(repaired - sol.objective) / abs(repaired):.2%} cheaper after {steps} descent steps"
     assert sol.x is not None
     x = sol.x[:n].copy()
     x[form.integer] = np.round(x[form.integer])
     objective = float(c @ x + form.offset)
-    return done(x, objective, note)
+    return GreedyPlan(x, objective, time.perf_counter() - t0, note, interrupted)

@@ -72,7 +72,15 @@ class HighsSolver:
         for inbox in inboxes:
             if inbox is not None:  # a plan a stopped racer never read must not hold this process
                 inbox.cancel_join_thread()
-        searcher = 1 if racers > 1 and options.neighbourhoods is not None and start is not None else -1
+        hoods = options.neighbourhoods
+        searcher = (
+            1
+            if racers > 1
+            and start is not None
+            and hoods is not None
+            and len(hoods.line_of_col) == form.shape[1]
+            else -1
+        )
         children = [
             ctx.Process(
                 target=run_search_child,

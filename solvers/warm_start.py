@@ -326,10 +326,18 @@ def starting_plan(
     budget = warm_start_budget_s(options.time_limit_s)
     quick = greedy_plan(d, form, columns, min(budget, GREEDY_BUDGET_S))
     if quick.x is not None and quick.objective is not None:
-        start = WarmStart(quick.x, quick.objective, quick.seconds, quick.note)
+        start = WarmStart(quick.x, quick.objective, quick.seconds, quick.note, interrupted=quick.interrupted)
+        if quick.interrupted:
+            return start
         hoods = options.neighbourhoods
         polish_s = min(budget, POLISH_SHARE * options.time_limit_s) - quick.seconds
-        if hoods is None or options.race > 1 or polish_s < 1.0 or not has_large_sector(form, hoods):
+        if (
+            hoods is None
+            or len(hoods.line_of_col) != form.shape[1]
+            or options.race > 1
+            or polish_s < 1.0
+            or not has_large_sector(form, hoods)
+        ):
             return start
         return polish_by_neighbourhoods(form, start, hoods, polish_s)
     # the greedy repair got stuck: build the plan year by year instead, with the time left

@@ -187,3 +187,42 @@ def test_the_neighbourhood_search_finds_what_the_repair_left(tmp_path: Path, mon
     load_solution(built.columns, x)
     plan = decisions_to_plan(built.data, read_decisions(built.model, built.data))
     assert list(plan.retire_year) == [NEVER, 2025, 2025]
+
+
+def test_highs_races_the_neighbourhood_search_and_they_share_plans(tmp_path: Path) -> None:
+    # two racers from the repaired (non-descended) plan: HiGHS and the search; the run ends
+    # proven at the optimum and says which racer improved on the start
+    folder = _one_line_reaches_the_share(tmp_path / "i")
+    options = RunOptions(time_limit_s=60, race=2, shadow_prices=False, write=False)
+    result = solve_instance(load_instance(folder), options)
+    assert result.status == "optimal" and result.objective_cny == pytest.approx(241.0e6, rel=1e-9)
+    assert result.solve is not None
+    assert set(result.solve.info) == {"highs", "search", "best_from_search"}
+
+
+def test_ctrl_c_in_the_descent_keeps_the_repaired_plan(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Ctrl-C on the descent's first LP: the repaired plan (B and C still running, 88 000 CNY
+    # above the optimum) is kept, feasible, and marked interrupted
+    from optimizer.solvers.greedy_plan import ElasticLp
+    from optimizer.solvers.lp_session import LpSession
+
+    built = build_instance_model(load_instance(_one_line_reaches_the_share(tmp_path / "i")))
+    state = {"armed": False, "solves": 0}
+    real_costs, solve = ElasticLp.real_costs, LpSession.solve
+
+    def arm(self, c):  # type: ignore[no-untyped-def]
+        real_costs(self, c)
+        state["armed"] = True
+
+    def interrupt_in_the_descent(self):  # type: ignore[no-untyped-def]
+        if state["armed"]:
+            state["solves"] += 1
+            if state["solves"] == 2:  # the first is the repaired plan's own LP
+                raise KeyboardInterrupt
+        return solve(self)
+
+    monkeypatch.setattr(ElasticLp, "real_costs", arm)
+    monkeypatch.setattr(LpSession, "solve", interrupt_in_the_descent)
+    plan = greedy_plan(built.data, built.form, built.columns, budget_s=30)
+    assert plan.interrupted and plan.x is not None
+    assert plan.objective == pytest.approx(241.088e6, rel=1e-9)
