@@ -26,7 +26,8 @@ from optimizer.evaluator.targets import all_hard_met, check_targets
 from optimizer.instance_model import BuiltModel, load_solution
 from optimizer.models.extract import decisions_to_plan, read_decisions
 from optimizer.run_options import VERIFY_REL_TOL, PlanResult, RunOptions, gap_reached
-from optimizer.solvers.base import SolveResult, SolverOptions, Status, relative_gap
+from optimizer.solvers.allocator import keep_freed_memory_for_reuse
+from optimizer.solvers.base import SolveResult, SolverOptions, Status, WarmStart, relative_gap
 from optimizer.solvers.neighbourhood_search import model_neighbourhoods
 from optimizer.solvers.registry import get_solver
 from optimizer.solvers.warm_start import starting_plan
@@ -108,6 +109,7 @@ def solve_built(
         built.columns,
         built.counts,
     )
+    keep_freed_memory_for_reuse()  # a sweep worker's environment pins glibc's thresholds low
     solver = get_solver()
     # the command's clock when the CLI gave one, else this solve's own (library callers, sweeps)
     deadline = (
@@ -123,6 +125,8 @@ def solve_built(
     warm = None
     if start is not None:
         messages.append("warm start: given by the caller")
+    elif options.warm_start and deadline - time.perf_counter() <= 0:
+        warm = WarmStart(None, None, 0.0, "not started: the time limit passed during the build")
     elif options.warm_start:
         if progress is not None:
             progress.stage(say(progress.lang, "stage_warm"))
@@ -144,6 +148,19 @@ def solve_built(
             objective=warm.objective,
             x=warm.x,
             interrupted=True,
+        )
+    elif warm is not None and warm.infeasible:
+        # a relaxation of this model is infeasible: HiGHS would only prove it again, and the
+        # diagnosis needs the time
+        result = SolveResult(Status.INFEASIBLE, f"infeasible: {warm.note}")
+    elif warm is not None and warm.x is None and deadline - time.perf_counter() <= 0:
+        # the limit passed during the build or the starting plan: a solver started now would
+        # only overrun it (zhejiang at --time-limit 3 ended at 12 s before this)
+        result = SolveResult(
+            Status.NO_SOLUTION,
+            f"the {options.time_limit_s:g}s time limit passed before any plan (build "
+            f"{sum(timings.get(k, 0.0) for k in ('packages_s', 'build_s', 'handover_s')):.1f}s, "
+            f"starting plan {warm.seconds:.1f}s): raise --time-limit",
         )
     elif warm is not None and warm.x is not None and solve_deadline - time.perf_counter() < MIN_SOLVE_S:
         # a short --time-limit spent on the build and the starting plan: HiGHS could not even

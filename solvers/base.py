@@ -125,3 +125,23 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     if objective is None or bound is None or not np.isfinite(bound):
         return None
     return abs(objective - bound) / max(abs(objective), 1e-9)
+
+
+@dataclass
+class WarmStart:
+    """A starting plan for the solver (``x`` None when none was found), how it was made and what
+    it proved."""
+
+    x: np.ndarray | None
+    objective: float | None
+    seconds: float
+    note: str
+    bound: float | None = None
+    """A valid lower bound on the full model's objective, when the start proved one: the first
+    relax-and-fix step is the full model with only its year integer, a relaxation of it."""
+    interrupted: bool = False
+    """Ctrl-C or SIGTERM came while the plan was being improved: ``x`` is the best full plan so
+    far, and no solver may run again in this process."""
+    infeasible: bool = False
+    """A relaxation of the full model (its LP, or the first relax-and-fix step) is infeasible:
+    so is the model, and no solver need run; the note says which relaxation."""

@@ -45,6 +45,9 @@ from optimizer.solvers.row_ranges import CouplingRows, RowRanges, coupling_rows
 MAX_ROUNDS = 40
 MAX_RESTARTS = 4
 RESTART_BOOST = 10.0
+STALL_ROUNDS = 3
+STALL_GAIN = 0.01
+"""Rounds in a row that shrink the violation by less than this share end a start (restart)."""
 VIOLATION_TOL = 1e-7
 """Weighted violation below which a plan counts as repaired (the final LP then checks it)."""
 
@@ -251,8 +254,8 @@ def greedy_plan(d: ModelData, form: StandardForm, columns: list, budget_s: float
         """g · (the path's integer-implied columns and estimated outputs), per path."""
         return det_T @ g + np.where(q_on, g[safe_q] * qhat, 0.0).sum(axis=1)
 
-    rounds = moves = restarts = 0
-    violation = np.inf
+    rounds = moves = restarts = stalled = 0
+    violation = best = np.inf
     boost = np.ones(m)
     while rounds < MAX_ROUNDS and time.perf_counter() - t0 < budget_s:
         rounds += 1
@@ -264,6 +267,10 @@ def greedy_plan(d: ModelData, form: StandardForm, columns: list, budget_s: float
         violation = float(sol.objective or 0.0)
         if violation <= VIOLATION_TOL:
             break
+        # rounds that no longer shrink the violation (targets out of reach, or moves that undo
+        # each other) count as stuck: restart, or give up to the fallback
+        stalled = stalled + 1 if violation > (1 - STALL_GAIN) * best else 0
+        best = min(best, violation)
         need = elastic.needed(sol.x)
         broken = np.flatnonzero(need != 0)
         y = np.where(rows.coupling, sol.row_duals, 0.0)
@@ -313,13 +320,14 @@ def greedy_plan(d: ModelData, form: StandardForm, columns: list, budget_s: float
             gain = _gains(price, toward_need, remaining, other)
             taken = swap_pairs(ranges, paths, current, path_slot, gain, blocked_by)
         moves += taken
-        if taken == 0:
+        if taken == 0 or stalled >= STALL_ROUNDS:
             if restarts >= MAX_RESTARTS:
                 return done(None, None, f"greedy: stuck after {rounds} rounds, violation {violation:.3g}")
             restarts += 1
             boost[broken] *= RESTART_BOOST
             elastic.set_weights(rows.weight * boost)
             current = start.copy()
+            stalled, best = 0, np.inf
     if violation > VIOLATION_TOL:
         return done(None, None, f"greedy: {rounds} rounds, weighted violation {violation:.3g} left")
     elastic.real_costs(c)

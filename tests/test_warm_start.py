@@ -8,7 +8,7 @@ import scipy.sparse as sp
 
 from optimizer.solvers.base import SolverOptions, StandardForm
 from optimizer.solvers.highs import HighsSolver
-from optimizer.solvers.warm_start import relax_and_fix_by_year
+from optimizer.solvers.year_by_year import relax_and_fix_by_year
 
 INF = np.inf
 
@@ -111,7 +111,7 @@ def test_large_costs_are_scaled_for_highs_and_reported_unscaled() -> None:
 
 
 def test_each_year_column_knows_its_previous_year() -> None:
-    from optimizer.solvers.warm_start import previous_year_columns
+    from optimizer.solvers.year_by_year import previous_year_columns
 
     form = _form(
         c=[0.0] * 5,
@@ -141,7 +141,8 @@ def test_fix_and_optimise_improves_window_by_window() -> None:
     "open in 2025" (cost 3), the 2025-26 window moves it to 2026 (cost 2) with 2027 fixed at 0;
     the 2027 window then has 2025-26 fixed (one open already), so opening in 2027 too only adds
     cost: the polished plan costs 2, not the global optimum 1 — windows are local search."""
-    from optimizer.solvers.warm_start import WarmStart, fix_and_optimise_by_years
+    from optimizer.solvers.base import WarmStart
+    from optimizer.solvers.year_by_year import fix_and_optimise_by_years
 
     form = _one_of_three_years()
     start = WarmStart(np.array([1.0, 0.0, 0.0]), 3.0, 0.0, "given")
@@ -154,7 +155,7 @@ def test_fix_and_optimise_improves_window_by_window() -> None:
 
 
 def test_years_left_without_time_keep_the_last_fixed_state() -> None:
-    from optimizer.solvers.warm_start import _stay_from, previous_year_columns
+    from optimizer.solvers.year_by_year import _stay_from, previous_year_columns
 
     form = _form(
         c=[0.0] * 4,
@@ -195,7 +196,8 @@ class _InterruptedAfterFirst:
 def test_fix_and_optimise_interrupted_keeps_its_best_plan() -> None:
     # the window problem of the test above: the first window's improved plan (cost 2) is kept
     # and no second window is started
-    from optimizer.solvers.warm_start import WarmStart, fix_and_optimise_by_years
+    from optimizer.solvers.base import WarmStart
+    from optimizer.solvers.year_by_year import fix_and_optimise_by_years
 
     form = _one_of_three_years()
     solver = _InterruptedAfterFirst()
@@ -215,7 +217,7 @@ def test_a_run_interrupted_in_its_warm_start_keeps_that_plan_verified(tiny, monk
     from optimizer.exit_codes import EXIT_INTERRUPTED
     from optimizer.instance_model import build_instance_model
     from optimizer.run_options import RunOptions
-    from optimizer.solvers.warm_start import WarmStart
+    from optimizer.solvers.base import WarmStart
 
     inst = load_instance(tiny)
     built = build_instance_model(inst)
@@ -262,3 +264,26 @@ def test_a_stronger_bound_from_the_start_replaces_a_trivial_one() -> None:
     strong = SolveResult(Status.FEASIBLE, "time limit", objective=100.0, bound=99.0, gap=0.01, x=np.zeros(1))
     assert with_start_bound(strong, 98.0, 1e-3) is strong
     assert with_start_bound(strong, None, 1e-3) is strong
+
+
+def test_an_unreachable_target_is_proven_infeasible_without_the_main_solve(tiny) -> None:  # type: ignore[no-untyped-def]
+    """TT-3 asks for 1 000 000 MW of clean energy, which no package of the tiny fleet gives: the
+    greedy gets stuck, the LP relaxation is infeasible, so the run is infeasible (exit 3) with
+    the target named by the diagnosis, and HiGHS never starts on the full MIP (it only proved
+    the same again: the infeasible zhejiang run spent its whole limit on the starting plan)."""
+    from optimizer.data.load import load_instance
+    from optimizer.exit_codes import EXIT_INFEASIBLE
+    from optimizer.run import solve_instance
+    from optimizer.run_options import RunOptions
+
+    targets = tiny / "targets.csv"
+    targets.write_text(
+        targets.read_text(encoding="utf-8")
+        + "TT-3,clean_energy_mw,*,2025,1000000,MW,true,,true,test,3,unreachable\n",
+        encoding="utf-8",
+    )
+    result = solve_instance(load_instance(tiny), RunOptions(time_limit_s=60, write=False))
+    assert result.status == "infeasible" and result.exit_code == EXIT_INFEASIBLE
+    assert result.solve.termination.startswith("infeasible: ")
+    assert "LP relaxation is infeasible" in result.solve.termination
+    assert result.relaxation is not None and "TT-3" in set(result.relaxation["target"])
