@@ -126,7 +126,7 @@ def solve_built(
     if start is not None:
         messages.append("warm start: given by the caller")
     elif options.warm_start and deadline - time.perf_counter() <= 0:
-        warm = WarmStart(None, None, 0.0, "not started: the time limit passed during the build")
+        warm = WarmStart.none(0.0, "not started: the time limit passed during the build")
     elif options.warm_start:
         if progress is not None:
             progress.stage(say(progress.lang, "stage_warm"))

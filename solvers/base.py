@@ -145,3 +145,8 @@ class WarmStart:
     infeasible: bool = False
     """A relaxation of the full model (its LP, or the first relax-and-fix step) is infeasible:
     so is the model, and no solver need run; the note says which relaxation."""
+
+    @classmethod
+    def none(cls, seconds: float, note: str, infeasible: bool = False) -> WarmStart:
+        """No starting plan: what was tried (``note``) and whether it proved the model infeasible."""
+        return cls(None, None, seconds, note, infeasible=infeasible)

@@ -96,12 +96,8 @@ def starting_plan(
     relaxed = solver.solve_lp_duals(form, check) if check.time_limit_s > 0 else None
     spent = quick.seconds + (relaxed.wall_seconds if relaxed is not None else 0.0)
     if relaxed is not None and relaxed.status is Status.INFEASIBLE:
-        return WarmStart(
-            None,
-            None,
-            spent,
-            f"{quick.note}; the LP relaxation is infeasible ({relaxed.termination})",
-            infeasible=True,
+        return WarmStart.none(
+            spent, f"{quick.note}; the LP relaxation is infeasible ({relaxed.termination})", infeasible=True
         )
     quick = replace(quick, seconds=spent)
     left = budget - quick.seconds
@@ -159,13 +155,9 @@ def relax_and_round(
     t0 = time.perf_counter()
     lp = solver.solve_lp_duals(form, options)
     if lp.x is None:
-        return WarmStart(
-            None,
-            None,
-            time.perf_counter() - t0,
-            f"LP relaxation: {lp.termination}",
-            infeasible=lp.status is Status.INFEASIBLE,
-        )
+        infeasible = lp.status is Status.INFEASIBLE
+        seconds = time.perf_counter() - t0
+        return WarmStart.none(seconds, f"LP relaxation: {lp.termination}", infeasible=infeasible)
     position = {id(v): i for i, v in enumerate(columns)}
     value = lp.x
     fixed_lower = form.col_lower.copy()
@@ -199,7 +191,7 @@ def relax_and_round(
     result = solver.solve_lp_duals(fixed, options)
     seconds = time.perf_counter() - t0
     if result.status is not Status.OPTIMAL or result.x is None:
-        return WarmStart(None, None, seconds, f"rounded plan infeasible ({result.termination})")
+        return WarmStart.none(seconds, f"rounded plan infeasible ({result.termination})")
     x = result.x.copy()
     x[form.integer] = np.round(x[form.integer])
     return WarmStart(x, result.objective, seconds, "relax-and-round start found")

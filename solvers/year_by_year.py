@@ -134,7 +134,7 @@ def relax_and_fix_by_year(
             steps.append(_stay_from(form, year, previous, lower, upper, years[k:], "no time left"))
             break
         if left <= 0:
-            return WarmStart(None, None, time.perf_counter() - t0, f"relax and fix: no time left at {t}")
+            return WarmStart.none(time.perf_counter() - t0, f"relax and fix: no time left at {t}")
         step = copy(form)
         step.col_lower, step.col_upper = lower.copy(), upper.copy()
         step.integer = form.integer & ((year == t) | (year < 0))
@@ -173,9 +173,7 @@ def relax_and_fix_by_year(
             break
         if result.x is None:
             # the first step relaxes every later year: its infeasibility is the model's
-            return WarmStart(
-                None,
-                None,
+            return WarmStart.none(
                 time.perf_counter() - t0,
                 f"relax and fix: no plan for {t} ({result.termination})",
                 infeasible=result.status is Status.INFEASIBLE,
@@ -193,9 +191,8 @@ def relax_and_fix_by_year(
     result = solver.solve(final, options) if final.integer.any() else solver.solve_lp_duals(final, options)
     seconds = time.perf_counter() - t0
     if result.status is not Status.OPTIMAL or result.x is None:
-        return WarmStart(
-            None, None, seconds, f"relax and fix: final LP {result.termination} (steps {', '.join(steps)})"
-        )
+        steps_done = ", ".join(steps)
+        return WarmStart.none(seconds, f"relax and fix: final LP {result.termination} (steps {steps_done})")
     x = result.x.copy()
     x[form.integer] = np.round(x[form.integer])
     return WarmStart(
