@@ -12,6 +12,7 @@ from optimizer.models.constraints.core import (
     define_retrofit_persistence,
     define_salvage_only_if_running,
 )
+from optimizer.models.constraints.cover import define_capacity_cover
 from optimizer.models.constraints.pace import (
     define_capex_budget_per_year,
     define_closure_pace,
@@ -74,6 +75,7 @@ def build_model(d: ModelData) -> pyo.ConcreteModel:
     define_salvage_only_if_running(m, d)
     define_output_bounds(m, d)
     define_demand(m, d)
+    define_capacity_cover(m, d)
     define_new_lines_stay(m, d)
     define_new_line_output(m, d)
     define_replacement_ratio(m, d)

@@ -65,10 +65,14 @@ GOLDEN = {
     # 80-275 fewer packages; bounds up 0.13 % (zhejiang), 0.18 % (guizhou), 0.15 %
     # (xinjiang), 0.08 % (chongqing). Zhejiang's 0.1 % plan co-processes nothing at the
     # shipped -300 CNY/tce net gate fee (one 4321 t/d line: +13.8 M CNY NPV to 2030).
-    "zhejiang": (2881, 47383, 67177, 16757, 110556883265.97972),
-    "guizhou": (2613, 42486, 60670, 14871, 80627648158.29683),
-    "xinjiang": (2114, 34334, 49193, 11983, 70257149859.40825),
-    "chongqing": (2483, 40485, 57744, 14258, 162237100570.75092),
+    # Then (issue 18): one capacity-cover row per sector and year with demand (the running
+    # lines' most output covers demand; models/constraints/cover.py): implied by the output
+    # bounds and the demand row, so the LP bounds are unchanged; +42 rows (zhejiang, guizhou,
+    # xinjiang: 7 sectors x 6 years), +78 (chongqing: 13 sectors).
+    "zhejiang": (2881, 47383, 67219, 16757, 110556883265.97972),
+    "guizhou": (2613, 42486, 60712, 14871, 80627648158.29683),
+    "xinjiang": (2114, 34334, 49235, 11983, 70257149859.40825),
+    "chongqing": (2483, 40485, 57822, 14258, 162237100570.75092),
 }
 
 

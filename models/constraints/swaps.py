@@ -21,6 +21,14 @@ def define_new_lines_stay(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.new_lines_stay = pyo.Constraint(pairs, rule=lambda m, s, t: m.n[s, prev[t]] <= m.n[s, t])
 
 
+def new_line_q_max(d: ModelData, s: str, t: int) -> float:
+    """Most output of one standard replacement line of sector s in t (unit/yr), staggered-production
+    cap applied."""
+    nl = d.new_line[s]
+    days = d.new_cap_days.get((s, t), nl["rated_days"])
+    return float(min(nl["q_max"], nl["capacity"] * days / nl["rated_days"]))
+
+
 def define_new_line_output(m: pyo.ConcreteModel, d: ModelData) -> None:
     r"""Replacement lines run between their fewest and most operating days.
 
@@ -30,12 +38,9 @@ def define_new_line_output(m: pyo.ConcreteModel, d: ModelData) -> None:
     existing lines.
     """
 
-    def q_max(s: str, t: int) -> float:
-        nl = d.new_line[s]
-        days = d.new_cap_days.get((s, t), nl["rated_days"])
-        return min(nl["q_max"], nl["capacity"] * days / nl["rated_days"])
-
-    m.new_output_upper = pyo.Constraint(m.ST_new, rule=lambda m, s, t: m.qn[s, t] <= q_max(s, t) * m.n[s, t])
+    m.new_output_upper = pyo.Constraint(
+        m.ST_new, rule=lambda m, s, t: m.qn[s, t] <= new_line_q_max(d, s, t) * m.n[s, t]
+    )
     m.new_output_lower = pyo.Constraint(
         m.ST_new, rule=lambda m, s, t: m.qn[s, t] >= d.new_line[s]["q_min"] * m.n[s, t]
     )
