@@ -1,5 +1,6 @@
 """After a solve: row duals of the targets (shadow prices), the deadline left for follow-up
-solves, and the relaxation that explains infeasible targets."""
+solves, and the relaxation that explains infeasible targets (checked row by row by
+:mod:`optimizer.diagnose_check` when its solve stops short of optimality)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,21 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from optimizer.console import fmt_value
 from optimizer.data.instance import Instance
+from optimizer.diagnose_check import (
+    CHECK_SHARE,
+    Key,
+    check_relaxation,
+    greedy_start,
+    needed_columns,
+    or_start,
+)
 from optimizer.evaluator.packages import PackageSet
-from optimizer.instance_model import base_constant, load_solution
+from optimizer.instance_model import base_constant
 from optimizer.models.build import build_model
 from optimizer.models.data import ModelData, build_model_data
 from optimizer.models.objective import SLACK_PRICE_CNY
-from optimizer.solvers.base import Solver, SolveResult, SolverOptions, Status
+from optimizer.solvers.base import Solver, SolveResult, SolverOptions, StandardForm, Status
 from optimizer.solvers.standard_form import compile_model
 from optimizer.targets.kind import Relaxation
 from optimizer.targets.registry import KINDS, constraint_families
@@ -72,6 +80,25 @@ def shadow_prices(
     return pd.DataFrame(rows)
 
 
+def relaxed_model(
+    instance: Instance,
+    packages: PackageSet,
+    model_years: tuple[int, ...] | None = None,
+    fix: Callable[[pyo.ConcreteModel, ModelData], None] | None = None,
+) -> tuple[pyo.ConcreteModel, ModelData, StandardForm, list, dict[Key, int]]:
+    """The model with a priced slack on every hard target row, its standard form, the Pyomo
+    variables of its columns and the column of each slack ((target label, model year) -> column)."""
+    data = build_model_data(instance, packages, model_years=model_years)
+    data.relax_targets = True
+    data.base_constant_npv = base_constant(instance, data)
+    model = build_model(data)
+    if fix is not None:
+        fix(model, data)
+    form, columns = compile_model(model)
+    position = {id(v): i for i, v in enumerate(columns)}
+    return model, data, form, columns, {key: position[id(model.slack[key])] for key in model.slack}
+
+
 def explain_infeasibility(
     instance: Instance,
     packages: PackageSet,
@@ -85,18 +112,24 @@ def explain_infeasibility(
 
     Slacks are in relative units of each target (share points, fraction of the base-year value),
     priced far above any plan cost, so the solver finds the least total relaxation and, among
-    those, the cheapest plan.
+    those, the cheapest plan. Stopped short of optimality, it leaves :data:`CHECK_SHARE` of the
+    time before ``deadline`` (time.perf_counter(); None: ``options.time_limit_s`` from now) to
+    check which relaxed rows are needed (:mod:`optimizer.diagnose_check`): the ``needed`` and
+    ``least_relaxation_in_unit`` columns.
     """
-    data = build_model_data(instance, packages, model_years=model_years)
-    data.relax_targets = True
-    data.base_constant_npv = base_constant(instance, data)
-    model = build_model(data)
-    if fix is not None:
-        fix(model, data)
-    form, columns = compile_model(model)
-    if deadline is not None:  # the time left once the relaxed model is built
-        options = within_deadline(options, deadline)
-    result = solver.solve(form, options)
+    model, data, form, columns, slack_cols = relaxed_model(instance, packages, model_years, fix)
+    now = time.perf_counter()
+    deadline = now + options.time_limit_s if deadline is None else deadline
+    start = greedy_start(data, columns, deadline)
+    try:
+        plan = start(form)
+    except KeyboardInterrupt:
+        plan = None
+        result = SolveResult(Status.NO_SOLUTION, "interrupted (Ctrl-C or SIGTERM)", interrupted=True)
+    else:
+        # the MIP leaves a share of the time left for checking a relaxation it cannot prove least
+        stop = now + (1 - CHECK_SHARE) * (deadline - now)
+        result = or_start(solver.solve(form, within_deadline(options, stop), start=plan), form, plan)
     if result.interrupted or (not result.has_solution and result.status is not Status.INFEASIBLE):
         return pd.DataFrame(
             [
@@ -120,28 +153,26 @@ def explain_infeasibility(
                 }
             ]
         )
-    load_solution(columns, result.x)
+    checked = check_relaxation(form, slack_cols, result, solver, options, deadline, start)
     rows = []
     kinds = {r.label: r.kind for r in data.targets}
     scales = model.__dict__.get("slack_scales", {})
-    for label, t in model.slack:
-        value = float(pyo.value(model.slack[label, t]))
-        if value > 1e-7:
-            kind = kinds.get(label, "")
-            scale = float(scales.get((label, t), ("", 1.0))[1])
-            row = {"target": label, "year": t, "kind": kind, **relaxation_in_units(kind, value, scale)}
-            if result.status is not Status.OPTIMAL:
-                row["note"] = (
-                    f"{row['note']}; the diagnosis stopped at the time limit (gap {fmt_value(result.gap)}): "
-                    "a smaller relaxation may exist"
-                )
-            rows.append(row)
-    objective = float(pyo.value(model.npv)) - SLACK_PRICE_CNY * sum(r["relaxation"] for r in rows)
+    for (label, t), value in checked.relaxed.items():
+        kind = kinds.get(label, "")
+        scale = float(scales.get((label, t), ("", 1.0))[1])
+        row = {"target": label, "year": t, "kind": kind, **relaxation_in_units(kind, value, scale)}
+        per = units_per_slack(kind, scale)
+        row.update(needed_columns(checked, (label, t), str(row["note"]), per, str(row["unit"])))
+        rows.append(row)
     if not rows:
         return pd.DataFrame(columns=RELAXATION_COLUMNS)
+    x = checked.result.x
+    assert x is not None
+    # the plan's own NPV: the objective without the priced slacks
+    npv = float(form.c @ x + form.offset) - SLACK_PRICE_CNY * float(x[list(slack_cols.values())].sum())
     for r in rows:
-        r["plan_npv_cny_with_relaxation"] = objective
-    return pd.DataFrame(rows)
+        r["plan_npv_cny_with_relaxation"] = npv
+    return pd.DataFrame(rows, columns=RELAXATION_COLUMNS)
 
 
 RELAXATION_COLUMNS = [
@@ -155,7 +186,11 @@ RELAXATION_COLUMNS = [
     "absolute_unit",
     "note",
     "plan_npv_cny_with_relaxation",
+    "needed",
+    "least_relaxation_in_unit",
 ]
+"""infeasibility.csv; ``needed`` and ``least_relaxation_in_unit`` say what the checks of a
+diagnosis stopped short of optimality proved (:mod:`optimizer.diagnose_check`)."""
 
 _UNKNOWN_RELAXATION = Relaxation(None, "fraction of the row scale", "row units", "relaxed by {a:,.4g}")
 
@@ -164,11 +199,10 @@ def relaxation_in_units(kind: str, slack: float, scale: float) -> dict[str, obje
     """One relaxation in the target's own unit and as an absolute figure (its kind's
     ``relaxation``): the slack s of a row is measured relative to the row's scale
     (optimizer.targets.model_terms), so the absolute figure is s x scale in the row's quantity."""
-    k = KINDS.get(kind)
-    r = k.relaxation if k is not None and k.relaxation is not None else _UNKNOWN_RELAXATION
-    per, unit, absolute_unit, sentence = r.per, r.unit, r.absolute_unit, r.sentence
+    r = _relaxation(kind)
     absolute = slack * scale
-    in_unit = slack * per if per is not None else absolute
+    in_unit = slack * units_per_slack(kind, scale)
+    unit, absolute_unit, sentence = r.unit, r.absolute_unit, r.sentence
     return {
         "relaxation": slack,
         "relaxation_in_unit": in_unit,
@@ -177,3 +211,14 @@ def relaxation_in_units(kind: str, slack: float, scale: float) -> dict[str, obje
         "absolute_unit": absolute_unit,
         "note": sentence.format(u=in_unit, a=absolute),
     }
+
+
+def units_per_slack(kind: str, scale: float) -> float:
+    """The target's own units per unit of slack of a row of ``kind`` with slack ``scale``."""
+    per = _relaxation(kind).per
+    return per if per is not None else scale
+
+
+def _relaxation(kind: str) -> Relaxation:
+    k = KINDS.get(kind)
+    return k.relaxation if k is not None and k.relaxation is not None else _UNKNOWN_RELAXATION

@@ -163,6 +163,12 @@ TEXT: dict[str, dict[str, str]] = {
         "infeasibility_title": "目标无法同时满足:最小放宽量",
         "relaxation": "放宽量",
         "note": "备注",
+        "needed": "是否必须放宽",
+        "least_relaxation_in_unit": "至少放宽(目标单位,线性松弛下界)",
+        "needed_yes": "是",
+        "needed_least_relaxation": "属于最小总放宽",
+        "needed_not_shown": "未证明必须",
+        "needed_not_checked": "未检查",
         "no_plan": "本次运行没有可行规划,仅显示概要。",
         "no_plan_time_limit": (
             "注意:在 {limit:.0f} 秒的求解时限内未找到可行规划。请加大 --time-limit 后重新运行。"
@@ -346,6 +352,12 @@ TEXT: dict[str, dict[str, str]] = {
         "infeasibility_title": "Targets cannot all be met: least relaxation",
         "relaxation": "Relaxation",
         "note": "Note",
+        "needed": "Needed",
+        "least_relaxation_in_unit": "At least (target's unit, LP bound)",
+        "needed_yes": "yes",
+        "needed_least_relaxation": "least relaxation",
+        "needed_not_shown": "not shown",
+        "needed_not_checked": "not checked",
         "no_plan": "This run found no plan; only the summary is shown.",
         "no_plan_time_limit": (
             "Note: no plan was found within the {limit:.0f} s time limit. "

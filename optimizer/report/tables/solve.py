@@ -7,6 +7,7 @@ import pandas as pd
 from optimizer.report.data import RunData
 from optimizer.report.labels import TARGET_KINDS, status_text, unit, with_unit
 from optimizer.report.tables.table import Table
+from optimizer.report.text import TEXT
 
 
 def shadow_table(data: RunData) -> Table:
@@ -44,6 +45,8 @@ def infeasibility_table(data: RunData) -> Table:
         "absolute": (t("absolute"), "num", "#,##0.00", 1.0, 16),
         "absolute_unit": (t("absolute_unit"), "text", "@", 1.0, 24),
         "note": (t("note"), "text", "@", 1.0, 60),
+        "needed": (t("needed"), "text", "@", 1.0, 14),
+        "least_relaxation_in_unit": (t("least_relaxation_in_unit"), "num", "#,##0.00", 1.0, 16),
         "plan_npv_cny_with_relaxation": (
             with_unit(t("npv"), money.label),
             "num",
@@ -57,10 +60,20 @@ def infeasibility_table(data: RunData) -> Table:
         values = frame[column]
         if column == "kind":
             values = pd.Series([TARGET_KINDS[data.lang].get(str(k), str(k)) for k in values])
+        if column == "needed":  # optimizer.diagnose_check.NEEDED's values, said in the report's language
+            values = pd.Series([_needed_text(data, v) for v in values])
         if factor != 1.0 or kind == "int":
             values = pd.to_numeric(values, errors="coerce") / factor
         table.add(header, values, kind, fmt, width)
     return table
+
+
+def _needed_text(data: RunData, value: object) -> str:
+    """A ``needed`` value of infeasibility.csv in the report's language (unknown ones as read)."""
+    if not isinstance(value, str):  # the rows "(not diagnosed)" and "(structural)" have none
+        return ""
+    key = "needed_" + value.replace(" ", "_")
+    return data.t(key) if key in TEXT[data.lang] else value
 
 
 def summary_table(data: RunData) -> Table:
