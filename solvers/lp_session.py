@@ -60,7 +60,9 @@ class LpSession:
         with quiet_stdout():  # HiGHS prints its banner when the object is made
             self.h, self.factor = _build(form, relax=True)
         self.h.setOptionValue("threads", 1)
-        self.h.setOptionValue("time_limit", float(time_limit_s))
+        self.time_limit_s = float(time_limit_s)
+        """Per solve. HiGHS's own ``time_limit`` counts every run of the object (clearSolver does
+        not reset it), so once the runs add up to it every later solve stops at once."""
         self.n_cols = form.shape[1]
 
     def set_bounds(self, cols: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
@@ -82,6 +84,7 @@ class LpSession:
         # the LP (guizhou 0.06-0.11 s a solve), while a re-solve from the last basis after a
         # few dozen lines changed paths took 0.2-1.9 s (2 000-23 000 iterations)
         h.clearSolver()
+        h.setOptionValue("time_limit", h.getRunTime() + self.time_limit_s)
         h.run()
         status = h.getModelStatus()
         if status != self._highspy.HighsModelStatus.kOptimal:
