@@ -192,3 +192,22 @@ def write_supplies(folder: Path, rows: list[dict]) -> Path:
         ["province", "resource", "year", "available", "unit", "source", "flag"],
     )
     return folder
+
+
+def pv_and_cap_conflict(folder: Path, pv_mw: float = 2.0) -> Path:
+    """Two 300 kt/yr lines A and B with 10 000 m2 of roof each (rooftop PV 1.5 MW a running
+    line), demand 100 kt, a 300 kt/yr capacity cap (one line runs) and a ``pv_mw`` clean-energy
+    floor in 2025: above 1.5 MW the two targets conflict, above 3 MW the floor is out of reach."""
+    return make_instance(
+        folder,
+        lines=[
+            {"line_id": "A", "electricity_kwh_per_unit": 30, "roof_area_m2": 10000},
+            {"line_id": "B", "electricity_kwh_per_unit": 30, "roof_area_m2": 10000},
+        ],
+        techs=[{"tech_id": "pv", "pv_kwp_per_m2": 0.15, "pv_yield_kwh_per_kwp": 1000, "lifetime_years": 25}],
+        targets=[
+            {"target_id": "T-CAP", "kind": "capacity_cap", "year": 2025, "value": 300e3},
+            {"target_id": "T-PV", "kind": "clean_energy_mw", "year": 2025, "value": pv_mw},
+        ],
+        demand={2025: 100e3, 2026: 100e3},
+    )

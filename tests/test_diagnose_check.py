@@ -27,7 +27,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 from conftest import DATA
-from handmade import make_instance
+from handmade import pv_and_cap_conflict
 from openpyxl import load_workbook
 
 from optimizer.data.load import load_instance
@@ -41,22 +41,6 @@ from optimizer.solvers.highs import HighsSolver
 
 PV, CAP = ("T-PV", 2025), ("T-CAP", 2025)
 OPTIONS = SolverOptions(time_limit_s=60.0)
-
-
-def _instance(folder: Path, pv_mw: float) -> Path:
-    return make_instance(
-        folder,
-        lines=[
-            {"line_id": "A", "electricity_kwh_per_unit": 30, "roof_area_m2": 10000},
-            {"line_id": "B", "electricity_kwh_per_unit": 30, "roof_area_m2": 10000},
-        ],
-        techs=[{"tech_id": "pv", "pv_kwp_per_m2": 0.15, "pv_yield_kwh_per_kwp": 1000, "lifetime_years": 25}],
-        targets=[
-            {"target_id": "T-CAP", "kind": "capacity_cap", "year": 2025, "value": 300e3},
-            {"target_id": "T-PV", "kind": "clean_energy_mw", "year": 2025, "value": pv_mw},
-        ],
-        demand={2025: 100e3, 2026: 100e3},
-    )
 
 
 def _relaxed(folder: Path) -> tuple[StandardForm, dict[tuple[str, int], int]]:
@@ -98,7 +82,7 @@ def test_unreachable_floor_is_needed_and_a_met_cap_is_dropped(tmp_path: Path) ->
     # plan relaxes T-PV by at least (100 − 3)/100 = 0.97, 97 MW. T-CAP's LP minimum is 0 (close
     # a line, T-PV relaxed further), so the MIP runs again holding T-CAP met: one line, 1.5 MW,
     # T-PV relaxed by (100 − 1.5)/100 = 0.985, 98.5 MW, and T-CAP not at all.
-    form, slack_cols = _relaxed(_instance(tmp_path / "i", 100.0))
+    form, slack_cols = _relaxed(pv_and_cap_conflict(tmp_path / "i", 100.0))
     checked = check_relaxation(
         form,
         slack_cols,
@@ -178,7 +162,7 @@ def test_the_plan_basis_gives_the_lp_minimum_from_scratch(tmp_path: Path) -> Non
     # The LP starts from the basis of a real plan (both lines running with PV, T-CAP relaxed by
     # half); a plan whose integers are all 0 has no LP (no line in any state), so the LP runs
     # from scratch. Both give the hand-derived 0.97 and 0.
-    form, slack_cols = _relaxed(_instance(tmp_path / "i", 100.0))
+    form, slack_cols = _relaxed(pv_and_cap_conflict(tmp_path / "i", 100.0))
     forced = copy(form)
     forced.col_lower = form.col_lower.copy()
     forced.col_lower[slack_cols[CAP]] = 0.5
@@ -193,7 +177,7 @@ def test_the_plan_basis_gives_the_lp_minimum_from_scratch(tmp_path: Path) -> Non
 def test_a_cap_kept_without_time_to_solve_again_is_marked_not_shown(tmp_path: Path) -> None:
     # The same slacks, but the MIP holding T-CAP met finds no plan in time: T-CAP stays in the
     # relaxation, marked as not shown to be needed, and T-PV keeps its 97 MW bound.
-    form, slack_cols = _relaxed(_instance(tmp_path / "i", 100.0))
+    form, slack_cols = _relaxed(pv_and_cap_conflict(tmp_path / "i", 100.0))
     solver = NoPlanInTime()
     checked = check_relaxation(
         form,
@@ -216,7 +200,7 @@ def test_a_pair_in_conflict_is_not_shown_row_by_row_but_cannot_both_hold(tmp_pat
     # T-PV at 2 MW: the LP meets it when T-CAP is relaxed (3 MW) and meets T-CAP when T-PV is
     # relaxed, so neither is needed on its own; holding both met is infeasible (one line,
     # 1.5 MW < 2 MW), which the note says.
-    form, slack_cols = _relaxed(_instance(tmp_path / "i", 2.0))
+    form, slack_cols = _relaxed(pv_and_cap_conflict(tmp_path / "i", 2.0))
     checked = check_relaxation(
         form,
         slack_cols,
@@ -232,7 +216,7 @@ def test_a_pair_in_conflict_is_not_shown_row_by_row_but_cannot_both_hold(tmp_pat
 
 
 def test_no_time_for_the_lp_marks_rows_not_checked(tmp_path: Path) -> None:
-    form, slack_cols = _relaxed(_instance(tmp_path / "i", 100.0))
+    form, slack_cols = _relaxed(pv_and_cap_conflict(tmp_path / "i", 100.0))
     stopped = _stopped(form, slack_cols, {PV: 0.97, CAP: 0.5})
     checked = check_relaxation(form, slack_cols, stopped, NoPlanInTime(), OPTIONS, time.perf_counter())
     assert checked.least == {} and "no time left" in checked.lp_note
@@ -242,7 +226,7 @@ def test_no_time_for_the_lp_marks_rows_not_checked(tmp_path: Path) -> None:
 
 
 def test_an_optimal_diagnosis_is_not_checked(tmp_path: Path) -> None:
-    form, slack_cols = _relaxed(_instance(tmp_path / "i", 100.0))
+    form, slack_cols = _relaxed(pv_and_cap_conflict(tmp_path / "i", 100.0))
     optimal = replace(_stopped(form, slack_cols, {PV: 0.985}), status=Status.OPTIMAL, gap=0.0)
     solver = NoPlanInTime()
     checked = check_relaxation(form, slack_cols, optimal, solver, OPTIONS, time.perf_counter() + 60)
@@ -254,7 +238,7 @@ def test_an_optimal_diagnosis_is_not_checked(tmp_path: Path) -> None:
 def test_the_greedy_plan_is_diagnosed_when_the_mip_finds_none(tmp_path: Path) -> None:
     # The MIP gets nowhere in its time; the greedy start is a plan of the relaxed model too, so
     # the diagnosis reports and checks it (its gap unknown): T-PV needs at least 97 MW.
-    instance = load_instance(_instance(tmp_path / "i", 100.0))
+    instance = load_instance(pv_and_cap_conflict(tmp_path / "i", 100.0))
     solver = NoPlanInTime()
     frame = explain_infeasibility(instance, build_packages(instance), solver, OPTIONS)
     assert frame["target"].tolist() == ["T-PV"] and solver.calls == 1
@@ -287,7 +271,7 @@ class StopsEarly(HighsSolver):
 def test_diagnosis_reports_only_the_row_that_is_needed(tmp_path: Path) -> None:
     # The stopped MIP relaxes T-PV by 0.97 and T-CAP by 0.5. infeasibility.csv must list T-PV
     # alone, 98.5 MW (held to one line), needed, at least 97 MW.
-    instance = load_instance(_instance(tmp_path / "i", 100.0))
+    instance = load_instance(pv_and_cap_conflict(tmp_path / "i", 100.0))
     solver = StopsEarly()
     start = time.perf_counter()
     frame = explain_infeasibility(instance, build_packages(instance), solver, OPTIONS, deadline=start + 60)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from handmade import make_instance
+from handmade import make_instance, pv_and_cap_conflict
 from typer.testing import CliRunner
 
 from optimizer.cli import EXIT_INFEASIBLE, app
@@ -164,27 +164,11 @@ def test_peak_target_binds_and_achieved_equals_the_limit(tmp_path: Path) -> None
     assert row["achieved"] == pytest.approx(row["required"], rel=1e-7) and row["met"]
 
 
-def _conflict(folder: Path) -> Path:
-    return make_instance(
-        folder,
-        lines=[
-            {"line_id": "A", "electricity_kwh_per_unit": 30, "roof_area_m2": 10000},
-            {"line_id": "B", "electricity_kwh_per_unit": 30, "roof_area_m2": 10000},
-        ],
-        techs=[{"tech_id": "pv", "pv_kwp_per_m2": 0.15, "pv_yield_kwh_per_kwp": 1000, "lifetime_years": 25}],
-        targets=[
-            {"target_id": "T-CAP", "kind": "capacity_cap", "year": 2025, "value": 300e3},
-            {"target_id": "T-PV", "kind": "clean_energy_mw", "year": 2025, "value": 2.0},
-        ],
-        demand={2025: 100e3, 2026: 100e3},
-    )
-
-
 def test_infeasible_pair_is_explained(tmp_path: Path) -> None:
     # Each roof carries 10 000 m2 x 0.15 kWp = 1.5 MW. 2 MW of PV needs both lines running,
     # the 300 kt cap allows one. Least relaxation: PV to 1.5 MW = 0.5/2 = 25 % of the target,
     # against the cap to 600 kt = 300/600 = 50 % of the base capacity, so only T-PV relaxes.
-    result = solve(_conflict(tmp_path / "i"))
+    result = solve(pv_and_cap_conflict(tmp_path / "i"))
     assert result.exit_code == EXIT_INFEASIBLE
     relax = result.relaxation.set_index("target")
     assert list(relax.index) == ["T-PV"]
@@ -192,7 +176,7 @@ def test_infeasible_pair_is_explained(tmp_path: Path) -> None:
 
 
 def test_cli_exit_code_for_infeasible_targets(tmp_path: Path) -> None:
-    folder = _conflict(tmp_path / "i")
+    folder = pv_and_cap_conflict(tmp_path / "i")
     result = CliRunner().invoke(
         app, ["--instance", str(folder), "--out", str(tmp_path / "out"), "--time-limit", "60"]
     )
