@@ -4,14 +4,19 @@ The national model is the provinces' models coupled only by national targets: ea
 keeps its base-year market share of demand (cement and clinker travel little; stated
 assumption), so demand, line states and swaps are provincial.
 
-* Upper bound (a feasible national plan): every coupling target is allocated to provinces by a
-  rule that makes the provincial targets sufficient for the national one — shares, cuts and
-  peaks apply unchanged in each province (a pooled share is at least the smallest provincial
-  share; a sum of non-increasing paths is non-increasing); caps and floors are split in
-  proportion to base-year capacity, emissions, roof area or line count. The assembled plan is
-  re-evaluated and every national target checked by the evaluator.
-* Lower bound: the same provinces with the coupling targets dropped (a relaxation); the sum of
-  their solvers' dual bounds bounds the national optimum from below.
+* Lower bound: each province with the coupling targets dropped (a relaxation); the sum of
+  their solvers' dual bounds bounds the national optimum from below. These are solved first.
+* Upper bound (a feasible national plan): when the lower-bound plans together meet every national
+  target (the evaluator checks the assembled plan), they are the national plan and nothing more
+  is solved. Otherwise every coupling target is allocated to provinces by a rule that makes the
+  provincial targets sufficient for the national one — shares, cuts and peaks apply unchanged
+  in each province (a pooled share is at least the smallest provincial share; a sum of
+  non-increasing paths is non-increasing); caps and floors are split in proportion to base-year
+  capacity, emissions, roof area or line count — and only the provinces whose lower-bound plan
+  misses its share are solved again under it ("upper" sub-problems). A lower-bound plan that
+  meets its share is feasible for its upper sub-problem and within its own gap of that
+  sub-problem's optimum (a relaxation's optimum is no higher), so solving again buys nothing. The assembled
+  plan is re-evaluated and every national target checked by the evaluator.
 * The gap of the whole is (upper − lower) / upper, reported as it is (rounding below
   :data:`GAP_ROUNDING` aside: a bound a hair above the plan is the same figure summed in another order).
 
@@ -23,8 +28,9 @@ instance before the targets are split (a ``--set`` on lines or targets changes t
 They cannot ride in the sub-problem's ``RunOptions``: ``apply_overrides`` re-loads the instance
 from its folder, which would bring every province and the unsplit targets back.
 
-Myopic planning (``--mode myopic``): the upper-bound sub-problems are planned myopically, so the
-national plan is the provinces' myopic plans under the allocated targets. The lower bound stays
+Myopic planning (``--mode myopic``): every province's upper-bound sub-problem is solved, planned
+myopically (a perfect-foresight lower-bound plan is no myopic plan), so the national plan is the
+provinces' myopic plans under the allocated targets. The lower bound stays
 a perfect-foresight relaxation: a myopic sub-problem's dual bound only bounds its last step with
 the earlier steps' decisions fixed, which bounds nothing national. The perfect-foresight bound
 is below the NPV of every feasible plan, the myopic one included, so the gap is still an honest
@@ -44,7 +50,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,7 +59,7 @@ import pandas as pd
 from rich.console import Console
 
 from optimizer.data.instance import Instance
-from optimizer.data.load import load_instance
+from optimizer.decompose_province import ProvinceTask, SubproblemSolver, solve_province
 from optimizer.decompose_targets import province_targets
 from optimizer.evaluator.api import Evaluation, evaluate
 from optimizer.evaluator.plan import NewLine, Plan
@@ -61,6 +67,8 @@ from optimizer.evaluator.targets import all_hard_met, check_targets
 from optimizer.overrides import apply_overrides
 from optimizer.portfolio.company import subset_instance
 from optimizer.run_options import PlanResult, RunOptions
+
+__all__ = ["ProvinceTask", "SubproblemSolver", "province_targets", "solve_national", "solve_province"]
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -73,85 +81,6 @@ FALLBACK_BOUND = {"perfect": "lower", "myopic": "relaxed"}
 plan: one planned with the run's own foresight, so a myopic plan never holds perfect-foresight
 provinces."""
 FALLBACK_NOTE = {"lower": "lower-bound plan used", "relaxed": "myopic plan without the coupling targets used"}
-
-
-@dataclass(frozen=True)
-class SubproblemSolver:
-    """HiGHS settings every sub-problem gets (one HiGHS per worker: no racing)."""
-
-    seed: int = 0
-    threads: int = 0
-    warm_start: bool = True
-
-
-@dataclass
-class ProvinceTask:
-    """One sub-problem, pickled to a dask worker: plain fields only."""
-
-    instance_path: str
-    province: str
-    # "upper": allocated targets (the national plan); "lower": coupling targets dropped, perfect
-    # foresight (the bound); "relaxed": coupling targets dropped, planned in ``mode`` (a myopic
-    # province's fallback plan)
-    bound: str
-    time_limit_s: float
-    gap: float
-    carbon_price_cny_per_tco2: float | None = None
-    overrides: list[str] = field(default_factory=list)  # --set table.column=value expressions
-    mode: str = "perfect"  # the sub-problem's own foresight (lower bounds are always perfect)
-    solver: SubproblemSolver = field(default_factory=SubproblemSolver)
-
-
-def solve_province(task: ProvinceTask) -> dict:
-    """One sub-problem (runs in a dask worker): solve and return the plan as plain arrays."""
-    from optimizer.run import solve_instance
-
-    t0 = time.perf_counter()
-    # On the national instance, before the split (see the module docstring); the main process
-    # has validated them already.
-    instance = apply_overrides(
-        load_instance(task.instance_path), task.carbon_price_cny_per_tco2, list(task.overrides)
-    )
-    lines = instance.lines[instance.lines["province"] == task.province]
-    targets = province_targets(instance, lines, task.bound)
-    sub = subset_instance(instance, lines, targets, f"{instance.name}:{task.province}", instance.decisions)
-    result = solve_instance(
-        sub,
-        RunOptions(
-            time_limit_s=task.time_limit_s,
-            gap=task.gap,
-            mode=task.mode,
-            seed=task.solver.seed,
-            threads=task.solver.threads,
-            warm_start=task.solver.warm_start,
-            shadow_prices=False,
-            write=False,
-        ),
-    )
-    out: dict[str, object] = {
-        "province": task.province,
-        "bound_kind": task.bound,
-        "mode": task.mode,
-        "status": result.status,
-        "exit_code": result.exit_code,
-        "objective_cny": result.objective_cny,
-        "bound_cny": result.bound_cny,
-        "mip_gap": result.mip_gap,
-        "lines": len(lines),
-        "seconds": time.perf_counter() - t0,
-        "line_ids": list(lines.index),
-        **result.counts,
-    }
-    if result.plan is not None:
-        p = result.plan
-        out["plan"] = {
-            "retire_year": p.retire_year,
-            "swapped": p.swapped,
-            "adopt_year": p.adopt_year,
-            "operating_days": p.operating_days,
-            "new_lines": [(n.new_id, n.sector, n.start_year, n.count, n.operating_days) for n in p.new_lines],
-        }
-    return out
 
 
 @dataclass
@@ -187,23 +116,36 @@ def assemble(instance: Instance, parts: list[dict]) -> Plan:
 def choose_plans(parts: list[dict], mode: str) -> tuple[list[dict], dict[str, str]]:
     """Each province's part for the national plan, and a status note per province that fell back.
 
-    A province whose allocated share is out of its reach (or not solved in time) takes its plan
-    without the coupling targets, planned with the run's foresight; the national check then says
-    whether the other provinces carried the national targets anyway. A province with neither
-    plan is left out, so fewer parts than provinces means there is no national plan.
+    A province's upper-bound plan when it was solved and found one; otherwise its plan without
+    the coupling targets, planned with the run's foresight: in perfect foresight that is the
+    lower-bound plan, which stands in unnoted where no upper sub-problem was needed (it met its
+    share, or the lower-bound plans met the national targets together). Where the upper
+    sub-problem found no plan the note says so, and the national check then says whether the
+    other provinces carried the national targets anyway. A province with neither plan is left
+    out, so fewer parts than provinces means there is no national plan.
     """
     fallback_kind = FALLBACK_BOUND[mode]
-    fallbacks = {p["province"]: p for p in parts if p["bound_kind"] == fallback_kind}
+    by_kind = {(p["province"], p["bound_kind"]): p for p in parts}
     chosen, notes = [], {}
-    for part in parts:
-        if part["bound_kind"] != "upper":
-            continue
-        if "plan" in part:
-            chosen.append(part)
-        elif "plan" in fallbacks.get(part["province"], {}):
-            chosen.append(fallbacks[part["province"]])
-            notes[part["province"]] = f"{part['status']} ({FALLBACK_NOTE[fallback_kind]})"
+    for province in dict.fromkeys(p["province"] for p in parts):
+        upper, fallback = by_kind.get((province, "upper")), by_kind.get((province, fallback_kind), {})
+        if upper is not None and "plan" in upper:
+            chosen.append(upper)
+        elif "plan" in fallback:
+            chosen.append(fallback)
+            if upper is not None:
+                notes[province] = f"{upper['status']} ({FALLBACK_NOTE[fallback_kind]})"
     return chosen, notes
+
+
+def _national_plan(instance: Instance, chosen: list[dict], provinces: int) -> tuple | None:
+    """The assembled plan, its evaluation and its national target check; None without a plan
+    for every province."""
+    if len(chosen) != provinces:
+        return None
+    plan = assemble(instance, chosen)
+    evaluation = evaluate(instance, plan)
+    return plan, evaluation, check_targets(instance, evaluation.arrays, evaluation.values)
 
 
 def solve_national(
@@ -220,10 +162,11 @@ def solve_national(
     mode: str = "perfect",
     solver: SubproblemSolver | None = None,
 ) -> NationalResult:
-    """Solve every province twice (upper and lower bound) on dask and assemble the plan.
+    """Solve every province's lower-bound sub-problem, then the upper-bound ones needed (see the
+    module docstring), on dask, and assemble the plan.
 
-    Myopic runs solve a province a third time ("relaxed") only when its upper-bound sub-problem
-    gave no plan (see :func:`choose_plans`).
+    Myopic runs solve every province twice, and a third time ("relaxed") only when its
+    upper-bound sub-problem gave no plan (see :func:`choose_plans`).
 
     ``instance`` is the national instance as loaded from its folder: the overrides are applied
     to it here (they re-load from the folder), then ``provinces`` selects its provinces.
@@ -255,23 +198,29 @@ def solve_national(
             solver or SubproblemSolver(),
         )
 
+    national = None
     with _dask_client(workers, scheduler) as client:
-        parts = _run_tasks(client, [task(p, b) for p in names for b in ("upper", "lower")], progress)
-        if FALLBACK_BOUND[mode] != "lower":
+        if mode == "perfect":
+            parts = _run_tasks(client, [task(p, "lower") for p in names], progress)
+            national = _national_plan(instance, choose_plans(parts, mode)[0], len(names))
+            if national is None or not all_hard_met(national[2]):
+                national = None
+                short = [p["province"] for p in parts if not p.get("meets_allocation", False)]
+                parts += _run_tasks(client, [task(p, "upper") for p in short], progress)
+        else:
+            parts = _run_tasks(client, [task(p, b) for p in names for b in ("upper", "lower")], progress)
             # only the provinces that need one: most upper-bound sub-problems succeed
             missing = [p["province"] for p in parts if p["bound_kind"] == "upper" and "plan" not in p]
             parts += _run_tasks(client, [task(p, FALLBACK_BOUND[mode]) for p in missing], progress)
-    table = pd.DataFrame([{k: v for k, v in p.items() if k not in {"plan", "line_ids"}} for p in parts])
     chosen, notes = choose_plans(parts, mode)
+    national = national or _national_plan(instance, chosen, len(names))
+    table = pd.DataFrame([{k: v for k, v in p.items() if k not in {"plan", "line_ids"}} for p in parts])
+    table["in_plan"] = [any(p is c for c in chosen) for p in parts]
     for province, note in notes.items():
         table.loc[(table["province"] == province) & (table["bound_kind"] == "upper"), "status"] = note
-    plan = evaluation = targets = None
-    upper = lower = gap_all = None
-    if len(chosen) == len(names):
-        plan = assemble(instance, chosen)
-        evaluation = evaluate(instance, plan)
-        targets = check_targets(instance, evaluation.arrays, evaluation.values)
-        upper = evaluation.npv_cny
+    plan, evaluation, targets = national or (None, None, None)
+    upper = evaluation.npv_cny if evaluation is not None else None
+    lower = gap_all = None
     lowers = [p for p in parts if p["bound_kind"] == "lower"]
     if all(p["bound_cny"] is not None and np.isfinite(p["bound_cny"]) for p in lowers):
         lower = float(sum(p["bound_cny"] for p in lowers))
@@ -405,6 +354,13 @@ def run_decomposed(
         f"upper bound (plan NPV) {_cny(result.upper_cny)}, lower bound "
         f"{_cny(result.lower_cny)}, {_gap_text(result)}, {result.seconds:.0f} s"
     )
+    unbounded = _without_bound(result.provinces)
+    if unbounded:
+        console.print(
+            f"[yellow]no lower bound: {', '.join(unbounded)} had no dual bound within "
+            f"--time-limit {options.time_limit_s:g} s (their root LP was not solved); a longer "
+            "limit gives one[/]"
+        )
     if options.write:
         write_run(
             result.instance,
@@ -431,6 +387,12 @@ def _scenario_note(carbon_price_cny_per_tco2: float | None, sets: list[str], mod
     )
     note += "".join(f", --set {s}" for s in sets)
     return note + (", myopic" if mode == "myopic" else "")
+
+
+def _without_bound(provinces: pd.DataFrame) -> list[str]:
+    lowers = provinces[provinces["bound_kind"] == "lower"]
+    bound = pd.to_numeric(lowers["bound_cny"], errors="coerce")
+    return sorted(lowers.loc[~np.isfinite(bound), "province"])
 
 
 def _cny(value: float | None) -> str:

@@ -24,10 +24,9 @@ CARBON_PRICE_CNY_PER_TCO2 = 800.0
 """High enough that the tiny lines adopt capture (see test_capture_costs_are_counted_once)."""
 
 
-@pytest.fixture(scope="module")
-def two_provinces(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """tiny twice over: province north (the tiny lines) and south (copies with 3 % more fuel)."""
-    folder = tmp_path_factory.mktemp("nation") / "nation"
+def _nation(folder: Path, extra_target: dict[str, str]) -> Path:
+    """tiny twice over: province north (the tiny lines) and south (copies with 3 % more fuel),
+    with ``extra_target`` added as the national target TT-3."""
     shutil.copytree(DATA / "tiny", folder)
     lines = pd.read_csv(folder / "lines.csv", dtype=str, keep_default_na=False)
     north = lines.assign(province="north")
@@ -41,20 +40,17 @@ def two_provinces(tmp_path_factory: pytest.TempPathFactory) -> Path:
     demand["demand_per_year"] *= 2
     demand.to_csv(folder / "demand.csv", index=False)
     targets = pd.read_csv(folder / "targets.csv", dtype=str, keep_default_na=False)
-    extra = pd.DataFrame(
-        [
-            {
-                **targets.iloc[0].to_dict(),
-                "target_id": "TT-3",
-                "kind": "capacity_cap",
-                "value": "4000000",
-                "unit": "t/yr",
-                "description": "national clinker cap",
-            }
-        ]
-    )
+    row = {str(k): v for k, v in targets.iloc[0].items()} | {"target_id": "TT-3", **extra_target}
+    extra = pd.DataFrame([row])
     pd.concat([targets, extra]).to_csv(folder / "targets.csv", index=False)
     return folder
+
+
+@pytest.fixture(scope="module")
+def two_provinces(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A national clinker cap of 4 Mt/yr, which the provinces' own cheapest plans meet together."""
+    cap = {"kind": "capacity_cap", "value": "4000000", "unit": "t/yr", "description": "national clinker cap"}
+    return _nation(tmp_path_factory.mktemp("nation") / "nation", cap)
 
 
 def test_allocation_makes_provincial_targets_sufficient(two_provinces: Path) -> None:
@@ -95,12 +91,51 @@ def _by_province(folder: Path, out: Path, *extra: str) -> list[str]:
 def test_national_plan_is_verified_and_bounded(plain: NationalResult) -> None:
     result = plain
     assert result.plan is not None and result.targets is not None and result.upper_cny is not None
-    uppers = result.provinces[result.provinces["bound_kind"] == "upper"]
+    # the lower-bound plans meet the national cap together (3.1 of 4 Mt/yr): they are the plan,
+    # and no province is solved a second time under its share
+    assert set(result.provinces["bound_kind"]) == {"lower"} and result.provinces["in_plan"].all()
+    assert result.provinces["meets_allocation"].all()
     # the assembled plan's exact NPV is the sum of the provincial objectives
-    assert result.upper_cny == pytest.approx(uppers["objective_cny"].sum(), rel=1e-9)
+    in_plan = result.provinces[result.provinces["in_plan"]]
+    assert result.upper_cny == pytest.approx(in_plan["objective_cny"].sum(), rel=1e-9)
     assert result.lower_cny is not None and result.lower_cny <= result.upper_cny * (1 + 1e-9)
     assert result.gap is not None and 0 <= result.gap < 0.05
     assert result.targets[result.targets["hard"]]["met"].all()
+
+
+@pytest.fixture(scope="module")
+def shared_cut(tmp_path_factory: pytest.TempPathFactory) -> NationalResult:
+    """A national clinker energy cut of 12.1 % by 2030: the provinces' cheapest plans reach
+    11.98 % together; south's alone reaches its share (its lines burn 3 % more fuel, so its
+    retrofits cut more), north's does not."""
+    cut = {
+        "kind": "intensity_cut",
+        "value": "0.121",
+        "unit": "fraction",
+        "year": "2030",
+        "description": "national clinker energy cut",
+    }
+    folder = _nation(tmp_path_factory.mktemp("cut") / "nation", cut)
+    return solve_national(load_instance(folder), time_limit_s=60, gap=1e-6, workers=2, progress=False)
+
+
+def test_only_provinces_short_of_their_share_are_solved_again(shared_cut: NationalResult) -> None:
+    table = shared_cut.provinces.set_index(["province", "bound_kind"])
+    assert sorted(table.index) == [("north", "lower"), ("north", "upper"), ("south", "lower")]
+    assert not table.loc[("north", "lower"), "meets_allocation"]
+    assert table.loc[("south", "lower"), "meets_allocation"]
+    # north's plan under its share, south's own cheapest plan
+    assert list(table.index[table["in_plan"].astype(bool)]) == [("north", "upper"), ("south", "lower")]
+    in_plan = table[table["in_plan"].astype(bool)]
+    assert shared_cut.upper_cny == pytest.approx(in_plan["objective_cny"].sum(), rel=1e-9)
+    assert shared_cut.targets is not None and shared_cut.targets[shared_cut.targets["hard"]]["met"].all()
+    cut = shared_cut.targets.query("target_id == 'TT-3'")
+    assert float(cut["achieved"].iloc[0]) >= 0.121
+    # the share costs north something: the plan is above the bound, and the bound is the
+    # sum of the relaxations' optima (proven at gap 1e-6)
+    lowers = table.xs("lower", level="bound_kind")
+    assert shared_cut.lower_cny == pytest.approx(lowers["bound_cny"].sum(), rel=1e-9)
+    assert shared_cut.gap is not None and shared_cut.gap > 1e-3
 
 
 def test_carbon_price_by_province_is_planned_and_checked_under_it(
@@ -120,8 +155,8 @@ def test_carbon_price_by_province_is_planned_and_checked_under_it(
     assert summary["evaluator_npv_cny"] == pytest.approx(npv_cny, rel=1e-9)
     # ...which the provinces planned under too (their objectives add up to it), so the run is
     # not the one without the price
-    uppers = pd.read_csv(out / "provinces.csv").query("bound_kind == 'upper'")
-    assert uppers["objective_cny"].sum() == pytest.approx(npv_cny, rel=1e-9)
+    in_plan = pd.read_csv(out / "provinces.csv").query("in_plan")
+    assert in_plan["objective_cny"].sum() == pytest.approx(npv_cny, rel=1e-9)
     assert plain.upper_cny is not None
     assert summary["evaluator_npv_cny"] != pytest.approx(plain.upper_cny, rel=1e-3)
 
@@ -182,6 +217,18 @@ def test_myopic_fallback_is_planned_myopically() -> None:
     chosen, notes = choose_plans([*parts, relaxed], "myopic")
     assert [p["bound_kind"] for p in chosen] == ["relaxed", "upper"]
     assert notes == {"north": "infeasible (myopic plan without the coupling targets used)"}
+
+
+def test_lower_bound_plan_stands_in_unnoted_where_no_upper_was_needed() -> None:
+    plan: dict = {}
+    parts: list[dict] = [
+        {"province": "north", "bound_kind": "lower", "status": "optimal", "plan": plan},
+        {"province": "south", "bound_kind": "lower", "status": "optimal", "plan": plan},
+        {"province": "south", "bound_kind": "upper", "status": "optimal", "plan": plan},
+    ]
+    chosen, notes = choose_plans(parts, "perfect")
+    assert [(p["province"], p["bound_kind"]) for p in chosen] == [("north", "lower"), ("south", "upper")]
+    assert notes == {}
 
 
 def test_solver_settings_reach_every_sub_problem(
