@@ -69,11 +69,6 @@ app = typer.Typer(
 )
 
 
-def _terminate_as_interrupt(signum: int, frame: object) -> None:
-    """SIGTERM (a scheduler's or ``kill``'s stop) is handled like Ctrl-C: keep the best plan."""
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
 @app.callback(invoke_without_command=True)
 def main_callback(
     ctx: typer.Context,
@@ -166,7 +161,11 @@ def main_callback(
             parse_set(expression)
     except InputError as error:
         fail_input(error)
-    signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    # SIGTERM (a scheduler's or ``kill``'s stop) is handled like Ctrl-C: keep the best plan
+    from optimizer.solvers.stop import stop_on_signal
+
+    signal.signal(signal.SIGTERM, stop_on_signal)
+    signal.signal(signal.SIGINT, stop_on_signal)
     from optimizer.report.labels import check_lang
 
     try:  # before any loading or solving: a typo must not cost a solve

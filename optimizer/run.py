@@ -18,6 +18,7 @@ from optimizer.myopic import solve_myopic
 from optimizer.overrides import apply_overrides
 from optimizer.run_options import PlanResult, RunOptions
 from optimizer.solve import solve_built
+from optimizer.solvers.stop import raise_if_stopped
 
 
 def solve_instance(
@@ -43,6 +44,7 @@ def solve_instance(
     if options.progress is not None:
         options.progress.stage(build_stage(options.progress.lang, instance.name, len(instance.lines)))
     built = build_instance_model(instance, timings, packages)
+    raise_if_stopped()  # a stop during the build that a library swallowed (solvers/stop.py)
     if options.progress is not None:
         c = built.counts
         options.progress.stage(say(options.progress.lang, "stage_built", seconds=sum(timings.values()), **c))

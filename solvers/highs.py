@@ -27,11 +27,7 @@ from optimizer.solvers.base import (
     relative_gap,
 )
 from optimizer.solvers.highs_child import STOP_SIGNALS, run_child, run_search_child
-
-STOP = threading.Event()
-"""Set once a solve was interrupted (Ctrl-C, SIGTERM): every later solve of this process stops
-at once, so a run that keeps its interrupted plan does not start another solve (the warm
-start's LP, a myopic milestone, the infeasibility diagnosis)."""
+from optimizer.solvers.stop import STOP, raise_if_stopped
 
 
 def _conclusive(status_text: str) -> bool:
@@ -60,8 +56,9 @@ class HighsSolver:
     ) -> SolveResult:
         # fork: no re-import of the caller (scripts need no __main__ guard) and no start-up cost;
         # the child only runs HiGHS, never numba, so inherited thread pools are not used.
-        if STOP.is_set():
-            raise KeyboardInterrupt("a solve of this process was interrupted")
+        # a run that keeps its interrupted plan starts no other solve (the warm start's LP, a
+        # myopic milestone, the infeasibility diagnosis)
+        raise_if_stopped()
         ctx = mp.get_context("fork")
         channel = ctx.Queue()
         racers = 1 if relax or not form.integer.any() else max(1, int(options.race))
@@ -147,6 +144,7 @@ class HighsSolver:
 
         try:
             while winner is None and len(finals) < racers:
+                raise_if_stopped()  # a stop whose KeyboardInterrupt something swallowed
                 remaining = deadline - time.perf_counter()
                 if remaining <= 0:
                     break

@@ -19,6 +19,7 @@ import numpy as np
 
 from optimizer.solvers.base import StandardForm
 from optimizer.solvers.highs_child import _build, objective_scale_exponent
+from optimizer.solvers.stop import raise_if_stopped
 
 
 @contextmanager
@@ -79,6 +80,7 @@ class LpSession:
         self.h.changeColsCost(len(c), cols, np.asarray(c, dtype=np.float64) * self.factor)
 
     def solve(self) -> LpSolution:
+        raise_if_stopped()
         h = self.h
         # from scratch, with presolve: with the integer columns fixed presolve removes most of
         # the LP (guizhou 0.06-0.11 s a solve), while a re-solve from the last basis after a
