@@ -137,6 +137,11 @@ def _implied_upper(
     return np.where(np.isfinite(col_upper), col_upper, implied)
 
 
+def _left(deadline: float) -> float:
+    """Seconds to ``deadline``, at least a tenth (an LP stopped at once helps nobody)."""
+    return max(deadline - time.perf_counter(), 0.1)
+
+
 class LeastRelaxation:
     """:math:`L_k` row by row on one LP of ``form`` (the relaxed model), first from ``plan``."""
 
@@ -153,7 +158,6 @@ class LeastRelaxation:
         """:math:`L_k` of ``key``'s row (0.0 when the LP meets it), or None when the LP did
         not end optimal before ``deadline`` (``timed_out``) or its dual bound does not confirm
         a need (numerics)."""
-        import highspy
 
         col = self.slack_cols[key]
         cost = np.zeros(self.form.shape[1])
@@ -163,10 +167,8 @@ class LeastRelaxation:
         assert self.session is not None
         h = self.session.h
         self.session.set_costs(cost)
-        # HiGHS's time limit counts every run of the object (clearSolver does not reset it)
-        h.setOptionValue("time_limit", h.getRunTime() + max(deadline - time.perf_counter(), 0.1))
-        h.run()  # no clearSolver: a cost change keeps the basis, and HiGHS starts from it
-        self.timed_out = h.getModelStatus() != highspy.HighsModelStatus.kOptimal
+        # a cost change keeps the basis, and HiGHS starts from it
+        self.timed_out = not self.session.run(from_basis=True, limit_s=_left(deadline))
         if self.timed_out:
             return None
         # every basis from here on is primal feasible: the primal simplex keeps it so
@@ -186,15 +188,13 @@ class LeastRelaxation:
 
         lp = copy(self.form)
         lp.c, lp.offset = cost, 0.0
-        self.session = session = LpSession(lp, max(deadline - time.perf_counter(), 0.1))
+        self.session = session = LpSession(lp, _left(deadline))
         h = session.h
         ints = np.flatnonzero(self.form.integer).astype(np.int32)
         value = np.round(self.plan[ints])
         lower, upper = self.form.col_lower[ints], self.form.col_upper[ints]
         session.set_bounds(ints, value, value)
-        h.run()
-        fixed_ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-        basis = h.getBasis() if fixed_ok else None
+        basis = h.getBasis() if session.run() else None
         session.set_bounds(ints, lower, upper)
         if basis is not None:
             status = list(basis.col_status)
