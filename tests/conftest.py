@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -45,3 +46,18 @@ def edit_csv(
     if row is not None and column is not None:
         frame.loc[row - 2, column] = str(value)
     frame.to_csv(path, index=False)
+
+
+def infeasible_run(folder: Path, infeasibility: pd.DataFrame) -> Path:
+    """A run folder of the tiny instance as an infeasible run leaves it: summary.json and
+    ``infeasibility`` as infeasibility.csv, no plan."""
+    folder.mkdir()
+    summary = {
+        "instance": "tiny",
+        "instance_path": str(DATA / "tiny"),
+        "status": "infeasible",
+        "overrides": [],
+    }
+    (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    infeasibility.to_csv(folder / "infeasibility.csv", index=False)
+    return folder

@@ -15,7 +15,6 @@ A diagnosis stopped at its time limit may hand back a plan relaxing both, as zhe
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from copy import copy
@@ -26,17 +25,17 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
-from conftest import DATA
+from conftest import infeasible_run
 from handmade import pv_and_cap_conflict
 from openpyxl import load_workbook
 
 from optimizer.data.load import load_instance
 from optimizer.diagnose import RELAXATION_COLUMNS, explain_infeasibility, relaxed_model
-from optimizer.diagnose_check import CHECK_SHARE, check_relaxation, needed_columns
+from optimizer.diagnose_check import CHECK_SHARE, Checked, check_relaxation, needed_columns
 from optimizer.diagnose_lp import LeastRelaxation, dual_bound, implied_bounds
 from optimizer.evaluator.packages import build_packages
 from optimizer.report import write_report
-from optimizer.solvers.base import SolveResult, SolverOptions, StandardForm, Status
+from optimizer.solvers.base import Solver, SolveResult, SolverOptions, StandardForm, Status
 from optimizer.solvers.highs import HighsSolver
 
 PV, CAP = ("T-PV", 2025), ("T-CAP", 2025)
@@ -77,20 +76,20 @@ class NoPlanInTime:
         raise AssertionError("the check solves its LPs in memory")
 
 
+def _check_stopped(form: StandardForm, slack_cols: dict, relaxed: dict, solver: Solver) -> Checked:
+    """The check of a diagnosis stopped with ``relaxed`` slacks, a minute to go."""
+    return check_relaxation(
+        form, slack_cols, _stopped(form, slack_cols, relaxed), solver, OPTIONS, time.perf_counter() + 60
+    )
+
+
 def test_unreachable_floor_is_needed_and_a_met_cap_is_dropped(tmp_path: Path) -> None:
     # T-PV at 100 MW is out of reach: the LP with T-CAP free runs both lines, 3 MW, so every
     # plan relaxes T-PV by at least (100 − 3)/100 = 0.97, 97 MW. T-CAP's LP minimum is 0 (close
     # a line, T-PV relaxed further), so the MIP runs again holding T-CAP met: one line, 1.5 MW,
     # T-PV relaxed by (100 − 1.5)/100 = 0.985, 98.5 MW, and T-CAP not at all.
     form, slack_cols = _relaxed(pv_and_cap_conflict(tmp_path / "i", 100.0))
-    checked = check_relaxation(
-        form,
-        slack_cols,
-        _stopped(form, slack_cols, {PV: 0.97, CAP: 0.5}),
-        HighsSolver(),
-        OPTIONS,
-        time.perf_counter() + 60,
-    )
+    checked = _check_stopped(form, slack_cols, {PV: 0.97, CAP: 0.5}, HighsSolver())
     assert checked.least[PV] == pytest.approx(0.97, rel=1e-9)
     assert checked.least[CAP] == 0.0
     assert checked.held == (CAP,) and checked.result.status is Status.OPTIMAL
@@ -179,14 +178,7 @@ def test_a_cap_kept_without_time_to_solve_again_is_marked_not_shown(tmp_path: Pa
     # relaxation, marked as not shown to be needed, and T-PV keeps its 97 MW bound.
     form, slack_cols = _relaxed(pv_and_cap_conflict(tmp_path / "i", 100.0))
     solver = NoPlanInTime()
-    checked = check_relaxation(
-        form,
-        slack_cols,
-        _stopped(form, slack_cols, {PV: 0.97, CAP: 0.5}),
-        solver,
-        OPTIONS,
-        time.perf_counter() + 60,
-    )
+    checked = _check_stopped(form, slack_cols, {PV: 0.97, CAP: 0.5}, solver)
     assert solver.calls == 1 and checked.held == () and set(checked.relaxed) == {PV, CAP}
     cap = needed_columns(checked, CAP, "the capacity cap must be 300,000 t/yr higher", 600e3, "t/yr")
     assert cap["needed"] == "not shown" and cap["least_relaxation_in_unit"] == pytest.approx(0.0, abs=1.0)
@@ -201,14 +193,7 @@ def test_a_pair_in_conflict_is_not_shown_row_by_row_but_cannot_both_hold(tmp_pat
     # relaxed, so neither is needed on its own; holding both met is infeasible (one line,
     # 1.5 MW < 2 MW), which the note says.
     form, slack_cols = _relaxed(pv_and_cap_conflict(tmp_path / "i", 2.0))
-    checked = check_relaxation(
-        form,
-        slack_cols,
-        _stopped(form, slack_cols, {PV: 0.25, CAP: 0.5}),
-        HighsSolver(),
-        OPTIONS,
-        time.perf_counter() + 60,
-    )
+    checked = _check_stopped(form, slack_cols, {PV: 0.25, CAP: 0.5}, HighsSolver())
     assert checked.least[PV] == 0.0 and checked.least[CAP] == 0.0
     assert set(checked.relaxed) == {PV, CAP} and checked.held == ()
     assert "T-CAP 2025, T-PV 2025 cannot all be met at once" in checked.held_note
@@ -290,15 +275,6 @@ def test_diagnosis_reports_only_the_row_that_is_needed(tmp_path: Path) -> None:
     ("lang", "sheet", "shown"), [("zh", "不可行分析", "未证明必须"), ("en", "Infeasibility", "not shown")]
 )
 def test_report_says_needed_in_its_language(tmp_path: Path, lang: str, sheet: str, shown: str) -> None:
-    folder = tmp_path / "run"
-    folder.mkdir()
-    summary = {
-        "instance": "tiny",
-        "instance_path": str(DATA / "tiny"),
-        "status": "infeasible",
-        "overrides": [],
-    }
-    (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
     frame = pd.DataFrame(
         {
             "target": ["TT-9", "TT-8"],
@@ -308,7 +284,7 @@ def test_report_says_needed_in_its_language(tmp_path: Path, lang: str, sheet: st
             "least_relaxation_in_unit": [97.0, 0.0],
         }
     )
-    frame.to_csv(folder / "infeasibility.csv", index=False)
+    folder = infeasible_run(tmp_path / "run", frame)
     _, xlsx = write_report(folder, lang)
     rows = list(load_workbook(xlsx)[sheet].iter_rows(min_row=2, values_only=True))
     assert [r[3] for r in rows] == (["是", shown] if lang == "zh" else ["yes", shown])

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import typer
+from conftest import infeasible_run
 from openpyxl import load_workbook
 from rich.console import Console
 from typer.testing import CliRunner
@@ -392,16 +393,7 @@ def test_sweep_figures_from_tidy_frames() -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_report_of_a_run_without_plan(tmp_path: Path, lang: str) -> None:
     """Infeasible targets: no plan, no charts; the summary and the least relaxation are shown."""
-    folder = tmp_path / "infeasible"
-    folder.mkdir()
-    summary = {
-        "instance": "tiny",
-        "instance_path": str(DATA / "tiny"),
-        "status": "infeasible",
-        "overrides": [],
-    }
-    (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
-    pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "target": ["TT-9"],
             "year": [2025],
@@ -409,7 +401,8 @@ def test_report_of_a_run_without_plan(tmp_path: Path, lang: str) -> None:
             "note": ["relative relaxation needed"],
             "plan_npv_cny_with_relaxation": [2.5e9],
         }
-    ).to_csv(folder / "infeasibility.csv", index=False)
+    )
+    folder = infeasible_run(tmp_path / "infeasible", frame)
     html, xlsx = write_report(folder, lang)
     page = html.read_text(encoding="utf-8")
     assert 'data-charts-expected="0"' in page and "TT-9" in page
