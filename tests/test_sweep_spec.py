@@ -327,6 +327,32 @@ def test_cli_exits_1_on_a_bad_spec_naming_the_file(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()  # nothing ran, nothing written
 
 
+def test_a_relaxation_not_shown_needed_gives_no_verdict() -> None:
+    from optimizer.diagnose_check import NEEDED
+    from optimizer.sweep.summary import UNPROVEN, target_probability
+
+    assert UNPROVEN.issubset(NEEDED)
+    met = [{"target_id": "T2", "group": "pooled", "year": 2030, "hard": True, "met": True}]
+    frame = pd.DataFrame(
+        {
+            "scenario_id": ["a", "b", "c"],
+            "base": ["x"] * 3,
+            "status": ["optimal", "infeasible", "infeasible"],
+            "targets": [met, None, None],
+            "relaxed_targets": [
+                None,
+                [{"target": "T2", "year": 2030, "relaxation": 0.1, "needed": "yes"}],
+                [{"target": "T2", "year": 2030, "relaxation": 0.1, "needed": "not shown"}],
+            ],
+        }
+    )
+    row = target_probability(frame).set_index("target_id").loc["T2"]
+    # a met it, b had to relax it, c relaxed it without proof it must: 1 of the 2 with a verdict
+    assert row["infeasible_scenarios_relaxing_it"] == 2
+    assert row["infeasible_scenarios_not_shown_needed"] == 1
+    assert row["probability_met_incl_infeasible"] == pytest.approx(1 / 2)
+
+
 def test_target_probability_counts_infeasible_scenarios_by_their_relaxation() -> None:
     from optimizer.sweep.summary import distinct_plans, target_probability
 
@@ -354,5 +380,6 @@ def test_target_probability_counts_infeasible_scenarios_by_their_relaxation() ->
     assert table.loc["T1", "probability_met_incl_infeasible"] == 1.0
     assert table.loc["T2", "probability_met_incl_infeasible"] == pytest.approx(1 / 3)
     assert table.loc["T2", "infeasible_scenarios_relaxing_it"] == 1
+    assert table.loc["T2", "infeasible_scenarios_not_shown_needed"] == 0
     plans = distinct_plans(frame[frame["exit_code"] == 0])
     assert plans["scenarios"].tolist() == [1, 1]

@@ -34,7 +34,10 @@ INPUT_TYPE = pa.struct(
     [("name", pa.string()), ("address", pa.string()), ("change", pa.string()), ("value", pa.string())]
 )
 RETROFIT_TYPE = pa.struct([("tech_id", pa.string()), ("lines", pa.int32())])
-RELAXED_TYPE = pa.struct([("target", pa.string()), ("year", pa.int32()), ("relaxation", pa.float64())])
+RELAXED_TYPE = pa.struct(
+    [("target", pa.string()), ("year", pa.int32()), ("relaxation", pa.float64()), ("needed", pa.string())]
+)
+"""``needed``: infeasibility.csv's column (optimizer.diagnose_check.NEEDED), "" when it has none."""
 NEW_LINE_TYPE = pa.struct([("sector", pa.string()), ("start_year", pa.int32()), ("count", pa.float64())])
 
 FIXED_FIELDS: list[tuple[str, pa.DataType]] = [

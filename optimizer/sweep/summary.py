@@ -31,6 +31,9 @@ from optimizer.sweep.summary_charts import (
 )
 
 SUMMARY = "summary"
+UNPROVEN = frozenset({"not shown", "not checked"})
+"""Values of infeasibility.csv's ``needed`` (optimizer.diagnose_check.NEEDED) that leave open
+whether the target had to be relaxed (not imported from there: it pulls in the solvers)."""
 
 
 def report_year(spec: SweepSpec, frame: pd.DataFrame) -> int | None:
@@ -160,7 +163,9 @@ def target_probability(frame: pd.DataFrame) -> pd.DataFrame:
 
     ``probability_met`` counts solved scenarios only. ``probability_met_incl_infeasible`` also
     counts the scenarios where the targets cannot all be met: a target that the least
-    relaxation has to relax is missed there, the others are met.
+    relaxation has to relax is missed there, the others are met, and one it relaxes without
+    proof that it must (``infeasible_scenarios_not_shown_needed``: the diagnosis stopped short
+    and its LP check did not show the need) counts neither way.
     """
     solved = frame[frame["exit_code"] == 0] if "exit_code" in frame else frame
     rows = []
@@ -182,6 +187,7 @@ def target_probability(frame: pd.DataFrame) -> pd.DataFrame:
     table = grouped.agg(probability_met="mean", scenarios="size").reset_index()
     infeasible = frame[frame["status"] == "infeasible"] if "status" in frame else frame.iloc[0:0]
     relaxed: dict[tuple[str, str, int], int] = {}
+    unproven: dict[tuple[str, str, int], int] = {}
     count: dict[str, int] = {}
     for base, items in zip(infeasible["base"], _column(infeasible, "relaxed_targets"), strict=True):
         found = list(items) if isinstance(items, (list, np.ndarray)) else []
@@ -191,18 +197,21 @@ def target_probability(frame: pd.DataFrame) -> pd.DataFrame:
         for item in found:
             key = (str(base), str(item["target"]), int(item["year"]))
             relaxed[key] = relaxed.get(key, 0) + 1
+            if item.get("needed") in UNPROVEN:
+                unproven[key] = unproven.get(key, 0) + 1
     labels = [
         t if g == "pooled" else f"{t}:{g}" for t, g in zip(table["target_id"], table["group"], strict=True)
     ]
-    table["infeasible_scenarios_relaxing_it"] = [
-        relaxed.get((b, label, int(y)), 0)
-        for b, label, y in zip(table["base"], labels, table["year"], strict=True)
-    ]
+    keys = list(zip(table["base"], labels, table["year"].astype(int), strict=True))
+    table["infeasible_scenarios_relaxing_it"] = [relaxed.get(k, 0) for k in keys]
+    table["infeasible_scenarios_not_shown_needed"] = [unproven.get(k, 0) for k in keys]
     n_infeasible = table["base"].map(count).fillna(0)
     met_count = table["probability_met"] * table["scenarios"]
+    # an infeasible scenario whose plan relaxes the target without proof that it must (the
+    # diagnosis stopped short) has no verdict on it: left out of both counts
     table["probability_met_incl_infeasible"] = (
         met_count + n_infeasible - table["infeasible_scenarios_relaxing_it"]
-    ) / (table["scenarios"] + n_infeasible)
+    ) / (table["scenarios"] + n_infeasible - table["infeasible_scenarios_not_shown_needed"])
     return table
 
 

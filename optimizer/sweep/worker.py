@@ -218,12 +218,14 @@ def _fill(record: Record, instance: Instance, result: PlanResult, path: str, sta
     if result.relaxation is not None and "relaxation" in result.relaxation:
         # infeasible: the targets that must give way, and by how much (relative units)
         relaxation = result.relaxation.dropna(subset=["year", "relaxation"])
+        needed = relaxation["needed"].fillna("") if "needed" in relaxation else [""] * len(relaxation)
         v["relaxed_targets"] = [
-            {"target": str(t), "year": int(y), "relaxation": float(x)}
-            for t, y, x in zip(
+            {"target": str(t), "year": int(y), "relaxation": float(x), "needed": str(n)}
+            for t, y, x, n in zip(
                 relaxation["target"],
                 relaxation["year"].to_numpy(float),
                 relaxation["relaxation"].to_numpy(float),
+                needed,
                 strict=True,
             )
         ]
