@@ -64,6 +64,7 @@ from optimizer.decompose_targets import province_targets
 from optimizer.evaluator.api import Evaluation, evaluate
 from optimizer.evaluator.plan import NewLine, Plan
 from optimizer.evaluator.targets import all_hard_met, check_targets
+from optimizer.local_cluster import local_cluster
 from optimizer.overrides import apply_overrides
 from optimizer.portfolio.company import subset_instance
 from optimizer.run_options import PlanResult, RunOptions
@@ -246,24 +247,14 @@ def solve_national(
 @contextmanager
 def _dask_client(workers: int, scheduler: str | None) -> Iterator[Client]:
     """A client of ``scheduler``, or of a new LocalCluster closed on exit."""
-    import dask
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    # HiGHS runs in a child process of the worker (hard wall-clock limit): workers must not be
-    # daemonic, or they may not start children.
-    with dask.config.set({"distributed.worker.daemon": False}):
-        cluster = (
-            None
-            if scheduler
-            else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
-        )
-        client = Client(scheduler) if scheduler else Client(cluster)
-        try:
+    if scheduler:
+        with Client(scheduler) as client:
             yield client
-        finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
+        return
+    with local_cluster(workers, dashboard_address=None) as cluster, Client(cluster) as client:
+        yield client
 
 
 def _run_tasks(client: Client, tasks: list[ProvinceTask], progress: bool) -> list[dict]:

@@ -89,8 +89,9 @@ def prepare(spec_path: Path) -> Prepared:
 @contextmanager
 def open_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
     """A Dask client: to ``scheduler`` if given, else to a new LocalCluster of processes."""
-    import dask
-    from distributed import Client, LocalCluster
+    from distributed import Client
+
+    from optimizer.local_cluster import local_cluster
 
     if scheduler:
         try:
@@ -110,23 +111,10 @@ def open_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
             client.close()
         return
     n = workers or os.cpu_count() or 1
-    # Worker processes must not be daemonic: the HiGHS adapter runs each solve in a child process
-    # (hard wall-clock limit), and daemonic processes may not have children.
-    with dask.config.set({"distributed.worker.daemon": False}):
-        cluster = LocalCluster(
-            # dashboard on any free port: a fixed one clashes with a second sweep on the machine
-            n_workers=n,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=":0",
-            silence_logs=50,  # shutdown races log errors; real failures arrive as task errors
-        )
-    client = Client(cluster)
-    try:
+    # dashboard on any free port: a fixed one clashes with a second sweep on the machine;
+    # shutdown races log errors, while real failures arrive as task errors
+    with local_cluster(n, dashboard_address=":0", silence_logs=50) as cluster, Client(cluster) as client:
         yield client
-    finally:
-        client.close()
-        cluster.close()
 
 
 def _worker_check() -> tuple[bool, str]:
