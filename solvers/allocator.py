@@ -1,8 +1,8 @@
 """glibc's allocator thresholds, reset where an environment variable pinned them low.
 
 Dask's nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` in its own ``os.environ`` (its default
-``distributed.nanny.pre-spawn-environ``), so sweep workers and every process started after a
-local cluster in the same Python process inherit it. A trim threshold in the environment also
+``distributed.nanny.pre-spawn-environ``), so sweep and by-province workers inherit it (the
+process that started the cluster gets its own environment back: optimizer/local_cluster.py). A trim threshold in the environment also
 turns off glibc's dynamic mmap threshold: every allocation over 128 KiB is then a fresh mmap,
 every free an munmap, and each reuse page-faults again. The greedy start allocates such arrays
 in every round and HiGHS in every LP: on zhejiang the greedy's rounds took 2.5-10 s instead of
