@@ -85,6 +85,7 @@ def solve_province(task: ProvinceTask) -> dict:
         "bound_cny": result.bound_cny,
         "mip_gap": result.mip_gap,
         "lines": len(lines),
+        "time_limit_s": task.time_limit_s,
         "seconds": time.perf_counter() - t0,
         "line_ids": list(lines.index),
         **result.counts,

@@ -95,6 +95,7 @@ def test_national_plan_is_verified_and_bounded(plain: NationalResult) -> None:
     # and no province is solved a second time under its share
     assert set(result.provinces["bound_kind"]) == {"lower"} and result.provinces["in_plan"].all()
     assert result.provinces["meets_allocation"].all()
+    assert (result.provinces["time_limit_s"] == 60.0).all()  # two provinces of the same size
     # the assembled plan's exact NPV is the sum of the provincial objectives
     in_plan = result.provinces[result.provinces["in_plan"]]
     assert result.upper_cny == pytest.approx(in_plan["objective_cny"].sum(), rel=1e-9)
@@ -217,6 +218,14 @@ def test_myopic_fallback_is_planned_myopically() -> None:
     chosen, notes = choose_plans([*parts, relaxed], "myopic")
     assert [p["bound_kind"] for p in chosen] == ["relaxed", "upper"]
     assert notes == {"north": "infeasible (myopic plan without the coupling targets used)"}
+
+
+def test_time_limits_follow_province_size() -> None:
+    # mean 200 lines: 100 lines get half the limit, 300 lines one and a half times it
+    assert decompose.sub_problem_limits(pd.Series({"a": 100, "b": 300}), 100.0) == {"a": 50.0, "b": 150.0}
+    # mean 250: 10 lines would get 4 %, held at half; 970 lines would get 3.88 times, held at 3
+    limits = decompose.sub_problem_limits(pd.Series({"a": 10, "b": 10, "c": 10, "d": 970}), 100.0)
+    assert limits == {"a": 50.0, "b": 50.0, "c": 50.0, "d": 300.0}
 
 
 def test_lower_bound_plan_stands_in_unnoted_where_no_upper_was_needed() -> None:
