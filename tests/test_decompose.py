@@ -96,6 +96,7 @@ def test_national_plan_is_verified_and_bounded(plain: NationalResult) -> None:
     assert set(result.provinces["bound_kind"]) == {"lower"} and result.provinces["in_plan"].all()
     assert result.provinces["meets_allocation"].all()
     assert (result.provinces["time_limit_s"] == 60.0).all()  # two provinces of the same size
+    assert result.lower_plans_missed == []
     # the assembled plan's exact NPV is the sum of the provincial objectives
     in_plan = result.provinces[result.provinces["in_plan"]]
     assert result.upper_cny == pytest.approx(in_plan["objective_cny"].sum(), rel=1e-9)
@@ -123,6 +124,7 @@ def shared_cut(tmp_path_factory: pytest.TempPathFactory) -> NationalResult:
 def test_only_provinces_short_of_their_share_are_solved_again(shared_cut: NationalResult) -> None:
     table = shared_cut.provinces.set_index(["province", "bound_kind"])
     assert sorted(table.index) == [("north", "lower"), ("north", "upper"), ("south", "lower")]
+    assert shared_cut.lower_plans_missed == ["TT-3 2030"]
     assert not table.loc[("north", "lower"), "meets_allocation"]
     assert table.loc[("south", "lower"), "meets_allocation"]
     # north's plan under its share, south's own cheapest plan
