@@ -14,8 +14,17 @@ from optimizer.targets.registry import KINDS
 
 
 def holding(m: pyo.ConcreteModel, d: ModelData, l: int, k: int, t: int):
-    """h[l,k,t] = Σ_{j ∈ P(l), k ∈ j, (l,j,t) allowed} x[l,j,t]."""
-    return sum(m.x[l, j, t] for j in d.pkgs_with_tech[(l, k)] if (l, j, t) in d.x_allowed)
+    """h[l,k,t] = Σ_{j ∈ P(l), k ∈ j, (l,j,t) allowed} x[l,j,t].
+
+    Built once per (l, k, t) and shared by every row that holds it (up to six: persistence,
+    adoption, the projects ties, the roll-out pace); Pyomo's sums keep shared arguments
+    intact. On zhejiang the rows were built 370 000 terms at a time before."""
+    cache = m.__dict__.setdefault("_holding_expressions", {})
+    key = (l, k, t)
+    if key not in cache:
+        allowed = d.x_allowed
+        cache[key] = sum(m.x[l, j, t] for j in d.pkgs_with_tech[(l, k)] if (l, j, t) in allowed)
+    return cache[key]
 
 
 def define_one_state_per_line(m: pyo.ConcreteModel, d: ModelData) -> None:
