@@ -49,10 +49,10 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
     fixed = {key: period_cost(d, p.cost_fixed_cny[key[1]], key[2]) for key in d.x_index}
     unit = {key: period_cost(d, p.cost_per_unit_cny[key[1]], key[2]) for key in d.x_index}
     capex = {
-        (l, k, t): float(p.tech_capex_cny[l, k]) * d.df[t] for (l, k) in d.tech_index for t in d.model_years
+        (l, k, t): float(p.tech_capex_cny[l, k] * d.df[t]) for (l, k) in d.tech_index for t in d.model_years
     }
     salvage = {
-        (l, k, t): float(p.tech_capex_cny[l, k]) * salvage_share(t, lifetimes[k], H) * d.df[H + 1]
+        (l, k, t): float(p.tech_capex_cny[l, k] * salvage_share(t, lifetimes[k], H) * d.df[H + 1])
         for (l, k, t) in m.salvage_index
     }
     expr = d.base_constant_npv

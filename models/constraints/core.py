@@ -87,7 +87,8 @@ def output_bounds(d: ModelData, l: int, j: int, t: int) -> tuple[float, float]:
     p = d.packages
     rated = d.rated_days_of[d.sector_of[l]]
     q_max = min(float(p.q_max[j]), d.capacity[l] * d.q_cap_days[(l, t)] / rated)
-    return float(p.q_min[j]), q_max
+    # Python floats: a numpy scalar times a Pyomo variable takes numpy's slow ufunc path
+    return float(p.q_min[j]), float(q_max)
 
 
 def define_output_bounds(m: pyo.ConcreteModel, d: ModelData) -> None:

@@ -224,7 +224,7 @@ def define_resource_supply(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.resource_supply = pyo.Constraint(
         index,
         rule=lambda m, pool, where, t: (
-            sum(d.resource_use[pool][j] * m.q[l, j, tt] for (l, j, tt) in keys[(pool, where, t)])
+            sum(float(d.resource_use[pool][j]) * m.q[l, j, tt] for (l, j, tt) in keys[(pool, where, t)])
             <= limits[(pool, where, t)]
         ),
     )

@@ -104,7 +104,7 @@ def emissions(m: pyo.ConcreteModel, d: ModelData, scope: Scope, t: int):
     p = d.packages
     y = d.year_pos[t]
     expr = sum(
-        p.co2_fixed_t[j, y] * m.x[l, j, tt] + p.co2_per_unit_t[j, y] * m.q[l, j, tt]
+        float(p.co2_fixed_t[j, y]) * m.x[l, j, tt] + float(p.co2_per_unit_t[j, y]) * m.q[l, j, tt]
         for (l, j, tt) in scope.x_keys[t]
     )
     expr += sum(

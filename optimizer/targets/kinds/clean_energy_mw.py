@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 def row(m: pyo.ConcreteModel, d: ModelData, row: TargetRow, scope: Scope, t: int) -> RowValue:
     p = d.packages
-    expr = sum(p.pv_mw[j] * m.x[l, j, tt] for (l, j, tt) in scope.x_keys[t] if p.pv_mw[j] > 0)
+    expr = sum(float(p.pv_mw[j]) * m.x[l, j, tt] for (l, j, tt) in scope.x_keys[t] if p.pv_mw[j] > 0)
     return expr, GE, row.value, max(row.value, 1.0)
 
 

@@ -36,7 +36,7 @@ def row(m: pyo.ConcreteModel, d: ModelData, row: TargetRow, scope: Scope, t: int
     p = d.packages
     base = row.reference(scope.base_intensity)
     limit = (1 - row.value) * base
-    expr = sum((p.intensity_kgce_per_unit[j] - limit) * m.q[l, j, tt] for (l, j, tt) in scope.x_keys[t])
+    expr = sum(float(p.intensity_kgce_per_unit[j] - limit) * m.q[l, j, tt] for (l, j, tt) in scope.x_keys[t])
     expr += sum((d.new_line[s]["intensity"] - limit) * m.qn[s, t] for s in scope.new if (s, t) in m.ST_new)
     # slack in share of the base intensity: the row is Σ(I − lim)·q, q summing to demand
     output = sum(d.demand.get((s, t), 0.0) for s in row.sectors) or scope.base_output
