@@ -2,9 +2,10 @@
 
 Dask's nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` in its own ``os.environ`` (its default
 ``distributed.nanny.pre-spawn-environ``), so sweep and by-province workers inherit it (the
-process that started the cluster gets its own environment back: optimizer/local_cluster.py). A trim threshold in the environment also
-turns off glibc's dynamic mmap threshold: every allocation over 128 KiB is then a fresh mmap,
-every free an munmap, and each reuse page-faults again. The greedy start allocates such arrays
+process that started the cluster gets its own environment back: optimizer/local_cluster.py).
+A trim threshold in the environment also turns off glibc's dynamic mmap threshold: every
+allocation over 128 KiB is then a fresh mmap, every free an munmap, and each reuse page-faults
+again. The greedy start allocates such arrays
 in every round and HiGHS in every LP: on zhejiang the greedy's rounds took 2.5-10 s instead of
 2 s, so a 30 s run that proves infeasibility in 31 s without the variable ended with no result
 at 37 s with it.

@@ -145,6 +145,9 @@ class WarmStart:
     infeasible: bool = False
     """A relaxation of the full model (its LP, or the first relax-and-fix step) is infeasible:
     so is the model, and no solver need run; the note says which relaxation."""
+    first_plan_s: float | None = None
+    """Seconds from the warm start's start to its first full, verified plan (the greedy's
+    repaired plan, before its descent and polish); None means at its end."""
 
     @classmethod
     def none(cls, seconds: float, note: str, infeasible: bool = False) -> WarmStart:

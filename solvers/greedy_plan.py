@@ -71,6 +71,8 @@ class GreedyPlan:
     note: str
     interrupted: bool = False
     """Ctrl-C or SIGTERM came during the descent: ``x`` is the cheapest plan so far."""
+    first_plan_s: float | None = None
+    """Seconds to the repaired plan (its LP proved it feasible), before the descent."""
 
 
 class ElasticLp:
@@ -339,6 +341,7 @@ def greedy_plan(d: ModelData, form: StandardForm, columns: list, budget_s: float
         f"{time.perf_counter() - t0:.1f}s)"
     )
     repaired = float(sol.objective)
+    first_plan_s = time.perf_counter() - t0
 
     def solve_plan(cur: np.ndarray) -> LpSolution:
         v = integer_values(cur)
@@ -400,4 +403,4 @@ def greedy_plan(d: ModelData, form: StandardForm, columns: list, budget_s: float
     x = sol.x[:n].copy()
     x[form.integer] = np.round(x[form.integer])
     objective = float(c @ x + form.offset)
-    return GreedyPlan(x, objective, time.perf_counter() - t0, note, interrupted)
+    return GreedyPlan(x, objective, time.perf_counter() - t0, note, interrupted, first_plan_s)

@@ -74,7 +74,14 @@ def starting_plan(
     budget = warm_start_budget_s(options.time_limit_s)
     quick = greedy_plan(d, form, columns, min(budget, GREEDY_BUDGET_S))
     if quick.x is not None and quick.objective is not None:
-        start = WarmStart(quick.x, quick.objective, quick.seconds, quick.note, interrupted=quick.interrupted)
+        start = WarmStart(
+            quick.x,
+            quick.objective,
+            quick.seconds,
+            quick.note,
+            interrupted=quick.interrupted,
+            first_plan_s=quick.first_plan_s,
+        )
         if quick.interrupted:
             return start
         hoods = options.neighbourhoods
@@ -139,6 +146,7 @@ def polish_by_neighbourhoods(
         f"{start.note}; neighbourhood search {seconds:.0f}s, {gain:.2%} cheaper"
         + (", interrupted" if interrupted else ""),
         interrupted=interrupted,
+        first_plan_s=start.first_plan_s,
     )
 
 
