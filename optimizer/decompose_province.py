@@ -87,6 +87,8 @@ def solve_province(task: ProvinceTask) -> dict:
         "lines": len(lines),
         "time_limit_s": task.time_limit_s,
         "seconds": time.perf_counter() - t0,
+        # how the warm start and the solve ended: why a sub-problem has no plan or no bound
+        "messages": " | ".join(result.messages),
         "line_ids": list(lines.index),
         **result.counts,
     }

@@ -97,6 +97,7 @@ def test_national_plan_is_verified_and_bounded(plain: NationalResult) -> None:
     assert result.provinces["meets_allocation"].all()
     assert (result.provinces["time_limit_s"] == 60.0).all()  # two provinces of the same size
     assert result.lower_plans_missed == []
+    assert result.provinces["messages"].str.contains("warm start").all()  # how each one went
     # the assembled plan's exact NPV is the sum of the provincial objectives
     in_plan = result.provinces[result.provinces["in_plan"]]
     assert result.upper_cny == pytest.approx(in_plan["objective_cny"].sum(), rel=1e-9)
