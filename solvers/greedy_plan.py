@@ -233,7 +233,7 @@ def greedy_plan(d: ModelData, form: StandardForm, columns: list, budget_s: float
     line_slot[lines] = np.arange(len(lines))
     path_slot = line_slot[paths.line]
 
-    rows = coupling_rows(form, cm)
+    rows = coupling_rows(form, cm, paths)
     m, n = form.shape
     A_csr = form.A.tocsr()
     elastic = ElasticLp(form, rows, time_limit_s=max(budget_s, 1.0))

@@ -1,7 +1,10 @@
 """The rows that couple lines, and the range of activity each can reach under a plan of paths.
 
-A row is *coupling* when its columns belong to two lines or more, or to no line (a row of one
-line only is kept by every path of that line, :mod:`optimizer.solvers.line_paths`). Under a
+A row is *coupling* when its columns belong to two lines or more, or to no line. A row of one
+line only is kept by every path of that line (:mod:`optimizer.solvers.line_paths`) unless it is
+a target that happens to hold one line (Guangxi has one clinker line below the energy baseline,
+so its baseline-clearance rows hold that line alone, and its base path breaks them): a row of
+one line's integer columns that one of its paths breaks is coupling too. Under a
 plan, with the outputs free within their bounds, a coupling row's activity lies in a range:
 exact for rows of integer-implied columns only (pace, shares, roll-out ceilings, capacity
 targets), a necessary condition for rows with outputs (the lines left running can still make
@@ -27,7 +30,9 @@ class CouplingRows:
     weight: np.ndarray  # (m,) 1 / largest |coefficient|: one line's worth of the row ~ 1
 
 
-def coupling_rows(form: StandardForm, cm: ColumnMap) -> CouplingRows:
+def coupling_rows(form: StandardForm, cm: ColumnMap, paths: Paths | None = None) -> CouplingRows:
+    """The coupling rows (module docstring) and their weights; with ``paths``, also each row of
+    one line's integer columns that a path of that line breaks."""
     A = form.A.tocsr()
     m = form.shape[0]
     has = np.diff(A.indptr) > 0
@@ -40,7 +45,34 @@ def coupling_rows(form: StandardForm, cm: ColumnMap) -> CouplingRows:
     largest = np.zeros(m)
     largest[has] = np.maximum.reduceat(np.abs(A.data), starts)
     weight = np.where(largest > 0, 1.0 / np.maximum(largest, 1e-300), 0.0)
-    return CouplingRows(has & ((lo < 0) | (lo != hi)), weight)
+    coupling = has & ((lo < 0) | (lo != hi))
+    if paths is not None:
+        coupling |= _broken_by_a_path(form, A, ~coupling & has, lo, paths)
+    return CouplingRows(coupling, weight)
+
+
+def _broken_by_a_path(
+    form: StandardForm, A: sp.csr_array, single: np.ndarray, line_of_row: np.ndarray, paths: Paths
+) -> np.ndarray:
+    """Rows of one line's integer columns (``single``) whose activity under some path of that
+    line lies outside the row's bounds: a path's columns outside the row give it activity 0."""
+    tol = 1e-7
+    continuous = sp.csr_array(A.multiply((~form.integer)[np.newaxis, :].astype(float)) != 0)
+    rows = np.flatnonzero(single & (np.diff(continuous.indptr) == 0))
+    out = np.zeros(form.shape[0], dtype=bool)
+    if not len(rows):
+        return out
+    act = sp.csr_array(A[rows] @ paths.det)
+    lower, upper = form.row_lower[rows], form.row_upper[rows]
+    rows_of_entries = np.repeat(np.arange(len(rows)), np.diff(act.indptr))
+    bad = (act.data < lower[rows_of_entries] - tol) | (act.data > upper[rows_of_entries] + tol)
+    broken = np.bincount(rows_of_entries[bad], minlength=len(rows)) > 0
+    # a path that does not touch the row leaves it at 0
+    paths_of_line = np.bincount(paths.line, minlength=int(line_of_row.max(initial=0)) + 1)
+    some_at_zero = np.diff(act.indptr) < paths_of_line[np.maximum(line_of_row[rows], 0)]
+    broken |= some_at_zero & ((lower > tol) | (upper < -tol))
+    out[rows[broken]] = True
+    return out
 
 
 def _positive(M: sp.csc_array) -> sp.csc_array:

@@ -22,8 +22,8 @@ from optimizer.run_options import RunOptions
 from optimizer.solve import limits_exceeded
 from optimizer.solvers.base import StandardForm
 from optimizer.solvers.greedy_plan import greedy_plan, swap_pairs
-from optimizer.solvers.line_paths import C, ColumnMap, Paths, X
-from optimizer.solvers.row_ranges import CouplingRows, RowRanges
+from optimizer.solvers.line_paths import C, ColumnMap, Paths, X, line_paths
+from optimizer.solvers.row_ranges import CouplingRows, RowRanges, coupling_rows
 
 
 def _greedy(folder: Path):  # type: ignore[no-untyped-def]
@@ -239,3 +239,26 @@ def test_the_first_plan_is_timed_at_the_repair(tmp_path: Path) -> None:
     t = solve_instance(load_instance(folder), RunOptions(time_limit_s=30, write=False)).timings
     before = t["packages_s"] + t["build_s"] + t["handover_s"]
     assert before < t["first_plan_s"] < before + t["warm_start_s"]
+
+
+def test_a_target_that_holds_one_line_is_repaired(tmp_path: Path) -> None:
+    # A burns 120 kgce/t, worse than the 117 baseline that must be cleared in 2025; B burns 100.
+    # The demand (600 kt/yr) needs both lines, so A must take the 20 % retrofit (96 kgce/t).
+    # The clearance row holds A alone, and A's base path breaks it: the greedy used to take it
+    # for a row every path keeps, and its first LP was infeasible ("elastic LP failed").
+    folder = make_instance(
+        tmp_path / "i",
+        lines=[{"line_id": "A", "fuel_kgce_per_unit": 120}, {"line_id": "B", "fuel_kgce_per_unit": 100}],
+        techs=[{"tech_id": "deep", "fuel_saving_frac": 0.2, "capex_fixed_cny": 100e6}],
+        targets=[{"target_id": "T1", "kind": "baseline_clear", "year": 2025, "value": 0}],
+        demand={2025: 600e3, 2026: 600e3},
+        coal_cny_per_tce=1000,
+    )
+    built = build_instance_model(load_instance(folder))
+    cm = ColumnMap.of(built.columns, len(built.data.lines))
+    paths = line_paths(built.data, cm, built.form)
+    clearance = np.array(["baseline_clear" in name for name in built.form.row_names])
+    assert not coupling_rows(built.form, cm).coupling[clearance].any()  # one line's rows...
+    assert coupling_rows(built.form, cm, paths).coupling[clearance].all()  # ...that a path breaks
+    _, evaluated, _, targets = _greedy(folder)
+    assert all_hard_met(targets) and list(evaluated.retire_year) == [NEVER, NEVER]
