@@ -66,7 +66,7 @@ from optimizer.decompose_province import ProvinceTask, SubproblemSolver, solve_p
 from optimizer.decompose_targets import province_targets
 from optimizer.evaluator.api import Evaluation, evaluate
 from optimizer.evaluator.plan import NewLine, Plan
-from optimizer.evaluator.targets import all_hard_met, check_targets
+from optimizer.evaluator.targets import all_hard_met, check_targets, missed_hard
 from optimizer.local_cluster import local_cluster
 from optimizer.overrides import apply_overrides
 from optimizer.portfolio.company import subset_instance
@@ -159,8 +159,7 @@ def _national_plan(instance: Instance, chosen: list[dict], provinces: int) -> tu
 
 
 def _missed(targets: pd.DataFrame) -> list[str]:
-    hard = targets[targets["hard"] & targets["met"].notna()]
-    missed = hard[~hard["met"].astype(bool)]
+    missed = missed_hard(targets)
     return [f"{t} {y}" for t, y in zip(missed["target_id"], missed["year"], strict=True)]
 
 

@@ -133,8 +133,7 @@ def solve_built(
         warm = starting_plan(model, data, form, columns, solver, solver_options)
         timings["warm_start_s"] = warm.seconds
         if warm.x is not None:  # from the run's start, as the benchmark's first_plan_s
-            before = sum(timings.get(k, 0.0) for k in ("packages_s", "build_s", "handover_s"))
-            timings["first_plan_s"] = before + (
+            timings["first_plan_s"] = _build_seconds(timings) + (
                 warm.first_plan_s if warm.first_plan_s is not None else warm.seconds
             )
         start = warm.x
@@ -164,7 +163,7 @@ def solve_built(
         result = SolveResult(
             Status.NO_SOLUTION,
             f"the {options.time_limit_s:g}s time limit passed before any plan (build "
-            f"{sum(timings.get(k, 0.0) for k in ('packages_s', 'build_s', 'handover_s')):.1f}s, "
+            f"{_build_seconds(timings):.1f}s, "
             f"starting plan {warm.seconds:.1f}s): raise --time-limit",
         )
     elif warm is not None and warm.x is not None and solve_deadline - time.perf_counter() < MIN_SOLVE_S:
@@ -344,3 +343,8 @@ def limits_exceeded(instance: Instance, evaluation: Evaluation, plan: Plan) -> l
         for r in pace.itertuples()
         if not r.within
     ] + [f"supply {r.resource} {r.province}@{r.year}" for r in supplies.itertuples() if not r.within]
+
+
+def _build_seconds(timings: dict[str, float]) -> float:
+    """Seconds the run spent before its starting plan: packages, Pyomo build, hand-over."""
+    return sum(timings.get(k, 0.0) for k in ("packages_s", "build_s", "handover_s"))

@@ -69,9 +69,14 @@ def check_targets(instance: Instance, arrs: EvalArrays, out: np.ndarray) -> pd.D
     return pd.DataFrame(rows, columns=TARGET_COLUMNS)
 
 
-def all_hard_met(frame: pd.DataFrame) -> bool:
+def missed_hard(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of hard targets checked and missed."""
     hard = frame[frame["hard"] & frame["met"].notna()]
-    return bool(hard["met"].astype(bool).all())
+    return hard[~hard["met"].astype(bool)]
 
 
-__all__ = ["NEVER", "REL_TOL", "TARGET_COLUMNS", "all_hard_met", "check_targets"]
+def all_hard_met(frame: pd.DataFrame) -> bool:
+    return missed_hard(frame).empty
+
+
+__all__ = ["NEVER", "REL_TOL", "TARGET_COLUMNS", "all_hard_met", "check_targets", "missed_hard"]
