@@ -107,7 +107,7 @@ def main_callback(
         typer.Option(help="perfect: one model over the horizon; myopic: milestones see only their targets"),
     ] = Mode.perfect,
     no_warm_start: Annotated[
-        bool, typer.Option(help="No starting plan for HiGHS (relax and fix by year)")
+        bool, typer.Option(help="No starting plan for HiGHS (the greedy plan, else relax and fix by year)")
     ] = False,
     no_report: Annotated[
         bool, typer.Option("--no-report", help="Do not write the HTML/Excel report")

@@ -24,7 +24,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "stage_build": "{name}:为 {lines} 条生产线生成技术组合并建立模型",
         "stage_built": "建模完成,用时 {seconds:.1f} 秒:{packages} 个技术组合,{variables} 个变量,"
         "{constraints} 个约束",
-        "stage_warm": "热启动(逐年松弛固定)",
+        "stage_warm": "热启动(贪心初始方案与邻域搜索)",
         "stage_solve": "求解至 {gap:.2%} 的最优性间隙,最长 {limit:.0f} 秒",
         "stage_prices": "目标代价:逐个去掉起约束作用的目标并重新求解(target_prices.csv)",
         "solving": "求解 {elapsed:5.0f} 秒 | 当前最优方案 {best} | 下界 {bound} | 间隙 {gap}",
@@ -45,7 +45,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "stage_build": "{name}: technology packages and model for {lines} lines",
         "stage_built": "built in {seconds:.1f}s: {packages} packages, {variables} variables, "
         "{constraints} constraints",
-        "stage_warm": "warm start (relax and fix by year)",
+        "stage_warm": "warm start (greedy plan, neighbourhood search)",
         "stage_solve": "solving to a {gap:.2%} gap, at most {limit:.0f}s",
         "stage_prices": "target prices: binding targets are re-solved without them (target_prices.csv)",
         "solving": "solving {elapsed:5.0f}s | best plan {best} | bound {bound} | gap {gap}",

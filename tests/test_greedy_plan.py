@@ -189,6 +189,43 @@ def test_the_neighbourhood_search_finds_what_the_repair_left(tmp_path: Path, mon
     assert list(plan.retire_year) == [NEVER, 2025, 2025]
 
 
+def test_the_first_step_frees_where_the_plan_and_the_lp_relaxation_disagree(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # the repaired plan keeps B and C running, the LP relaxation (like the optimum) closes
+    # them: the first sub-MIP frees only columns on which plan and relaxation disagree, finds
+    # the optimum, and hands it on while HiGHS still runs (before the step returns)
+    import optimizer.solvers.greedy_plan as greedy_module
+    from optimizer.solvers.neighbourhood_search import _SubMip, model_neighbourhoods, relaxed_solution, search
+
+    built = build_instance_model(load_instance(_one_line_reaches_the_share(tmp_path / "i")))
+    monkeypatch.setattr(greedy_module, "DESCENT_ROUNDS", 0)
+    repaired = greedy_plan(built.data, built.form, built.columns, budget_s=30)
+    assert repaired.x is not None
+    relaxed = relaxed_solution(built.form, 10.0)
+    assert relaxed is not None
+    disagree = built.form.integer & (np.abs(relaxed - repaired.x) > 1e-6)
+    found: list[float] = []
+    steps: list[tuple[np.ndarray, int]] = []  # (freed columns, plans handed on when it returned)
+    real_solve = _SubMip.solve
+
+    def spy(self, free, x, limit_s):  # type: ignore[no-untyped-def]
+        result = real_solve(self, free, x, limit_s)
+        steps.append((free.copy(), len(found)))
+        return result
+
+    monkeypatch.setattr(_SubMip, "solve", spy)
+    objective, _ = search(
+        built.form,
+        model_neighbourhoods(built.data, built.columns),
+        repaired.x,
+        deadline=time.perf_counter() + 5,
+        on_better=lambda value, _x: found.append(value),
+    )
+    first_free, handed_on = steps[0]
+    assert disagree.any() and np.array_equal(first_free, disagree)
+    assert handed_on >= 1 and found[handed_on - 1] == pytest.approx(241.0e6, rel=1e-9)
+    assert objective == pytest.approx(241.0e6, rel=1e-9)
+
+
 def test_highs_races_the_neighbourhood_search_and_they_share_plans(tmp_path: Path) -> None:
     # two racers from the repaired (non-descended) plan: HiGHS and the search; the run ends
     # proven at the optimum and says which racer improved on the start
