@@ -189,7 +189,7 @@ def test_the_neighbourhood_search_finds_what_the_repair_left(tmp_path: Path, mon
     assert list(plan.retire_year) == [NEVER, 2025, 2025]
 
 
-def test_the_first_step_frees_where_the_plan_and_the_lp_relaxation_disagree(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_first_step_frees_where_plan_and_lp_relaxation_disagree(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # the repaired plan keeps B and C running, the LP relaxation (like the optimum) closes
     # them: the first sub-MIP frees only columns on which plan and relaxation disagree, finds
     # the optimum, and hands it on while HiGHS still runs (before the step returns)
