@@ -171,6 +171,7 @@ def run_search_child(
         on_better,
         incoming=lambda: latest(inbox),
         seed=options.seed + racer,
+        on_bound=lambda bound: out.put((racer, "bound", bound)),
     )
     out.put((racer, "final", "time limit", objective, None, x, None, time.perf_counter() - t0))
 

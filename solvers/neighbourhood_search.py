@@ -156,8 +156,9 @@ class _Incumbent:
     x: np.ndarray
 
 
-def relaxed_solution(form: StandardForm, limit_s: float) -> np.ndarray | None:
-    """The LP relaxation's solution within ``limit_s``, else None."""
+def relaxed_solution(form: StandardForm, limit_s: float) -> tuple[float, np.ndarray] | None:
+    """The LP relaxation's objective (a valid lower bound) and solution within ``limit_s``, else
+    None."""
     from optimizer.solvers.lp_session import LpSession, stop_on_request
 
     if limit_s < 1.0:
@@ -166,7 +167,10 @@ def relaxed_solution(form: StandardForm, limit_s: float) -> np.ndarray | None:
     stop_on_request(session.h)
     if not session.run():
         return None
-    return np.array(session.h.getSolution().col_value, dtype=float)
+    h = session.h
+    return float(h.getInfo().objective_function_value) / session.factor, np.array(
+        h.getSolution().col_value, dtype=float
+    )
 
 
 def search(
@@ -178,10 +182,12 @@ def search(
     incoming: Callable[[], tuple[float, np.ndarray] | None] = lambda: None,
     seed: int = 0,
     guided: bool = True,
+    on_bound: Callable[[float], None] = lambda bound: None,
 ) -> tuple[float, np.ndarray]:
     """Improve plan ``x`` until ``deadline`` (time.perf_counter()); every cheaper plan found is
     passed to ``on_better`` (objective, plan). Returns the best (objective, plan). ``guided``:
-    solve the LP relaxation first and search where the plan disagrees with it."""
+    solve the LP relaxation first and search where the plan disagrees with it; its objective,
+    a lower bound, goes to ``on_bound``."""
     rng = np.random.default_rng(seed)
     best = _Incumbent(float(form.c @ x + form.offset), x)
 
@@ -192,7 +198,10 @@ def search(
             on_better(value, plan)
 
     sub = _SubMip(form, on_plan=offer)
-    relaxed = relaxed_solution(form, LP_SHARE * (deadline - time.perf_counter())) if guided else None
+    lp = relaxed_solution(form, LP_SHARE * (deadline - time.perf_counter())) if guided else None
+    relaxed = lp[1] if lp is not None else None
+    if lp is not None:
+        on_bound(lp[0])
     guided_at: float | None = None  # the incumbent's objective at the last guided step
     integer = form.integer
     sizes = {

@@ -192,7 +192,8 @@ def test_the_neighbourhood_search_finds_what_the_repair_left(tmp_path: Path, mon
 def test_the_first_step_frees_where_plan_and_lp_relaxation_disagree(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # the repaired plan keeps B and C running, the LP relaxation (like the optimum) closes
     # them: the first sub-MIP frees only columns on which plan and relaxation disagree, finds
-    # the optimum, and hands it on while HiGHS still runs (before the step returns)
+    # the optimum, and hands it on while HiGHS still runs (before the step returns); the
+    # relaxation's objective is passed on as a bound
     import optimizer.solvers.greedy_plan as greedy_module
     from optimizer.solvers.neighbourhood_search import _SubMip, model_neighbourhoods, relaxed_solution, search
 
@@ -200,8 +201,9 @@ def test_the_first_step_frees_where_plan_and_lp_relaxation_disagree(tmp_path: Pa
     monkeypatch.setattr(greedy_module, "DESCENT_ROUNDS", 0)
     repaired = greedy_plan(built.data, built.form, built.columns, budget_s=30)
     assert repaired.x is not None
-    relaxed = relaxed_solution(built.form, 10.0)
-    assert relaxed is not None
+    lp = relaxed_solution(built.form, 10.0)
+    assert lp is not None
+    lp_bound, relaxed = lp
     disagree = built.form.integer & (np.abs(relaxed - repaired.x) > 1e-6)
     found: list[float] = []
     steps: list[tuple[np.ndarray, int]] = []  # (freed columns, plans handed on when it returned)
@@ -213,17 +215,32 @@ def test_the_first_step_frees_where_plan_and_lp_relaxation_disagree(tmp_path: Pa
         return result
 
     monkeypatch.setattr(_SubMip, "solve", spy)
+    bounds: list[float] = []
     objective, _ = search(
         built.form,
         model_neighbourhoods(built.data, built.columns),
         repaired.x,
         deadline=time.perf_counter() + 5,
         on_better=lambda value, _x: found.append(value),
+        on_bound=bounds.append,
     )
+    # the relaxation's objective is handed on as a bound: below the optimum, not above
+    assert bounds == [pytest.approx(lp_bound, rel=1e-9)] and lp_bound <= 241.0e6 * (1 + 1e-9)
     first_free, handed_on = steps[0]
     assert disagree.any() and np.array_equal(first_free, disagree)
     assert handed_on >= 1 and found[handed_on - 1] == pytest.approx(241.0e6, rel=1e-9)
     assert objective == pytest.approx(241.0e6, rel=1e-9)
+    # one racer: the polish before HiGHS keeps the bound for the run (with_start_bound)
+    from optimizer.solvers.base import WarmStart
+    from optimizer.solvers.warm_start import polish_by_neighbourhoods
+
+    assert repaired.objective is not None
+    hoods = model_neighbourhoods(built.data, built.columns)
+    polished = polish_by_neighbourhoods(
+        built.form, WarmStart(repaired.x, repaired.objective, 0.0, "greedy"), hoods, 3.0
+    )
+    assert polished.bound == pytest.approx(lp_bound, rel=1e-9)
+    assert polished.objective == pytest.approx(241.0e6, rel=1e-9)
 
 
 def test_highs_races_the_neighbourhood_search_and_they_share_plans(tmp_path: Path) -> None:
