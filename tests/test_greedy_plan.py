@@ -163,18 +163,24 @@ def test_every_seed_province_gets_a_verified_greedy_plan(province: str) -> None:
     assert evaluation.npv_cny == pytest.approx(plan.objective, rel=1e-6)
 
 
-def test_the_neighbourhood_search_finds_what_the_repair_left(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    # the first test's instance: without the descent the repaired plan keeps B and C running
-    # (88 000 CNY above the optimum); one sub-MIP over the clinker lines closes them
+def _repaired_share_plan(folder: Path, monkeypatch):  # type: ignore[no-untyped-def]
+    """The first test's instance built, and its repaired plan without the descent: it keeps B
+    and C running (88 000 CNY above the optimum)."""
     import optimizer.solvers.greedy_plan as greedy_module
-    from optimizer.solvers.neighbourhood_search import model_neighbourhoods, search
 
-    folder = _one_line_reaches_the_share(tmp_path / "i")
-    built = build_instance_model(load_instance(folder))
+    built = build_instance_model(load_instance(_one_line_reaches_the_share(folder)))
     monkeypatch.setattr(greedy_module, "DESCENT_ROUNDS", 0)
     repaired = greedy_plan(built.data, built.form, built.columns, budget_s=30)
     assert repaired.x is not None and repaired.objective is not None
     assert repaired.objective == pytest.approx(241.088e6, rel=1e-9)
+    return built, repaired
+
+
+def test_the_neighbourhood_search_finds_what_the_repair_left(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # without the LP's guidance: one sub-MIP over the clinker sector closes B and C
+    from optimizer.solvers.neighbourhood_search import model_neighbourhoods, search
+
+    built, repaired = _repaired_share_plan(tmp_path / "i", monkeypatch)
     found: list[float] = []
     objective, x = search(
         built.form,
@@ -182,6 +188,7 @@ def test_the_neighbourhood_search_finds_what_the_repair_left(tmp_path: Path, mon
         repaired.x,
         deadline=time.perf_counter() + 5,
         on_better=lambda value, _x: found.append(value),
+        guided=False,
     )
     assert objective == pytest.approx(241.0e6, rel=1e-9) and found[-1] == objective
     load_solution(built.columns, x)
@@ -194,13 +201,12 @@ def test_the_first_step_frees_where_plan_and_lp_relaxation_disagree(tmp_path: Pa
     # them: the first sub-MIP frees only columns on which plan and relaxation disagree, finds
     # the optimum, and hands it on while HiGHS still runs (before the step returns); the
     # relaxation's objective is passed on as a bound
-    import optimizer.solvers.greedy_plan as greedy_module
+    from optimizer.solvers.base import WarmStart
     from optimizer.solvers.neighbourhood_search import _SubMip, model_neighbourhoods, relaxed_solution, search
+    from optimizer.solvers.warm_start import polish_by_neighbourhoods
 
-    built = build_instance_model(load_instance(_one_line_reaches_the_share(tmp_path / "i")))
-    monkeypatch.setattr(greedy_module, "DESCENT_ROUNDS", 0)
-    repaired = greedy_plan(built.data, built.form, built.columns, budget_s=30)
-    assert repaired.x is not None
+    built, repaired = _repaired_share_plan(tmp_path / "i", monkeypatch)
+    hoods = model_neighbourhoods(built.data, built.columns)
     lp = relaxed_solution(built.form, 10.0)
     assert lp is not None
     lp_bound, relaxed = lp
@@ -218,7 +224,7 @@ def test_the_first_step_frees_where_plan_and_lp_relaxation_disagree(tmp_path: Pa
     bounds: list[float] = []
     objective, _ = search(
         built.form,
-        model_neighbourhoods(built.data, built.columns),
+        hoods,
         repaired.x,
         deadline=time.perf_counter() + 5,
         on_better=lambda value, _x: found.append(value),
@@ -231,14 +237,8 @@ def test_the_first_step_frees_where_plan_and_lp_relaxation_disagree(tmp_path: Pa
     assert handed_on >= 1 and found[handed_on - 1] == pytest.approx(241.0e6, rel=1e-9)
     assert objective == pytest.approx(241.0e6, rel=1e-9)
     # one racer: the polish before HiGHS keeps the bound for the run (with_start_bound)
-    from optimizer.solvers.base import WarmStart
-    from optimizer.solvers.warm_start import polish_by_neighbourhoods
-
-    assert repaired.objective is not None
-    hoods = model_neighbourhoods(built.data, built.columns)
-    polished = polish_by_neighbourhoods(
-        built.form, WarmStart(repaired.x, repaired.objective, 0.0, "greedy"), hoods, 3.0
-    )
+    start = WarmStart(repaired.x, repaired.objective, 0.0, "greedy")
+    polished = polish_by_neighbourhoods(built.form, start, hoods, 3.0)
     assert polished.bound == pytest.approx(lp_bound, rel=1e-9)
     assert polished.objective == pytest.approx(241.0e6, rel=1e-9)
 
