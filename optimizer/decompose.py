@@ -238,9 +238,8 @@ def solve_national(
     plan, evaluation, targets = national or (None, None, None)
     upper = evaluation.npv_cny if evaluation is not None else None
     lower = gap_all = None
-    lowers = [p for p in parts if p["bound_kind"] == "lower"]
-    if all(p["bound_cny"] is not None and np.isfinite(p["bound_cny"]) for p in lowers):
-        lower = float(sum(p["bound_cny"] for p in lowers))
+    if not _without_bound(table):
+        lower = float(sum(p["bound_cny"] for p in parts if p["bound_kind"] == "lower"))
     if upper is not None and lower is not None:
         gap_all = (upper - lower) / abs(upper)
         if -GAP_ROUNDING < gap_all < 0:  # equal sums added in another order (-1.7e-16 seen)
@@ -385,7 +384,8 @@ def run_decomposed(
     if unbounded:
         console.print(
             f"[yellow]no lower bound: {', '.join(unbounded)} had no dual bound within "
-            "their time limit (their root LP was not solved); a longer --time-limit gives one[/]"
+            "their time limit (neither their LP relaxation nor HiGHS's root LP was solved); a "
+            "longer --time-limit gives one[/]"
         )
     if options.write:
         write_run(
@@ -417,6 +417,8 @@ def _scenario_note(carbon_price_cny_per_tco2: float | None, sets: list[str], mod
 
 
 def _without_bound(provinces: pd.DataFrame) -> list[str]:
+    """Provinces whose lower-bound sub-problem gave no finite bound: then the national one is
+    unknown."""
     lowers = provinces[provinces["bound_kind"] == "lower"]
     bound = pd.to_numeric(lowers["bound_cny"], errors="coerce")
     return sorted(lowers.loc[~np.isfinite(bound), "province"])
