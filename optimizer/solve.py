@@ -77,8 +77,9 @@ def with_start_bound(result: SolveResult, bound: float | None, requested_gap: fl
     """``result`` with the starting plan's bound when it is the stronger one.
 
     In a short run HiGHS may stop before its root LP, holding only a trivial bound (guizhou at
-    --time-limit 60: -1 063 e8 CNY, a "gap" of 229 %), while the first relax-and-fix step
-    already proved a bound within about 2 % of the plan; both bound the same model.
+    --time-limit 60: -1 063 e8 CNY, a "gap" of 229 %), while the starting plan already proved
+    one (the polish's LP relaxation, or the first relax-and-fix step within about 2 % of the
+    plan); both bound the same model.
     """
     if bound is None or (result.bound is not None and result.bound >= bound):
         return result

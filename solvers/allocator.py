@@ -5,10 +5,9 @@ Dask's nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` in its own ``os.environ`` (it
 process that started the cluster gets its own environment back: optimizer/local_cluster.py).
 A trim threshold in the environment also turns off glibc's dynamic mmap threshold: every
 allocation over 128 KiB is then a fresh mmap, every free an munmap, and each reuse page-faults
-again. The greedy start allocates such arrays
-in every round and HiGHS in every LP: on zhejiang the greedy's rounds took 2.5-10 s instead of
-2 s, so a 30 s run that proves infeasibility in 31 s without the variable ended with no result
-at 37 s with it.
+again. The greedy start allocates such arrays in every round and HiGHS in every LP: on
+zhejiang the greedy's rounds took 2.5-10 s instead of 2 s, so a 30 s run that proves
+infeasibility in 31 s without the variable ended with no result at 37 s with it.
 
 :func:`keep_freed_memory_for_reuse` sets the thresholds glibc's dynamic rule converges to
 (mmap 32 MiB, trim twice that): memory is still returned to the system, in large pieces.

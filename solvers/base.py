@@ -137,8 +137,9 @@ class WarmStart:
     seconds: float
     note: str
     bound: float | None = None
-    """A valid lower bound on the full model's objective, when the start proved one: the first
-    relax-and-fix step is the full model with only its year integer, a relaxation of it."""
+    """A valid lower bound on the full model's objective, when the start proved one: the LP
+    relaxation the neighbourhood search solves first, or the first relax-and-fix step (the full
+    model with only its year integer); both are relaxations of it."""
     interrupted: bool = False
     """Ctrl-C or SIGTERM came while the plan was being improved: ``x`` is the best full plan so
     far, and no solver may run again in this process."""

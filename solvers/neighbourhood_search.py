@@ -165,12 +165,8 @@ def relaxed_solution(form: StandardForm, limit_s: float) -> tuple[float, np.ndar
         return None
     session = LpSession(form, limit_s)
     stop_on_request(session.h)
-    if not session.run():
-        return None
-    h = session.h
-    return float(h.getInfo().objective_function_value) / session.factor, np.array(
-        h.getSolution().col_value, dtype=float
-    )
+    lp = session.solve()
+    return (lp.objective, lp.x) if lp.optimal and lp.objective is not None and lp.x is not None else None
 
 
 def search(
