@@ -143,18 +143,18 @@ def build_model_data(
     rated = lines_df["sector"].map(instance.sectors["rated_days_per_year"]).to_numpy(float)
     targets = target_rows(instance)
     q_cap_days = {(l, t): float(rated[l]) for l in range(n_lines) for t in model_years}
+    line_scope = list(zip(lines_df["sector"], lines_df["province"], strict=True))
     for row in targets:
         if KINDS[row.kind].caps_operating_days:
             for l in range(n_lines):
-                if lines_df.iloc[l]["sector"] in row.sectors:
+                if row.covers(*line_scope[l]):
                     for t in model_years:
                         if t >= row.year:
                             q_cap_days[(l, t)] = min(q_cap_days[(l, t)], row.value)
     for row in targets:
         if KINDS[row.kind].retires_small_lines and row.hard:
             for l in range(n_lines):
-                line = lines_df.iloc[l]
-                if line["sector"] in row.sectors and line["size_t_per_day"] <= row.value:
+                if row.covers(*line_scope[l]) and lines_df.iloc[l]["size_t_per_day"] <= row.value:
                     forced |= {(l, t) for t in model_years if t >= row.year}
     demand: dict[tuple[str, int], float] = {}
     dem = instance.demand
@@ -166,10 +166,11 @@ def build_model_data(
     new_line = _new_line_data(instance)
     # staggered production binds replacement lines too (the check covers every running line)
     new_cap_days = {(s, t): new_line[s]["rated_days"] for s in new_line for t in model_years}
+    new_province = instance.new_line_province
     for row in targets:
         if KINDS[row.kind].caps_operating_days:
             for s in new_line:
-                if s in row.sectors:
+                if row.covers(s, new_province):
                     for t in model_years:
                         if t >= row.year:
                             new_cap_days[(s, t)] = min(new_cap_days[(s, t)], row.value)

@@ -119,7 +119,9 @@ def assemble(instance: Instance, parts: list[dict]) -> Plan:
         plan.adopt_year[rows] = p["adopt_year"]
         plan.operating_days[rows] = p["operating_days"]
         for new_id, sector, start, count, days in p["new_lines"]:
-            plan.new_lines.append(NewLine(f"{part['province']}-{new_id}", sector, start, count, days))
+            plan.new_lines.append(
+                NewLine(f"{part['province']}-{new_id}", sector, start, count, days, part["province"])
+            )
     return plan
 
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from optimizer.data.consistency import split_list
 from optimizer.data.instance import Instance
 from optimizer.evaluator.api import evaluate
 from optimizer.evaluator.plan import Plan
@@ -24,6 +25,9 @@ def province_targets(instance: Instance, lines: pd.DataFrame, bound: str) -> pd.
     for _, t in instance.targets.iterrows():
         scope = [s.strip() for s in str(t["sectors"]).split(";")]
         in_scope = lines if scope == ["*"] else lines[lines["sector"].isin(scope)]
+        provinces = split_list(t.get("provinces", ""))
+        if provinces:  # a per-line rule of some provinces: only theirs carry it
+            in_scope = in_scope[in_scope["province"].isin(provinces)]
         if in_scope.empty and KINDS[t["kind"]].in_model_years:
             continue
         if t["kind"] in SEPARABLE or (bound == "upper" and t["kind"] in SAME_IN_EACH):

@@ -24,6 +24,7 @@ PLAN_COLUMNS = [
     "line_id",
     "company",
     "city",
+    "province",  # where a national plan's line (and replacement line) stands
     "sector",
     "year",
     "action",
@@ -136,6 +137,7 @@ def plan_table(evaluation: Evaluation, plan: Plan) -> pd.DataFrame:
                     "line_id": arrs.line_ids[i],
                     "company": arrs.companies[i],
                     "city": arrs.cities[i],
+                    "province": arrs.provinces[i],
                     "sector": arrs.sector_names[arrs.sector_index[i]],
                     "year": year,
                     "action": action,

@@ -139,7 +139,7 @@ def read_plan(instance: Instance, path: Path) -> Plan:
         days_by_year = np.zeros(len(years))
         for _, year, row in rows:
             days_by_year[years.index(year)] = float(row["operating_days"] or 0)
-        plan.new_lines.append(NewLine(new_id, sector, start, count, days_by_year))
+        plan.new_lines.append(NewLine(new_id, sector, start, count, days_by_year, first.get("province", "")))
     if problems:
         raise InputError(problems)
     return plan

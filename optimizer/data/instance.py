@@ -39,6 +39,14 @@ class Instance:
         present = set(self.lines["sector"])
         return [s for s in self.sectors.index if s in present]
 
+    @property
+    def new_line_province(self) -> str:
+        """Province of a replacement line the plan builds: the instance's own when it has one
+        province (a seed, a decomposed run's sub-problem), else "" (a model of several
+        provinces builds them for no province in particular)."""
+        provinces = set(self.lines["province"])
+        return next(iter(provinces)) if len(provinces) == 1 else ""
+
     def intensity_kgce_per_unit(self) -> pd.Series:
         """Base-year comprehensive energy intensity of each line (fuel + electricity)."""
         return (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from optimizer.data.consistency import target_scope
+from optimizer.data.consistency import split_list, target_scope
 from optimizer.data.instance import Instance
 from optimizer.targets.registry import KINDS
 from optimizer.targets.rows import TargetRow, is_multi_unit, share_weight
@@ -46,6 +46,7 @@ def target_rows(instance: Instance) -> list[TargetRow]:
                 description_zh=_text(t.get("description_zh")),
                 reference_year=int(t.get("reference_year", 0) or 0),
                 reference_value=float(t.get("reference_value", 0) or 0),
+                provinces=tuple(split_list(t.get("provinces", ""))),
             )
             if late:
                 rows.append(replace(row, hard=False, until=hard_from - 1))

@@ -194,15 +194,14 @@ def _line_params(
         **floors,
     )
     provinces = list(lines["province"])
-    only = sorted(set(provinces))
-    new_province = only[0] if len(only) == 1 else ""
+    new_province = instance.new_line_province
     labels = {
         "line_ids": tuple(lines["line_id"]) + tuple(n.new_id for n in plan.new_lines),
         "sectors": tuple(line_sectors),
         "products": tuple(line_products),
         "companies": tuple(lines["company"]) + (NEW_LINE_COMPANY,) * n_new,
         "cities": tuple(lines["city"]) + ("",) * n_new,
-        "provinces": tuple(provinces) + (new_province,) * n_new,
+        "provinces": tuple(provinces) + tuple(n.province or new_province for n in plan.new_lines),
     }
     return params, labels, i64([sector_pos[s] for s in line_sectors])
 

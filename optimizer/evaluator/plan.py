@@ -26,6 +26,7 @@ class NewLine:
     start_year: int
     count: float
     operating_days: np.ndarray  # (Y,) days per year while running
+    province: str = ""  # where it is built, when the plan spans provinces ("": Instance.new_line_province)
 
 
 @dataclass

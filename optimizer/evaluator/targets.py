@@ -23,6 +23,7 @@ TARGET_COLUMNS = [
     "year",
     "kind",
     "scope",
+    "provinces",  # a per-line rule's provinces ("": every province)
     "required",
     "achieved",
     "unit",
@@ -55,6 +56,7 @@ def check_targets(instance: Instance, arrs: EvalArrays, out: np.ndarray) -> pd.D
                     "year": t,
                     "kind": row.kind,
                     "scope": ";".join(row.sectors),
+                    "provinces": ";".join(row.provinces),
                     "required": required,
                     "achieved": achieved,
                     "unit": row.unit,

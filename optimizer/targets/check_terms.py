@@ -63,6 +63,8 @@ def row_terms(
     col = {y: i for i, y in enumerate(years)}
     sectors = np.array([arrs.sector_names[i] for i in arrs.sector_index])
     in_scope = np.isin(sectors, row.sectors)
+    if row.provinces:
+        in_scope &= np.isin(np.array(arrs.provinces), row.provinces)
     multi = is_multi_unit(instance, row.sectors)
     weights = np.array([share_weight(instance, p, 1.0, multi) for p in arrs.products])
     base = col[instance.scenario.base_year]

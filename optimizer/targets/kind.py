@@ -89,6 +89,12 @@ class TargetKind:
     goal_attribute: str = ""  # attribute a company --goal of this kind counts
     reference_unit: str | None = None  # a cut measured from a stated reference value in this unit
 
+    @property
+    def per_line(self) -> bool:
+        """A rule on each line by itself (a day cap, a size exit), so it may cover only some
+        provinces' lines; aggregates (capacity, shares, emissions) cover whole sectors."""
+        return self.caps_operating_days or self.retires_small_lines
+
     def applies(self, year: int, t: int) -> bool:
         if self.years == "every":
             return True

@@ -10,7 +10,8 @@ from optimizer.data.schema import as_float
 
 @dataclass(frozen=True)
 class TargetRow:
-    """One target as applied: a scope of sectors, a year, a value (units as in targets.csv)."""
+    """One target as applied: a scope of sectors (and, for a per-line rule, of provinces), a
+    year, a value (units as in targets.csv)."""
 
     target_id: str
     kind: str
@@ -28,6 +29,12 @@ class TargetRow:
     until: int = 9999  # last model year the row applies (the reported part of a late target)
     reference_year: int = 0  # year a cut is measured from (0: the base year)
     reference_value: float = 0.0  # the scope's figure then (0: the base-year fleet's own)
+    provinces: tuple[str, ...] = ()  # a per-line rule's provinces (empty: every province)
+
+    def covers(self, sector: str, province: str) -> bool:
+        """A line of ``sector`` in ``province`` is in the row's scope (a replacement line's
+        province is its sub-problem's, or "" in a model of several provinces)."""
+        return sector in self.sectors and (not self.provinces or province in self.provinces)
 
     def reference(self, base_value: float) -> float:
         """What a cut is measured against: the stated reference value, else the base year's."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from optimizer.data.consistency import target_scope
+from optimizer.data.consistency import split_list, target_scope
 from optimizer.errors import InputProblem
 from optimizer.targets.registry import KINDS
 
@@ -25,8 +25,11 @@ def check_targets(inst: Instance, f: str) -> list[InputProblem]:
         for s in scope:
             if s not in inst.sectors.index:
                 out.append(InputProblem(f, r, "sectors", s, "is not a sector in sectors.csv"))
+        provinces = split_list(t.get("provinces", ""))
+        out.extend(_check_provinces(inst, t, f, provinces))
         if not k.scope_free:
-            lines_in_scope = inst.lines["sector"].isin(scope).sum()
+            in_provinces = inst.lines["province"].isin(provinces) if provinces else True
+            lines_in_scope = (inst.lines["sector"].isin(scope) & in_provinces).sum()
             if lines_in_scope == 0:
                 out.append(
                     InputProblem(
@@ -34,7 +37,8 @@ def check_targets(inst: Instance, f: str) -> list[InputProblem]:
                         r,
                         "sectors",
                         t["sectors"],
-                        "scope is empty: no line of the instance is in these sectors",
+                        "scope is empty: no line of the instance is in these sectors"
+                        + (" and provinces" if provinces else ""),
                     )
                 )
         if k.in_model_years and not (sc.base_year < t["year"] <= sc.horizon_end):
@@ -106,3 +110,28 @@ def _check_reference(t: Any, f: str, base_year: int) -> list[InputProblem]:
             InputProblem(f, r, "reference_source", "", "is empty: reference_value needs a source and a flag")
         )
     return out
+
+
+def _check_provinces(inst: Instance, t: Any, f: str, provinces: list[str]) -> list[InputProblem]:
+    """A province scope names provinces of lines.csv and belongs to a per-line rule only."""
+    if not provinces:
+        return []
+    r, kind = t["_row"], t["kind"]
+    if not KINDS[kind].per_line:
+        per_line = sorted(name for name, k in KINDS.items() if k.per_line)
+        return [
+            InputProblem(
+                f,
+                r,
+                "provinces",
+                t["provinces"],
+                f"a province scope is for per-line rules ({', '.join(per_line)}), not {kind}: "
+                "a province's own aggregate target belongs in that province's instance",
+            )
+        ]
+    known = set(inst.lines["province"])
+    return [
+        InputProblem(f, r, "provinces", p, f"is not a province of lines.csv ({', '.join(sorted(known))})")
+        for p in provinces
+        if p not in known
+    ]

@@ -31,13 +31,21 @@ def _target_value(value: float, factor: float) -> object:
     return float(value) / factor
 
 
-def _scope(data: RunData, group: str, scope: str) -> str:
+def _scope(data: RunData, group: str, scope: str, provinces: str = "") -> str:
+    where = f" · {provinces.replace(';', ', ')}" if provinces else ""
     sectors = [x for x in scope.split(";") if x]
     if group and group != "pooled":
-        return data.sector(group)
+        return data.sector(group) + where
     if len(sectors) == 1:
-        return data.sector(sectors[0])
-    return f"{data.t('pooled')}: " + ", ".join(data.sector(x) for x in sectors)
+        return data.sector(sectors[0]) + where
+    return f"{data.t('pooled')}: " + ", ".join(data.sector(x) for x in sectors) + where
+
+
+def _provinces(frame: pd.DataFrame) -> list[str]:
+    """Each row's province scope ("" for every province, and in runs written before it existed)."""
+    if "provinces" not in frame:
+        return [""] * len(frame)
+    return ["" if not isinstance(p, str) else p for p in frame["provinces"]]
 
 
 def _is_hard(hard: object) -> bool:
@@ -94,7 +102,8 @@ def targets_table(data: RunData) -> Table:
         return table
     lang = data.lang
     units = [target_unit(lang, u) for u in frame["unit"]]
-    scope = [_scope(data, g, s) for g, s in zip(frame["group"], frame["scope"], strict=True)]
+    provinces = _provinces(frame)
+    scope = [_scope(data, g, s, p) for g, s, p in zip(frame["group"], frame["scope"], provinces, strict=True)]
     row_class = [_met_class(m, h) for m, h in zip(frame["met"], frame["hard"], strict=True)]
     table.add(t("target_id"), frame["target_id"], "text", width=12)
     table.add(t("group"), scope, "text", width=24)
@@ -138,6 +147,7 @@ def targets_by_target_table(data: RunData) -> Table:
     required = [_target_value(v, u.factor) for v, u in zip(frame["required"], units, strict=True)]
     classes = [_met_class(m, h) for m, h in zip(frame["met"], frame["hard"], strict=True)]
     sources, descriptions = _clause_and_description(data, frame)
+    provinces = _provinces(frame)
     year_of_row = [int(y) for y in frame["year"]]
     hard_of_row = [_is_hard(h) for h in frame["hard"]]
     years = sorted(set(year_of_row))
@@ -158,7 +168,8 @@ def targets_by_target_table(data: RunData) -> Table:
         u = units[first]
         percent.append(u.percent)
         cols["id"].append(key[0])
-        cols["scope"].append(_scope(data, str(frame.at[first, "group"]), str(frame.at[first, "scope"])))
+        group, scope = str(frame.at[first, "group"]), str(frame.at[first, "scope"])
+        cols["scope"].append(_scope(data, group, scope, provinces[first]))
         kind = str(frame.at[first, "kind"])
         cols["kind"].append(TARGET_KINDS[lang].get(kind, kind))
         cols["clause"].append(sources[first])
