@@ -26,6 +26,7 @@ import pandas as pd
 from optimizer.data.gem import GEM_ATTRIBUTION, read_gem
 from optimizer.data.gem_fleet import ProvinceCalibration, clinker_plants, plant_columns, province_fleet
 from optimizer.data.schema import table_schema
+from optimizer.instances.staggering import MIIT_DOCUMENT, StaggerRule, days_cap, national_rules
 
 HERE = Path(__file__).resolve().parent
 # the GEM workbook as published lives in the team's shared folder beside the repository
@@ -527,8 +528,15 @@ def clinker_lines(
     return lines
 
 
-def _calibrate_days(lines: list[dict], output_t: float, max_days: float, rated: float) -> None:
-    """Scale the lines' drawn base-year days (kept ≤ ``max_days``) so the fleet makes ``output_t``."""
+def _calibrate_days(
+    lines: list[dict],
+    output_t: float,
+    max_days: float | np.ndarray,
+    rated: float,
+    note: str = f"the province's clinker output ({CLINKER_PER_CEMENT_SOURCE})",
+) -> None:
+    """Scale the lines' drawn base-year days (kept ≤ ``max_days``, one figure or one per line) so
+    the fleet makes ``output_t``."""
     days = np.array([float(line["operating_days"]) for line in lines])
     capacity = np.array([float(line["capacity_per_year"]) for line in lines])
     for _ in range(50):
@@ -538,9 +546,7 @@ def _calibrate_days(lines: list[dict], output_t: float, max_days: float, rated: 
         days = np.clip(days * output_t / made, 0.0, max_days)
     for line, value in zip(lines, days, strict=True):
         line["operating_days"] = round(float(value), 3)
-        line["source"] += (
-            f"; base-year days scaled to the province's clinker output ({CLINKER_PER_CEMENT_SOURCE})"
-        )
+        line["source"] += f"; base-year days scaled to {note}"
 
 
 def other_lines(p: Province, rng: np.random.Generator, province_label: str, id_prefix: str) -> list[dict]:
@@ -649,6 +655,7 @@ DOCUMENT_COLUMNS = [spec.name for spec in table_schema("documents")]
 GZ_STAGGER_DOC = "guizhou_staggering_2024"
 XJ_STAGGER_DOC = "xinjiang_staggering_2024_25"
 DOCUMENTS: list[dict] = [
+    MIIT_DOCUMENT,
     {
         "file": GZ_STAGGER_DOC,
         "title_zh": "关于做好2024年度水泥行业错峰生产的通知",
@@ -1324,6 +1331,31 @@ TARGETS: dict[str, list[dict]] = {
     ],
 }
 
+NATIONAL_STAGGERING = national_rules(
+    {"guizhou": GZ_STAGGER_DOC, "xinjiang": XJ_STAGGER_DOC, "chongqing": CQ_DOC, "zhejiang": ZJ_DOC}
+)
+
+
+def _stagger_target(rule: StaggerRule) -> dict:
+    row = _t(
+        rule.target_id,
+        "operating_days_max",
+        "cement_clinker",
+        2025,
+        rule.days,
+        "d/yr",
+        rule.document,
+        rule.clause,
+        rule.description,
+        description_zh=rule.description_zh,
+    )
+    return {**row, "provinces": ";".join(rule.provinces)}
+
+
+TARGETS["national"] += [_stagger_target(rule) for rule in NATIONAL_STAGGERING]
+# national cement output 2024 (facts.md s6, V): the national fleet's base-year clinker output
+NATIONAL_CEMENT_T = 1825e6
+
 DEMAND_INDEX = {  # output relative to the base year (U: see the demand.csv source column)
     "cement_clinker": [1.0, 0.97, 0.95, 0.93, 0.91, 0.89, 0.87],
     "default": [1.0, 1.0, 0.99, 0.98, 0.97, 0.96, 0.95],
@@ -1904,6 +1936,7 @@ def _generate_national(plants: pd.DataFrame, national: pd.DataFrame) -> None:
         abbrev = f"{number:02d}{key[:2].upper()}"
         cities = sorted(fleet["municipality"].unique().tolist()) or [gem_province(key)]
         intensity = base.clinker_intensity if base else float(rng.uniform(104.5, 110.5))
+        cap = days_cap(NATIONAL_STAGGERING, key, RATED_CLINKER_DAYS)
         p = Province(
             key=key,
             name_zh=base.name_zh if base else key,
@@ -1917,11 +1950,23 @@ def _generate_national(plants: pd.DataFrame, national: pd.DataFrame) -> None:
             clinker_intensity=intensity,
             clinker_intensity_source="synthetic provincial mean 104.5-110.5 kgce/t",
             clinker_intensity_flag="U",
-            operating_days=(180, 280),
+            # base-year days (S) within the province's staggering rule, scaled below
+            operating_days=(min(180.0, cap - 40.0), min(280.0, cap)),
             companies=8,
             others=_bm_others(max(1.0, share * 38.0), 0.5),
         )
         lines.extend(province_lines(p, rng, key, p.abbrev, fleet))
+    clinker = [line for line in lines if line["sector"] == "cement_clinker"]
+    caps = np.array([days_cap(NATIONAL_STAGGERING, line["province"], RATED_CLINKER_DAYS) for line in clinker])
+    _calibrate_days(
+        clinker,
+        NATIONAL_CEMENT_T * CLINKER_PER_CEMENT,
+        caps,
+        RATED_CLINKER_DAYS,
+        "the national clinker output: cement 1 825 Mt in 2024 (facts.md s6, V) x clinker-to-cement "
+        f"{CLINKER_PER_CEMENT} ({CLINKER_PER_CEMENT_SOURCE}), each line within its province's "
+        "staggered-production days (targets NA-R1..R10, P)",
+    )
     write_instance(
         "national",
         lines,
@@ -1932,7 +1977,11 @@ def _generate_national(plants: pd.DataFrame, national: pd.DataFrame) -> None:
         "national capacity-replacement rule 1.5:1 (2:1 in key air-pollution areas is not split out; U)",
         "- national clinker capacity 1.79 Gt/yr (facts.md s4, 2024, flag P) over the real GEM plants of "
         "31 provinces: the four seed provinces scaled to their own aggregates, the others by one common "
-        "factor (see each line's capacity_scale)\n- provincial clinker intensities synthetic (U)\n- glass, "
+        "factor (see each line's capacity_scale)\n- base-year clinker days synthetic, each line within "
+        "its province's staggered-production rule (targets NA-R1..R10: realism/floors.md s4; provinces "
+        "without a rule found run up to the rated 310 d), scaled so the country makes 1 214 Mt of "
+        "clinker (cement 1 825 Mt in 2024, facts.md s6, V, x 0.665)\n- provincial clinker intensities "
+        "synthetic (U)\n- glass, "
         "ceramics, lime and wall-material lines synthetic, scaled with the clinker share",
         "National",
         "全国",

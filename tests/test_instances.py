@@ -42,6 +42,23 @@ def test_national_instance_is_large() -> None:
     assert inst.lines["province"].nunique() == 31
 
 
+def test_national_fleet_keeps_each_provinces_staggered_production() -> None:
+    """Every province with a known rule (floors.md s4) carries it; a seed province's rule is its
+    own instance's; the base-year fleet runs within them and makes the 2024 clinker output."""
+    inst = load_instance(instance_dir("national"))
+    rules = inst.targets[inst.targets["kind"] == "operating_days_max"]
+    cap = {p: float(r["value"]) for _, r in rules.iterrows() for p in str(r["provinces"]).split(";")}
+    assert len(cap) == 19 and {"hebei", "shandong", "ningxia", "liaoning", "sichuan"} <= set(cap)
+    for seed in ("zhejiang", "guizhou", "xinjiang", "chongqing"):
+        own = load_instance(instance_dir(seed)).targets
+        assert cap[seed] == float(own.loc[own["kind"] == "operating_days_max", "value"].iloc[0]), seed
+    clinker = inst.lines[inst.lines["sector"] == "cement_clinker"]
+    limit = clinker["province"].map(cap).fillna(310.0)
+    assert (clinker["operating_days"] <= limit + 1e-9).all()
+    output_t = (clinker["capacity_per_year"] * clinker["operating_days"] / 310.0).sum()
+    assert output_t == pytest.approx(1825e6 * 0.665, rel=1e-4)  # cement 2024 (facts.md s6) x clinker
+
+
 @pytest.mark.parametrize("name", sorted(CALIBRATION))
 def test_real_and_synthetic_lines_are_labelled(name: str) -> None:
     """Clinker lines are GEM plants; every other sector is synthetic and says so."""
