@@ -126,3 +126,23 @@ def test_bad_province_scope_is_named(tmp_path: Path, target: dict, message: str)
     with pytest.raises(InputError) as err:
         load_instance(two_provinces(tmp_path / "i", target))
     assert message in str(err.value)
+
+
+def test_plan_file_keeps_where_a_replacement_line_stands(tmp_path: Path) -> None:
+    # A national plan re-read from its plan.csv still judges a replacement line by its province.
+    from optimizer.outputs import plan_table
+    from optimizer.plan_io import read_plan
+
+    inst = load_instance(
+        two_provinces(tmp_path / "i", new_build={"capex_cny_per_t_per_day": 50000, "fuel_kgce_per_unit": 95})
+    )
+    plan = Plan.business_as_usual(inst)
+    plan.new_lines = [
+        NewLine("north-N1", "cement_clinker", 2025, 1.0, np.array([0.0, 250.0, 250.0]), "north")
+    ]
+    path = tmp_path / "plan.csv"
+    plan_table(evaluate(inst, plan), plan).to_csv(path, index=False)
+    again = read_plan(inst, path)
+    assert [n.province for n in again.new_lines] == ["north"]
+    ev = evaluate(inst, again)
+    assert not check_targets(inst, ev.arrays, ev.values)["met"].any()  # 250 d against north's 200
