@@ -179,11 +179,15 @@ def search(
     seed: int = 0,
     guided: bool = True,
     on_bound: Callable[[float], None] = lambda bound: None,
+    lp_window_s: float | None = None,
 ) -> tuple[float, np.ndarray]:
     """Improve plan ``x`` until ``deadline`` (time.perf_counter()); every cheaper plan found is
     passed to ``on_better`` (objective, plan). Returns the best (objective, plan). ``guided``:
     solve the LP relaxation first and search where the plan disagrees with it; its objective,
-    a lower bound, goes to ``on_bound``."""
+    a lower bound, goes to ``on_bound``. The LP may take ``LP_SHARE`` of the time to
+    ``deadline``, or of ``lp_window_s`` when given (a polish before HiGHS: the LP is the run's
+    bound, worth more than the polish's own budget, and an LP that ends past ``deadline``
+    still gets one guided step)."""
     rng = np.random.default_rng(seed)
     best = _Incumbent(float(form.c @ x + form.offset), x)
 
@@ -194,10 +198,12 @@ def search(
             on_better(value, plan)
 
     sub = _SubMip(form, on_plan=offer)
-    lp = relaxed_solution(form, LP_SHARE * (deadline - time.perf_counter())) if guided else None
+    window_end = deadline if lp_window_s is None else time.perf_counter() + lp_window_s
+    lp = relaxed_solution(form, LP_SHARE * (window_end - time.perf_counter())) if guided else None
     relaxed = lp[1] if lp is not None else None
     if lp is not None:
         on_bound(lp[0])
+        deadline = max(deadline, min(time.perf_counter() + GUIDED_LIMIT_S, window_end))
     guided_at: float | None = None  # the incumbent's objective at the last guided step
     integer = form.integer
     sizes = {

@@ -96,7 +96,9 @@ def starting_plan(
             or not has_large_sector(form, hoods)
         ):
             return start
-        return polish_by_neighbourhoods(form, start, hoods, polish_s)
+        # the LP relaxation in the polish is the run's bound too: it may use the whole solve's
+        # time, not the polish's share (Anhui's national one needs 97-140 s of its 394)
+        return polish_by_neighbourhoods(form, start, hoods, polish_s, options.time_limit_s - quick.seconds)
     # the greedy repair got stuck: targets out of reach (then the LP relaxation, mostly its
     # presolve, proves it at once) or a hard instance (build the plan year by year instead)
     check = replace(
@@ -120,12 +122,19 @@ def starting_plan(
 
 
 def polish_by_neighbourhoods(
-    form: StandardForm, start: WarmStart, hoods: Neighbourhoods, budget_s: float
+    form: StandardForm,
+    start: WarmStart,
+    hoods: Neighbourhoods,
+    budget_s: float,
+    lp_window_s: float | None = None,
 ) -> WarmStart:
     """``start`` improved by the neighbourhood search for ``budget_s`` (in this process); a
     Ctrl-C keeps the best plan so far, marked interrupted. The search's LP relaxation bounds
     the model: a large sub-problem whose HiGHS run ends before its root LP still has a bound
-    (Guizhou's national one had none in 196 s)."""
+    (Guizhou's national one had none in 196 s). The LP may take its share of ``lp_window_s``
+    (the solve's time left) rather than of ``budget_s``, overrunning the polish when it must:
+    Anhui's national LP (97 s alone, over 130 s beside a second worker) ran out of its share
+    of the polish, leaving the country without a bound and Anhui's plan 2 % above its LP."""
     import time
 
     assert start.x is not None and start.objective is not None
@@ -138,7 +147,7 @@ def polish_by_neighbourhoods(
     bounds: list[float] = []
     interrupted = False
     try:
-        search(form, hoods, start.x, t0 + budget_s, keep, on_bound=bounds.append)
+        search(form, hoods, start.x, t0 + budget_s, keep, on_bound=bounds.append, lp_window_s=lp_window_s)
     except KeyboardInterrupt:
         interrupted = True
     seconds = time.perf_counter() - t0

@@ -241,6 +241,12 @@ def test_the_first_step_frees_where_plan_and_lp_relaxation_disagree(tmp_path: Pa
     polished = polish_by_neighbourhoods(built.form, start, hoods, 3.0)
     assert polished.bound == pytest.approx(lp_bound, rel=1e-9)
     assert polished.objective == pytest.approx(241.0e6, rel=1e-9)
+    # a polish too short for the LP (its share of 0.5 s is under the 1 s an LP is given at
+    # least) still solves it within the solve's time left and takes the guided step after it
+    assert polish_by_neighbourhoods(built.form, start, hoods, 0.5).bound is None
+    late = polish_by_neighbourhoods(built.form, start, hoods, 0.5, lp_window_s=20.0)
+    assert late.bound == pytest.approx(lp_bound, rel=1e-9)
+    assert late.objective == pytest.approx(241.0e6, rel=1e-9)
 
 
 def test_highs_races_the_neighbourhood_search_and_they_share_plans(tmp_path: Path) -> None:
