@@ -12,11 +12,13 @@ assumption), so demand, line states and swaps are provincial.
   provincial targets sufficient for the national one — shares, cuts and peaks apply unchanged
   in each province (a pooled share is at least the smallest provincial share; a sum of
   non-increasing paths is non-increasing); caps and floors are split in proportion to base-year
-  capacity, emissions, roof area or line count — and only the provinces whose lower-bound plan
-  misses its share are solved again under it ("upper" sub-problems). A lower-bound plan that
-  meets its share is feasible for its upper sub-problem and within its own gap of that
-  sub-problem's optimum (a relaxation's optimum is no higher), so solving again buys nothing. The assembled
-  plan is re-evaluated and every national target checked by the evaluator.
+  capacity, emissions, roof area or line count; a national supply (supplies.csv province ``*``)
+  by base-year output, as demand, while a lower bound may use all of it — and only the
+  provinces whose lower-bound plan misses its share are solved again under it ("upper"
+  sub-problems). A lower-bound plan that meets its share is feasible for its upper sub-problem
+  and within its own gap of that sub-problem's optimum (a relaxation's optimum is no higher),
+  so solving again buys nothing. The assembled plan is re-evaluated and every national
+  target, pace and supply limit checked by the evaluator.
 * The gap of the whole is (upper − lower) / upper, reported as it is (rounding below
   :data:`GAP_ROUNDING` aside: a bound a hair above the plan is the same figure summed in another order).
 
@@ -106,6 +108,7 @@ class NationalResult:
     # hard national targets the lower-bound plans missed together ("target year"), so the
     # provinces short of their share were solved again; None when that was not tried (myopic)
     lower_plans_missed: list[str] | None = None
+    limits_exceeded: list[str] | None = None  # national pace and supply rows the plan breaks
 
 
 def assemble(instance: Instance, parts: list[dict]) -> Plan:
@@ -151,18 +154,22 @@ def choose_plans(parts: list[dict], mode: str) -> tuple[list[dict], dict[str, st
 
 
 def _national_plan(instance: Instance, chosen: list[dict], provinces: int) -> tuple | None:
-    """The assembled plan, its evaluation and its national target check; None without a plan
-    for every province."""
+    """The assembled plan, its evaluation, its national target check and the national pace and
+    supply rows it breaks; None without a plan for every province."""
     if len(chosen) != provinces:
         return None
     plan = assemble(instance, chosen)
     evaluation = evaluate(instance, plan)
-    return plan, evaluation, check_targets(instance, evaluation.arrays, evaluation.values)
+    targets = check_targets(instance, evaluation.arrays, evaluation.values)
+    from optimizer.solve import limits_exceeded  # the single run's own check; it imports Pyomo
+
+    return plan, evaluation, targets, limits_exceeded(instance, evaluation, plan)
 
 
-def _missed(targets: pd.DataFrame) -> list[str]:
-    missed = missed_hard(targets)
-    return [f"{t} {y}" for t, y in zip(missed["target_id"], missed["year"], strict=True)]
+def _missed(national: tuple) -> list[str]:
+    """Hard targets ("target year") and limits the assembled plan breaks."""
+    missed = missed_hard(national[2])
+    return [f"{t} {y}" for t, y in zip(missed["target_id"], missed["year"], strict=True)] + national[3]
 
 
 def solve_national(
@@ -221,7 +228,7 @@ def solve_national(
         if mode == "perfect":
             parts = _run_tasks(client, [task(p, "lower") for p in names], progress)
             national = _national_plan(instance, choose_plans(parts, mode)[0], len(names))
-            missed = [] if national is None else _missed(national[2])
+            missed = [] if national is None else _missed(national)
             if national is None or missed:
                 national = None
                 short = [p["province"] for p in parts if not p.get("meets_allocation", False)]
@@ -237,7 +244,7 @@ def solve_national(
     table["in_plan"] = [any(p is c for c in chosen) for p in parts]
     for province, note in notes.items():
         table.loc[(table["province"] == province) & (table["bound_kind"] == "upper"), "status"] = note
-    plan, evaluation, targets = national or (None, None, None)
+    plan, evaluation, targets, exceeded = national or (None, None, None, None)
     upper = evaluation.npv_cny if evaluation is not None else None
     lower = gap_all = None
     if not _without_bound(table):
@@ -259,6 +266,7 @@ def solve_national(
         instance=instance,
         mode=mode,
         lower_plans_missed=missed,
+        limits_exceeded=exceeded,
     )
 
 
@@ -305,7 +313,7 @@ def _run_tasks(client: Client, tasks: list[ProvinceTask], progress: bool) -> lis
 
 
 def national_ok(result: NationalResult) -> bool:
-    return result.targets is not None and all_hard_met(result.targets)
+    return result.targets is not None and all_hard_met(result.targets) and not result.limits_exceeded
 
 
 DECOMPOSE_LINES = 1500
@@ -324,7 +332,7 @@ def plan_result(result: NationalResult) -> PlanResult:
 
     code = EXIT_NO_PLAN
     if result.plan is not None and result.targets is not None:
-        code = EXIT_OK if all_hard_met(result.targets) else EXIT_VERIFY
+        code = EXIT_OK if national_ok(result) else EXIT_VERIFY
     status = "feasible" if code == EXIT_OK else ("no_plan" if result.plan is None else "targets_missed")
     return PlanResult(
         status,
@@ -382,6 +390,8 @@ def run_decomposed(
             f"the lower-bound plans missed {', '.join(result.lower_plans_missed)} together: "
             f"{again} province(s) short of their share solved again under it"
         )
+    if result.limits_exceeded:
+        console.print(f"[red]verification failed: the plan exceeds {', '.join(result.limits_exceeded)}[/]")
     unbounded = _without_bound(result.provinces)
     if unbounded:
         console.print(

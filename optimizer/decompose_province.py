@@ -9,11 +9,11 @@ feasible piece of the national plan as it is, so its upper-bound sub-problem nee
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from optimizer.data.instance import Instance
 from optimizer.data.load import load_instance
-from optimizer.decompose_targets import province_targets
+from optimizer.decompose_targets import province_supplies, province_targets
 from optimizer.evaluator.api import evaluate
 from optimizer.evaluator.plan import Plan
 from optimizer.evaluator.targets import all_hard_met, check_targets
@@ -62,6 +62,7 @@ def solve_province(task: ProvinceTask) -> dict:
     lines = instance.lines[instance.lines["province"] == task.province]
     targets = province_targets(instance, lines, task.bound)
     sub = subset_instance(instance, lines, targets, f"{instance.name}:{task.province}", instance.decisions)
+    sub = replace(sub, supplies=province_supplies(instance, lines, task.bound))
     result = solve_instance(
         sub,
         RunOptions(
@@ -97,6 +98,7 @@ def solve_province(task: ProvinceTask) -> dict:
         if task.bound == "lower":
             allocated = province_targets(instance, lines, "upper")
             shared = subset_instance(instance, lines, allocated, sub.name, instance.decisions)
+            shared = replace(shared, supplies=province_supplies(instance, lines, "upper"))
             out["meets_allocation"] = meets_hard_targets(shared, p)
         out["plan"] = {
             "retire_year": p.retire_year,
@@ -109,6 +111,11 @@ def solve_province(task: ProvinceTask) -> dict:
 
 
 def meets_hard_targets(instance: Instance, plan: Plan) -> bool:
-    """Whether the evaluator finds every hard target of ``instance`` met by ``plan``."""
+    """Whether the evaluator finds every hard target of ``instance`` met by ``plan`` and every
+    pace and supply limit held (a province's share of a national supply among them)."""
+    from optimizer.solve import limits_exceeded
+
     evaluation = evaluate(instance, plan)
-    return all_hard_met(check_targets(instance, evaluation.arrays, evaluation.values))
+    return all_hard_met(
+        check_targets(instance, evaluation.arrays, evaluation.values)
+    ) and not limits_exceeded(instance, evaluation, plan)

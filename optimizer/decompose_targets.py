@@ -1,5 +1,6 @@
-"""How national targets split over provinces in a decomposed run: each kind's ``decompose``
-rule (optimizer.targets.registry) applied to one province's lines."""
+"""How national targets and supplies split over provinces in a decomposed run: each target
+kind's ``decompose`` rule (optimizer.targets.registry) applied to one province's lines, and
+each national supply shared by base-year output (:func:`province_supplies`)."""
 
 from __future__ import annotations
 
@@ -57,3 +58,37 @@ def province_targets(instance: Instance, lines: pd.DataFrame, bound: str) -> pd.
 def _base_emissions(instance: Instance, lines: pd.DataFrame) -> float:
     sub = replace(instance, lines=lines)
     return float(evaluate(sub, Plan.business_as_usual(sub)).measure("total_co2_t")[:, 0].sum())
+
+
+def province_supplies(instance: Instance, lines: pd.DataFrame, bound: str) -> pd.DataFrame:
+    """The province's supplies.csv rows: its own, and of a national row (province ``*``) all of
+    it for a bound (each province may use the whole pool: a relaxation) or, for the national
+    plan ("upper"), its share of the base-year output of the sectors that draw on supplies —
+    the share it keeps of demand (clinker and lime kilns draw on them today), so
+    the provinces' shares add up to the pool and the assembled plan stays within it."""
+    supplies = instance.supplies
+    if supplies.empty:
+        return supplies
+    province = str(lines["province"].iloc[0]) if len(lines) else ""
+    rows = supplies[supplies["province"].isin(["*", province])].copy()
+    if bound == "upper":
+        national = rows["province"] == "*"
+        rows.loc[national, "available"] = rows.loc[national, "available"] * supply_share(instance, lines)
+    return rows
+
+
+def supply_share(instance: Instance, lines: pd.DataFrame) -> float:
+    """``lines``' share of the base-year output of the sectors whose technologies draw on a
+    supply (raw-meal substitutes, alternative fuel, co-processing)."""
+    techs = instance.technologies
+    draws = (
+        techs[["to_alt_fuel_frac", "to_coprocessing_frac", "raw_cao_substitution_frac"]]
+        .fillna(0)
+        .gt(0)
+        .any(axis=1)
+    )
+    sectors = {s for cell in techs.loc[draws, "sectors"] for s in split_list(cell)}
+    everyone = instance.lines[instance.lines["sector"].isin(sectors)]
+    rated = everyone["sector"].map(instance.sectors["rated_days_per_year"])
+    output = everyone["capacity_per_year"] * everyone["operating_days"] / rated
+    return float(output[output.index.isin(lines.index)].sum() / max(output.sum(), 1e-9))

@@ -9,13 +9,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import DATA
+from handmade import write_supplies
 from typer.testing import CliRunner
 
 from optimizer import decompose
 from optimizer.cli import EXIT_INPUT, EXIT_OK, EXIT_VERIFY, app
 from optimizer.data.load import load_instance
 from optimizer.decompose import NationalResult, choose_plans, province_targets, solve_national
+from optimizer.decompose_targets import province_supplies
 from optimizer.evaluator.api import evaluate
+from optimizer.models.data import pool_use
 from optimizer.overrides import apply_overrides
 from optimizer.plan_io import read_plan
 
@@ -104,6 +107,42 @@ def test_national_plan_is_verified_and_bounded(plain: NationalResult) -> None:
     assert result.lower_cny is not None and result.lower_cny <= result.upper_cny * (1 + 1e-9)
     assert result.gap is not None and 0 <= result.gap < 0.05
     assert result.targets[result.targets["hard"]]["met"].all()
+
+
+@pytest.fixture(scope="module")
+def scarce_slag(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The two provinces under one national carbide-slag pool of 600 kt/yr: each province's own
+    cheapest plan burns 501.6 kt a year from 2025 (the tiny plan's L2), 1 003 kt together."""
+    cap = {"kind": "capacity_cap", "value": "4000000", "unit": "t/yr", "description": "national clinker cap"}
+    folder = _nation(tmp_path_factory.mktemp("slag") / "nation", cap)
+    years = range(2025, 2031)
+    return write_supplies(
+        folder, [{"resource": "carbide_slag", "year": y, "available": 600e3, "unit": "t/yr"} for y in years]
+    )
+
+
+def test_a_national_supply_is_shared_by_base_year_output(scarce_slag: Path) -> None:
+    inst = load_instance(scarce_slag)
+    north = inst.lines[inst.lines["province"] == "north"]
+    # the south copies the north's lines and days: half the base-year clinker output each
+    assert province_supplies(inst, north, "upper")["available"].tolist() == pytest.approx([300e3] * 6)
+    assert province_supplies(inst, north, "lower")["available"].tolist() == pytest.approx([600e3] * 6)
+
+
+def test_provinces_do_not_each_use_the_whole_national_supply(scarce_slag: Path) -> None:
+    result = solve_national(load_instance(scarce_slag), time_limit_s=60, gap=1e-6, workers=2, progress=False)
+    assert result.lower_plans_missed is not None
+    assert "supply carbide_slag *@2030" in result.lower_plans_missed
+    # both lower-bound plans overdraw their half, so both are solved again under it
+    upper = result.provinces[result.provinces["bound_kind"] == "upper"]
+    assert set(upper["province"]) == {"north", "south"} and upper["in_plan"].all()
+    assert result.evaluation is not None and result.limits_exceeded == []
+    # a line's substitution takes 501.6 kt, more than a 300 kt half: neither plan burns slag now,
+    # and each pays for it against its lower-bound plan
+    assert pool_use(result.evaluation)["carbide_slag"].max() == 0
+    by_kind = result.provinces.set_index(["province", "bound_kind"])["objective_cny"]
+    assert all(by_kind[(p, "upper")] > by_kind[(p, "lower")] for p in ("north", "south"))
+    assert decompose.national_ok(result)
 
 
 @pytest.fixture(scope="module")
