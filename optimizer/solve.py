@@ -340,10 +340,16 @@ def limits_exceeded(instance: Instance, evaluation: Evaluation, plan: Plan) -> l
     pace = pace_table(instance, evaluation, plan)
     supplies = resource_table(instance, evaluation, plan)
     return [
-        " ".join(str(part) for part in (r.rule, r.technology, f"{r.sector}@{r.year}") if part)
+        " ".join(
+            str(part) for part in (r.rule, r.technology, f"{r.sector}{_in(str(r.province))}@{r.year}") if part
+        )
         for r in pace.itertuples()
         if not r.within
     ] + [f"supply {r.resource} {r.province}@{r.year}" for r in supplies.itertuples() if not r.within]
+
+
+def _in(province: str) -> str:
+    return f" in {province}" if province else ""
 
 
 def _build_seconds(timings: dict[str, float]) -> float:

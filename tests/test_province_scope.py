@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from handmade import make_instance
 
+from optimizer.cli import EXIT_INFEASIBLE
 from optimizer.data.load import load_instance
 from optimizer.decompose_targets import province_targets
 from optimizer.errors import InputError
@@ -146,3 +147,40 @@ def test_plan_file_keeps_where_a_replacement_line_stands(tmp_path: Path) -> None
     assert [n.province for n in again.new_lines] == ["north"]
     ev = evaluate(inst, again)
     assert not check_targets(inst, ev.arrays, ev.values)["met"].any()  # 250 d against north's 200
+
+
+@pytest.mark.parametrize(
+    ("provinces", "feasible"), [(("north", "north", "south", "south"), True), (("one",) * 4, False)]
+)
+def test_pace_holds_per_province(tmp_path: Path, provinces: tuple[str, ...], feasible: bool) -> None:
+    # Four 300 kt lines must lose half their capacity by 2025 (two closures that year). A tenth a
+    # year lets one line close per pace group: one group of four cannot close two in 2025; two
+    # provinces of two lines each close one each (a province closes a tenth of its own fleet).
+    from handmade import write_pace
+
+    from optimizer.evaluator.pace import pace_table
+
+    folder = make_instance(
+        tmp_path / "i",
+        lines=[{"line_id": n, "province": p} for n, p in zip("ABCD", provinces, strict=True)],
+        techs=[],
+        targets=[{"target_id": "CUT", "kind": "capacity_cut", "year": 2025, "value": 0.5}],
+        demand={2025: 300e3, 2026: 300e3},
+        model_years="2025;2026",
+    )
+    inst = load_instance(write_pace(folder, closure_share_max_per_year=0.1))
+    result = solve_instance(inst, RunOptions(time_limit_s=60, shadow_prices=False, write=False))
+    assert result.exit_code == (0 if feasible else EXIT_INFEASIBLE)
+    if not feasible:
+        return
+    closed = {inst.lines.index[l]: int(y) for l, y in enumerate(result.plan.retire_year) if y == 2025}
+    assert len(closed) == 2 and {provinces["ABCD".index(n)] for n in closed} == {"north", "south"}
+    pace = pace_table(inst, result.evaluation, result.plan)
+    closures = pace[(pace["rule"] == "closures") & (pace["year"] == 2025)].set_index("province")
+    assert closures["used"].to_dict() == {"north": 300e3, "south": 300e3} and closures["within"].all()
+    # both of the north's lines in 2025: the north's row breaks, though the country closed half
+    plan = result.plan
+    plan.retire_year[:] = [2025, 2025, 9999, 9999]
+    rows = pace_table(inst, evaluate(inst, plan), plan)
+    broken = rows[~rows["within"]]
+    assert broken[["rule", "province", "year"]].values.tolist() == [["closures", "north", 2025]]

@@ -25,15 +25,23 @@ def _prev(d: ModelData) -> dict[int, int]:
     return dict(zip(d.model_years[1:], d.model_years[:-1], strict=True))
 
 
-def _lines_of(d: ModelData) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
+def pace_groups(d: ModelData) -> dict[str, tuple[str, list[int]]]:
+    """The lines each pace row holds: label -> (sector, lines). A pace limit holds per sector
+    and province (a province closes a tenth of its capacity a year, its engineering capacity
+    retrofits its own lines), so in an instance of several provinces the label is
+    ``sector@province``; in one province's it is the sector."""
+    provinces = list(d.instance.lines["province"])
+    several = len(set(provinces)) > 1
+    out: dict[str, tuple[str, list[int]]] = {}
     for l in d.lines:
-        out.setdefault(d.sector_of[l], []).append(l)
+        s = d.sector_of[l]
+        out.setdefault(f"{s}@{provinces[l]}" if several else s, (s, []))[1].append(l)
     return out
 
 
 def define_closure_pace(m: pyo.ConcreteModel, d: ModelData) -> None:
-    r"""Capacity closed per sector and year stays within a share of the base-year capacity.
+    r"""Capacity closed per sector (and province: :func:`pace_groups`) and year stays within a
+    share of the base-year capacity.
 
     .. math:: \sum_{l \in s} C_l\,(r_{l,t} - r_{l,t^-})
               \le |t| \max\big(\gamma_s \sum_{l \in s} C_l,\; \max_{l \in s} C_l\big)
@@ -47,21 +55,20 @@ def define_closure_pace(m: pyo.ConcreteModel, d: ModelData) -> None:
     if pace.empty:
         return
     prev = _prev(d)
-    lines_of = _lines_of(d)
     index = []
     rows = {}
-    for s, share in pace["closure_share_max_per_year"].items():
-        members = lines_of.get(str(s), [])
-        if share >= 1.0 or not members:
+    for label, (s, members) in pace_groups(d).items():
+        if s not in pace.index or float(pace.at[s, "closure_share_max_per_year"]) >= 1.0:
             continue
+        share = float(pace.at[s, "closure_share_max_per_year"])
         base = float(sum(d.capacity[l] for l in members))
-        per_year = max(float(share) * base, max(float(d.capacity[l]) for l in members))
+        per_year = max(share * base, max(float(d.capacity[l]) for l in members))
         start = int(pace.at[s, "from_year"])
         for t in d.model_years:
             if t < start:
                 continue
-            rows[(str(s), t)] = (members, per_year * len(d.years_of(t)))
-            index.append((str(s), t))
+            rows[(label, t)] = (members, per_year * len(d.years_of(t)))
+            index.append((label, t))
     if not index:
         return
 
@@ -83,19 +90,21 @@ class CampaignLimit:
 
 
 def retrofit_campaign_limits(d: ModelData) -> dict[tuple[str, int], CampaignLimit]:
-    """(sector, model year) -> its :class:`CampaignLimit`, the right-hand sides of
-    :func:`define_retrofit_pace` (no entry for a sector without a limit)."""
+    """(pace group, model year) -> its :class:`CampaignLimit`, the right-hand sides of
+    :func:`define_retrofit_pace` (no entry for a group without a limit; groups:
+    :func:`pace_groups`)."""
     pace = d.instance.pace
     if pace.empty:
         return {}
-    sectors_with_techs = {d.sector_of[l] for l, _ in d.tech_index}
-    lines_of = _lines_of(d)
+    with_techs = {l for l, _ in d.tech_index}
     limits = {}
-    for s, share in pace["retrofit_line_share_max_per_year"].items():
-        s = str(s)
-        if share >= 1.0 or s not in sectors_with_techs:
+    for label, (s, members) in pace_groups(d).items():
+        if s not in pace.index:
             continue
-        per_year = campaigns_per_year(float(share), len(lines_of[s]))
+        share = float(pace.at[s, "retrofit_line_share_max_per_year"])
+        if share >= 1.0 or not with_techs.intersection(members):
+            continue
+        per_year = campaigns_per_year(share, len(members))
         start = int(pace.at[s, "from_year"])
         years_so_far = 0
         for t in d.model_years:
@@ -103,7 +112,7 @@ def retrofit_campaign_limits(d: ModelData) -> dict[tuple[str, int], CampaignLimi
                 continue
             n = len(d.years_of(t))
             years_so_far += n
-            limits[(s, t)] = CampaignLimit(float(math.ceil(per_year * n - 1e-9)), per_year * years_so_far)
+            limits[(label, t)] = CampaignLimit(float(math.ceil(per_year * n - 1e-9)), per_year * years_so_far)
     return limits
 
 
@@ -113,7 +122,8 @@ def campaigns_per_year(share: float, n_lines: int) -> float:
 
 
 def define_retrofit_pace(m: pyo.ConcreteModel, d: ModelData) -> None:
-    r"""Lines starting a retrofit campaign per sector and year stay within the engineering capacity.
+    r"""Lines starting a retrofit campaign per sector (and province: :func:`pace_groups`) and year
+    stay within the engineering capacity.
 
     A campaign is one line's retrofit in its overhaul window, however many technologies it
     installs (resources.md s4: a cooler goes in within 25-45 days of a winter stop, one group
@@ -139,7 +149,9 @@ def define_retrofit_pace(m: pyo.ConcreteModel, d: ModelData) -> None:
     techs_of: dict[int, list[int]] = {}
     for l, k in d.tech_index:
         techs_of.setdefault(l, []).append(k)
-    lines_of = {s: [l for l in members if l in techs_of] for s, members in _lines_of(d).items()}
+    lines_of = {
+        label: [l for l in members if l in techs_of] for label, (_, members) in pace_groups(d).items()
+    }
     campaign_index = [(l, t) for (s, t) in sorted(limits) for l in lines_of[s]]
     m.campaign_index = pyo.Set(initialize=campaign_index, dimen=2, ordered=True)
     m.c = pyo.Var(m.campaign_index, domain=pyo.NonNegativeReals, bounds=(0, 1))

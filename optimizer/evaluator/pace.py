@@ -1,6 +1,7 @@
 """The pace rules checked on an evaluated plan: capacity closed and lines starting a retrofit
-campaign per sector and model year, against ``pace.csv``, and lines carrying an emerging
-technology against its roll-out ceiling, ``deployment.csv`` (issue 14).
+campaign per sector (and province, in an instance of several) and model year, against
+``pace.csv``, and lines carrying an emerging technology against its roll-out ceiling,
+``deployment.csv`` (issue 14).
 
 The check reads only the plan (retire and adoption years) and the evaluator's
 ``projects_started``, not the optimisation model, so a plan from any source (a planner's own,
@@ -20,6 +21,7 @@ Rows hold for model years from ``pace.from_year`` on, as in
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -35,6 +37,7 @@ from optimizer.evaluator.plan import Plan
 PACE_COLUMNS = [
     "rule",
     "sector",
+    "province",  # "" where the instance has one province (a row of every line)
     "technology",
     "year",
     "calendar_years",
@@ -69,9 +72,12 @@ def _sector_rows(
     col = {y: i for i, y in enumerate(years)}
     started = evaluation.measure("projects_started")[:n_old] > 0
     retire = np.asarray(plan.retire_year[:n_old])
+    province_of = lines["province"].to_numpy(str)
+    # per sector and province where the instance has several (models.constraints.pace.pace_groups)
+    provinces = sorted(set(province_of)) if len(set(province_of)) > 1 else [""]
     rows = []
-    for sector, row in pace.iterrows():
-        members = np.flatnonzero(sector_of == str(sector))
+    for (sector, row), province in itertools.product(pace.iterrows(), provinces):
+        members = np.flatnonzero((sector_of == str(sector)) & ((province_of == province) | (province == "")))
         if len(members) == 0:
             continue
         closure_share = float(row["closure_share_max_per_year"])
@@ -85,14 +91,18 @@ def _sector_rows(
             n = len(calendar)
             if closure_share < 1.0:
                 closed = float(capacity[members][np.isin(retire[members], calendar)].sum())
-                rows.append(_row("closures", str(sector), t, n, closed, closure_per_year * n, "unit/yr"))
+                rows.append(
+                    _row("closures", str(sector), t, n, closed, closure_per_year * n, "unit/yr", "", province)
+                )
             if line_share < 1.0:
                 cols = np.array([col[y] for y in calendar if y in col], dtype=np.int64)
                 campaigns = float(started[np.ix_(members, cols)].any(axis=1).sum()) if len(cols) else 0.0
                 campaigns_to_date += campaigns
                 years_to_date += n
                 in_year = float(math.ceil(campaigns_per_year * n - 1e-9))
-                rows.append(_row("retrofit_campaigns", str(sector), t, n, campaigns, in_year, "lines"))
+                rows.append(
+                    _row("retrofit_campaigns", str(sector), t, n, campaigns, in_year, "lines", "", province)
+                )
                 rows.append(
                     _row(
                         "retrofit_campaigns_to_date",
@@ -102,6 +112,8 @@ def _sector_rows(
                         campaigns_to_date,
                         campaigns_per_year * years_to_date,
                         "lines",
+                        "",
+                        province,
                     )
                 )
     return rows
@@ -130,11 +142,20 @@ def _deployment_rows(instance: Instance, plan: Plan, periods: dict[int, tuple[in
 
 
 def _row(
-    rule: str, sector: str, year: int, n: int, used: float, limit: float, unit: str, technology: str = ""
+    rule: str,
+    sector: str,
+    year: int,
+    n: int,
+    used: float,
+    limit: float,
+    unit: str,
+    technology: str = "",
+    province: str = "",
 ) -> dict:
     return {
         "rule": rule,
         "sector": sector,
+        "province": province,
         "technology": technology,
         "year": year,
         "calendar_years": n,
