@@ -178,6 +178,18 @@ def test_pace_holds_per_province(tmp_path: Path, provinces: tuple[str, ...], fea
     pace = pace_table(inst, result.evaluation, result.plan)
     closures = pace[(pace["rule"] == "closures") & (pace["year"] == 2025)].set_index("province")
     assert closures["used"].to_dict() == {"north": 300e3, "south": 300e3} and closures["within"].all()
+    # the report's limits table says whose limit each row is
+    from rich.console import Console
+
+    from optimizer.report.data import load_run
+    from optimizer.report.limits import limits_table
+    from optimizer.run import run_plan
+
+    out = tmp_path / "run"
+    options = RunOptions(out=out, time_limit_s=60, shadow_prices=False, report=False)
+    assert run_plan(inst, options, Console(quiet=True)) == 0
+    where = limits_table(load_run(out, "en", instance=inst)).columns[1].values
+    assert "clinker (north)" in " ".join(map(str, where)) and "clinker (south)" in " ".join(map(str, where))
     # both of the north's lines in 2025: the north's row breaks, though the country closed half
     plan = result.plan
     plan.retire_year[:] = [2025, 2025, 9999, 9999]

@@ -123,6 +123,9 @@ def limits_table(data: RunData) -> Table:
         technology = r.get("technology")
         if isinstance(technology, str) and technology:
             where = f"{where}: {data.tech(technology)}"
+        province = r.get("province")  # a national run's pace holds per province
+        if isinstance(province, str) and province:
+            where = f"{where} ({province})"
         rows.append(
             (
                 text[str(r["rule"])],
