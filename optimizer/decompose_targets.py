@@ -12,6 +12,7 @@ from optimizer.data.consistency import split_list
 from optimizer.data.instance import Instance
 from optimizer.evaluator.api import evaluate
 from optimizer.evaluator.plan import Plan
+from optimizer.portfolio.company import base_year_output
 from optimizer.targets.registry import KINDS
 
 SEPARABLE = {name for name, k in KINDS.items() if k.decompose == "separable"}
@@ -88,7 +89,5 @@ def supply_share(instance: Instance, lines: pd.DataFrame) -> float:
         .any(axis=1)
     )
     sectors = {s for cell in techs.loc[draws, "sectors"] for s in split_list(cell)}
-    everyone = instance.lines[instance.lines["sector"].isin(sectors)]
-    rated = everyone["sector"].map(instance.sectors["rated_days_per_year"])
-    output = everyone["capacity_per_year"] * everyone["operating_days"] / rated
+    output = base_year_output(instance)[instance.lines["sector"].isin(sectors)]
     return float(output[output.index.isin(lines.index)].sum() / max(output.sum(), 1e-9))

@@ -179,13 +179,18 @@ def _goal_problem(problem: InputProblem, goals: pd.DataFrame) -> InputProblem:
     return replace(problem, file="--goals file", row=problem.row - sum(from_option))
 
 
+def base_year_output(instance: Instance) -> pd.Series:
+    """Each line's base-year output, unit/yr: capacity × operating days / rated days."""
+    rated = instance.lines["sector"].map(instance.sectors["rated_days_per_year"])
+    return instance.lines["capacity_per_year"] * instance.lines["operating_days"] / rated
+
+
 def subset_instance(
     instance: Instance, lines: pd.DataFrame, targets: pd.DataFrame, name: str, decisions: pd.DataFrame
 ) -> Instance:
     """Some of an instance's lines with their share of demand: each sector's demand scaled by
     the lines' share of the sector's base-year output (they keep their market share)."""
-    rated = instance.lines["sector"].map(instance.sectors["rated_days_per_year"])
-    output = instance.lines["capacity_per_year"] * instance.lines["operating_days"] / rated
+    output = base_year_output(instance)
     share = (
         output[lines.index].groupby(lines["sector"]).sum() / output.groupby(instance.lines["sector"]).sum()
     )
