@@ -374,7 +374,7 @@ NATIONAL_SHARES = {
     "heilongjiang": 0.012,
     "ningxia": 0.010,
     "qinghai": 0.008,
-    "tibet": 0.004,
+    "xizang": 0.004,
     "hainan": 0.007,
     "beijing": 0.002,
     "tianjin": 0.004,
@@ -1611,7 +1611,7 @@ def write_instance(
     _write_csv(
         folder / "supplies.csv",
         ["province", "resource", "year", "available", "unit", "source", "flag"],
-        _supply_rows(key, lines),
+        _national_supply_rows(lines) if key == "national" else _supply_rows(key, lines),
     )
     _write_csv(
         folder / "scenario.csv",
@@ -1675,7 +1675,7 @@ def _calibration_text(p: Province, calibration: ProvinceCalibration) -> str:
     )
 
 
-GEM_PROVINCE = {"inner_mongolia": "Inner Mongolia", "tibet": "Xizang"}
+GEM_PROVINCE = {"inner_mongolia": "Inner Mongolia"}
 
 
 def gem_province(key: str) -> str:
@@ -1806,7 +1806,70 @@ OTHER_CALCIUM_T: dict[str, float] = {
 >100 Mt/yr, < 1/3 utilised, resources.md s1b; provincial splits are guesses)."""
 
 
-def _supply_rows(key: str, lines: list[dict]) -> list[dict]:
+CARBIDE_SLAG_NAMED_T: dict[str, float] = {
+    "inner_mongolia": 5.0e6,
+    "ningxia": 2.5e6,
+    "xinjiang": 2.4e6,
+    "shaanxi": 1.1e6,
+    "gansu": 0.9e6,
+}
+"""Dry carbide slag per year of the five provinces named in resources.md s1a (carbide output
+Jan-Sep 2011 x 4/3 x ~1.2 t dry slag per t carbide, P): they made 73 % of China's carbide."""
+
+
+def _clinker_output_t(lines: list[dict]) -> float:
+    return sum(
+        float(r["capacity_per_year"]) * float(r["operating_days"]) / RATED_CLINKER_DAYS
+        for r in lines
+        if r["sector"] == "cement_clinker"
+    )
+
+
+def _national_supply_rows(lines: list[dict]) -> list[dict]:
+    """supplies.csv of the national instance: one set of rows per province, none national.
+
+    Carbide slag is a wet slurry (~12 % solids) and travels tens of kilometres, alternative fuel
+    and co-processing feed are municipal wastes under local contracts, steel slag sits at the
+    steel works: none is a national pool a kiln in Anhui could draw on. The named carbide
+    provinces keep their figure (P), the seed provinces their instance's (U); the rest of each
+    national figure is shared by base-year clinker output (U: no provincial split found)."""
+    by_province: dict[str, list[dict]] = {}
+    for line in lines:
+        by_province.setdefault(str(line["province"]), []).append(line)
+    output = {key: _clinker_output_t(rows) for key, rows in by_province.items()}
+
+    def split(total: float, fixed: dict[str, float]) -> dict[str, float]:
+        open_ = {key: value for key, value in output.items() if key not in fixed}
+        rest = total - sum(fixed[key] for key in fixed if key in output)
+        return {**fixed, **{key: rest * value / sum(open_.values()) for key, value in open_.items()}}
+
+    seeds = [key for key in PROVINCES if key in output]
+    slag_named = {**CARBIDE_SLAG_NAMED_T, **{key: CARBIDE_SLAG_T[key][0] for key in seeds}}
+    slag = split(CARBIDE_SLAG_T["national"][0], slag_named)
+    other = split(OTHER_CALCIUM_T["national"], {key: OTHER_CALCIUM_T[key] for key in seeds})
+    rows: list[dict] = []
+    for key, province_lines in by_province.items():
+        if key in CARBIDE_SLAG_NAMED_T:
+            slag_text = "a carbide province (Jan-Sep 2011 output x 4/3 x ~1.2 t dry slag per t)"
+            slag_flag = "P"
+        elif key in seeds:
+            slag_text, slag_flag = CARBIDE_SLAG_T[key][1], CARBIDE_SLAG_T[key][2]
+        else:
+            slag_text = "outside the five carbide provinces: the rest of 17.5 Mt shared by clinker output"
+            slag_flag = "U"
+        rows += _supply_rows(
+            key, province_lines, province=key, slag=(slag[key], slag_text, slag_flag), other_t=other[key]
+        )
+    return rows
+
+
+def _supply_rows(
+    key: str,
+    lines: list[dict],
+    province: str = "*",
+    slag: tuple[float, str, str] | None = None,
+    other_t: float | None = None,
+) -> list[dict]:
     """supplies.csv: carbide slag, other calcium wastes, alternative fuel and co-processing feed."""
     rated = 310.0
     clinker = [r for r in lines if r["sector"] == "cement_clinker"]
@@ -1827,31 +1890,32 @@ def _supply_rows(key: str, lines: list[dict]) -> list[dict]:
         / 1000
         for r in lines
     )
-    slag, slag_source, slag_flag = CARBIDE_SLAG_T[key]
+    slag_t, slag_source, slag_flag = slag or CARBIDE_SLAG_T[key]
+    other = OTHER_CALCIUM_T[key] if other_t is None else other_t
     rows = []
     for year, share in AF_SHARE_PATH.items():
         af = max(share * fuel_tce, 1.05 * alt_base_tce)  # never below what the fleet already burns
         rows += [
             {
-                "province": "*",
+                "province": province,
                 "resource": "carbide_slag",
                 "year": year,
-                "available": round(slag),
+                "available": round(slag_t),
                 "unit": "t/yr",
                 "source": f"resources.md s1a: {slag_source}",
                 "flag": slag_flag,
             },
             {
-                "province": "*",
+                "province": province,
                 "resource": "other_calcium_waste",
                 "year": year,
-                "available": round(OTHER_CALCIUM_T[key]),
+                "available": round(other),
                 "unit": "t/yr",
                 "source": "resources.md s1b: steel slag >100 Mt/yr nationally, <1/3 used; provincial guess",
                 "flag": "U",
             },
             {
-                "province": "*",
+                "province": province,
                 "resource": "alt_fuel",
                 "year": year,
                 "available": round(af),
@@ -1861,7 +1925,7 @@ def _supply_rows(key: str, lines: list[dict]) -> list[dict]:
                 "flag": "P",
             },
             {
-                "province": "*",
+                "province": province,
                 "resource": "coprocessing_feed",
                 "year": year,
                 "available": round(COPROCESSING_SHARE * fuel_tce),

@@ -159,7 +159,19 @@ def test_real_workbook_every_province_imports_and_validates(
     folder = write_instance_folder(every, tmp_path / "china", instance_dir("national"))
     inst = load_instance(folder)
     assert inst.lines["gem_plant_id"].nunique() >= 700
+    # the template's per-province supplies and rules follow the fleet: Shanghai (no clinker) goes
+    assert set(inst.supplies["province"]) == set(inst.lines["province"]) == set(provinces_keys(provinces))
     shutil.rmtree(folder)
+    hebei_lines = lines_from_gem(real_plants, "Hebei")
+    hebei = write_instance_folder(hebei_lines, tmp_path / "hebei", instance_dir("national"))
+    inst = load_instance(hebei)
+    assert set(inst.supplies["province"]) == {"hebei"}
+    scoped = inst.targets[inst.targets["provinces"].fillna("") != ""]
+    assert list(scoped["provinces"]) == ["hebei"]  # north China's staggered days, its own only
+
+
+def provinces_keys(names: list[str]) -> set[str]:
+    return {name.lower().replace(" ", "_") for name in names}
 
 
 @pytest.mark.parametrize("name", [*sorted(SEEDS), "national"])

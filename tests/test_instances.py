@@ -59,6 +59,29 @@ def test_national_fleet_keeps_each_provinces_staggered_production() -> None:
     assert output_t == pytest.approx(1825e6 * 0.665, rel=1e-4)  # cement 2024 (facts.md s6) x clinker
 
 
+def test_national_supplies_are_each_provinces_own() -> None:
+    """No national pool: every province has its own rows (carbide slag is a wet slurry, fuels are
+    municipal wastes), the named carbide provinces hold resources.md s1a's figures, a seed province
+    its instance's, and the rows add up to the national figures."""
+    inst = load_instance(instance_dir("national"))
+    supplies = inst.supplies
+    assert "*" not in set(supplies["province"])
+    assert set(supplies["province"]) == set(inst.lines["province"])
+    slag = supplies[(supplies["resource"] == "carbide_slag") & (supplies["year"] == 2030)]
+    slag_t = dict(zip(slag["province"], slag["available"], strict=True))
+    assert sum(slag_t.values()) == pytest.approx(17.5e6, rel=1e-6)
+    assert slag_t["inner_mongolia"] == 5.0e6 and slag_t["ningxia"] == 2.5e6
+    assert max(slag_t, key=lambda k: slag_t[k]) == "inner_mongolia"
+    for seed in ("zhejiang", "guizhou", "xinjiang", "chongqing"):
+        own = load_instance(instance_dir(seed)).supplies
+        for resource in ("carbide_slag", "other_calcium_waste"):
+            mine = own[(own["resource"] == resource) & (own["year"] == 2030)]["available"].iloc[0]
+            rows = supplies[(supplies["resource"] == resource) & (supplies["year"] == 2030)]
+            assert rows.loc[rows["province"] == seed, "available"].iloc[0] == mine, (seed, resource)
+    waste = supplies[(supplies["resource"] == "other_calcium_waste") & (supplies["year"] == 2030)]
+    assert waste["available"].sum() == pytest.approx(30e6, rel=1e-6)
+
+
 @pytest.mark.parametrize("name", sorted(CALIBRATION))
 def test_real_and_synthetic_lines_are_labelled(name: str) -> None:
     """Clinker lines are GEM plants; every other sector is synthetic and says so."""

@@ -251,8 +251,33 @@ def write_instance_folder(lines: pd.DataFrame, out: Path, like: Path) -> Path:
             scaled = scale_demand(read_raw_table(demand), read_raw_table(like_lines), lines, like.name)
             scaled.to_csv(tmp / "demand.csv", index=False)
         lines.to_csv(tmp / "lines.csv", index=False)
+        _fit_to_fleet(tmp, set(lines["province"].astype(str)))
         tmp.rename(out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def _fit_to_fleet(folder: Path, provinces: set[str]) -> None:
+    """Drop what the copied tables say of provinces the imported fleet has none of: a supply row
+    of such a province (the template's own provinces may not be the import's), and such a
+    province from a per-line rule's ``provinces`` list (the rule goes when none is left)."""
+    from optimizer.data.consistency import split_list
+
+    supplies = folder / "supplies.csv"
+    if supplies.exists():
+        table = pd.read_csv(supplies, dtype={"province": str}, keep_default_na=False)
+        keep = table["province"].isin(provinces | {"*"})
+        if not keep.all():
+            table[keep].to_csv(supplies, index=False)
+    targets = folder / "targets.csv"
+    if targets.exists():
+        table = pd.read_csv(targets, dtype=str, keep_default_na=False)
+        if "provinces" in table.columns and table["provinces"].ne("").any():
+            scoped = table["provinces"].ne("")
+            kept = table["provinces"].map(
+                lambda cell: ";".join(p for p in split_list(cell) if p in provinces)
+            )
+            table["provinces"] = kept
+            table[~scoped | kept.ne("")].to_csv(targets, index=False)
