@@ -45,6 +45,8 @@ class Scope:
         self.base_intensity = float((out * inten).sum() / out.sum()) if out.sum() > 0 else 0.0
         self.base_emissions = float(base.loc[mask, "total_co2_t"].sum())
         self.multi_unit = is_multi_unit(d.instance, row.sectors)
+        # a line's weight enters a row once per package and year: looked up once
+        self.weight = {l: line_weight(d, l, self.multi_unit) for l in self.lines}
 
 
 def line_weight(d: ModelData, l: int, multi_unit: bool) -> float:

@@ -14,7 +14,7 @@ import numpy as np
 
 from optimizer.targets.check_terms import REL_TOL, price_terms
 from optimizer.targets.kind import Checked, Relaxation, RowValue, TargetKind
-from optimizer.targets.model_terms import GE, Scope, add_family, line_weight, new_weight
+from optimizer.targets.model_terms import GE, Scope, add_family, new_weight
 from optimizer.targets.naive_terms import intensity_switch
 from optimizer.targets.rows import is_multi_unit, share_weight
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 def row(m: pyo.ConcreteModel, d: ModelData, row: TargetRow, scope: Scope, t: int) -> RowValue:
     p = d.packages
     expr = sum(
-        line_weight(d, l, scope.multi_unit) * (float(p.at_benchmark[j]) - row.value) * m.x[l, j, tt]
+        scope.weight[l] * (float(p.at_benchmark[j]) - row.value) * m.x[l, j, tt]
         for (l, j, tt) in scope.x_keys[t]
     )
     expr += sum(
@@ -39,7 +39,7 @@ def row(m: pyo.ConcreteModel, d: ModelData, row: TargetRow, scope: Scope, t: int
         for s in scope.new
         if (s, t) in m.ST_new
     )
-    total = sum(line_weight(d, l, scope.multi_unit) for l in scope.lines)
+    total = sum(scope.weight.values())
     return expr, GE, 0.0, total
 
 
@@ -71,14 +71,14 @@ def naive_rows(m: pyo.ConcreteModel, d: ModelData, rows: list[TargetRow]) -> Non
 
     def body(row, scope: Scope, t: int):
         expr = sum(
-            line_weight(d, l, scope.multi_unit) * (g[l, t] - row.value * (1 - m.r[l, t])) for l in scope.lines
+            scope.weight[l] * (g[l, t] - row.value * (1 - m.r[l, t])) for l in scope.lines
         )
         expr += sum(
             new_weight(d, s, scope.multi_unit) * (d.new_line[s]["at_benchmark"] - row.value) * m.n[s, t]
             for s in scope.new
             if (s, t) in m.ST_new
         )
-        return expr, GE, 0.0, sum(line_weight(d, l, scope.multi_unit) for l in scope.lines)
+        return expr, GE, 0.0, sum(scope.weight.values())
 
     add_family(m, d, "naive_benchmark_share", rows, body, KIND.holds)
 
