@@ -70,9 +70,7 @@ def naive_rows(m: pyo.ConcreteModel, d: ModelData, rows: list[TargetRow]) -> Non
     g = m.naive_benchmark_indicator
 
     def body(row, scope: Scope, t: int):
-        expr = sum(
-            scope.weight[l] * (g[l, t] - row.value * (1 - m.r[l, t])) for l in scope.lines
-        )
+        expr = sum(scope.weight[l] * (g[l, t] - row.value * (1 - m.r[l, t])) for l in scope.lines)
         expr += sum(
             new_weight(d, s, scope.multi_unit) * (d.new_line[s]["at_benchmark"] - row.value) * m.n[s, t]
             for s in scope.new
