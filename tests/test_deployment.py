@@ -13,6 +13,7 @@ from handmade import make_instance
 from optimizer.data.deployment import max_lines
 from optimizer.data.load import load_instance
 from optimizer.errors import InputError
+from optimizer.evaluator.api import evaluate
 from optimizer.evaluator.pace import pace_table
 from optimizer.evaluator.plan import NEVER
 from optimizer.run import solve_instance
@@ -142,3 +143,48 @@ def test_catalogue_rows_for_technologies_an_instance_lacks_are_left_out(tmp_path
     inst = load_instance(three_kiln_lines(tmp_path / "i"))
     assert not inst.deployment.empty
     assert "ceramic_electric_kiln_tile" in set(inst.deployment["tech_id"])
+
+
+@pytest.mark.parametrize(
+    ("provinces", "ekilns"), [(("north", "north", "south", "south"), 2), (("one",) * 4, 1)]
+)
+def test_pilot_lines_hold_per_province(tmp_path: Path, provinces: tuple[str, ...], ekilns: int) -> None:
+    # Four lines must each reach the benchmark; one pilot ekiln (1 M) per ceiling, burners (3 M)
+    # on the rest. The ceilings are stated per province ("one line per province, then 3 %/yr"):
+    # two provinces take one pilot each (2 x 1 M + 2 x 3 M = 8 M), one province one in all
+    # (1 M + 3 x 3 M = 10 M), in the model and in the evaluator's check alike.
+    kiln = {"fuel_saving_frac": 0.2, "lifetime_years": 1, "exclusive_group": "kiln"}
+    folder = make_instance(
+        tmp_path / "i",
+        lines=[
+            {"line_id": n, "province": p, "fuel_kgce_per_unit": 110, "size_t_per_day": 2000}
+            for n, p in zip("ABCD", provinces, strict=True)
+        ],
+        techs=[
+            {"tech_id": "ekiln", "capex_fixed_cny": 1e6, "earliest_year": 2025, **kiln},
+            {"tech_id": "burner", "capex_fixed_cny": 3e6, **kiln},
+        ],
+        targets=[{"target_id": "B", "kind": "benchmark_share", "year": 2026, "value": 1.0}],
+        demand={2025: 1150e3, 2026: 1150e3},
+        model_years="2025;2026",
+    )
+    write_deployment(
+        folder, [{"tech_id": "ekiln", "line_share_max_per_year": 0, "line_share_max": 0, "pilot_lines": 1}]
+    )
+    inst = load_instance(folder)
+    result = solve_instance(inst, OPTIONS)
+    assert result.exit_code == 0
+    assert (carriers(result, 0), carriers(result, 1)) == (ekilns, 4 - ekilns)
+    assert result.objective_cny == pytest.approx((ekilns * 1 + (4 - ekilns) * 3) * 1e6, rel=1e-9)
+    rows = pace_table(inst, result.evaluation, result.plan)
+    rows = rows[(rows["rule"] == "deployment") & (rows["year"] == 2026)]
+    several = len(set(provinces)) > 1
+    assert sorted(rows["province"]) == (["north", "south"] if several else [""])
+    assert rows["within"].all() and set(rows["used"]) == {1.0}
+    if several:  # both ekilns in the north break the north's ceiling only
+        plan = result.plan
+        plan.adopt_year[:, 0] = [2025, 2025, NEVER, NEVER]
+        plan.adopt_year[:, 1] = [NEVER, NEVER, 2025, 2025]
+        table = pace_table(inst, evaluate(inst, plan), plan)
+        broken = table[(table["rule"] == "deployment") & ~table["within"]]
+        assert set(broken["province"]) == {"north"}

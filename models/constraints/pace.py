@@ -248,7 +248,8 @@ def define_deployment_ceiling(m: pyo.ConcreteModel, d: ModelData) -> None:
     .. math:: \sum_{l \in s} h_{l,k,t} \le \min_{y \in t} L_{k,s}(y)
 
     :math:`L_{k,s}` from :mod:`optimizer.data.deployment` (a pilot line, then a diffusion
-    ramp from the technology's first year, capped at a share of the sector's base-year lines).
+    ramp from the technology's first year, capped at a share of the sector's base-year lines),
+    per sector and province in an instance of several provinces (index ``sector@province``).
     h counts only what the plan adds: a pre-installed technology is in no kept package's
     technology list. A row is added only where the ceiling is below the lines that could
     carry k in t (none before the technology's first year).
@@ -263,7 +264,7 @@ def define_deployment_ceiling(m: pyo.ConcreteModel, d: ModelData) -> None:
             ]
             limit = c.limit_in(d.years_of(t))
             if limit < len(candidates):
-                rows[(c.tech_id, c.sector, t)] = (candidates, k, float(limit))
+                rows[(c.tech_id, c.label, t)] = (candidates, k, float(limit))
     if not rows:
         return
     m.deployment_ceiling = pyo.Constraint(

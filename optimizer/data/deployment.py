@@ -40,6 +40,12 @@ class DeploymentCeiling:
     max_lines_by_year: dict[int, int]  # calendar year -> most lines carrying it (added by the plan)
     source: str
     flag: str
+    province: str = ""  # in an instance of several provinces, the province held (else "")
+
+    @property
+    def label(self) -> str:
+        """The sector, or ``sector@province`` when the ceiling holds per province."""
+        return f"{self.sector}@{self.province}" if self.province else self.sector
 
     def limit_in(self, years: tuple[int, ...]) -> int:
         """The ceiling over calendar years (a model year standing for several holds the least)."""
@@ -57,13 +63,21 @@ def max_lines(
 
 
 def deployment_ceilings(instance: Instance) -> list[DeploymentCeiling]:
-    """Every (technology, sector) ceiling of the instance that can bind in the horizon."""
+    """Every (technology, sector) ceiling of the instance that can bind in the horizon; in an
+    instance of several provinces one per (technology, sector, province), as the ceilings are
+    stated ("one line per province, then 3 %/yr") and as pace holds: the country's fleet would
+    otherwise get one pilot line, the decomposed national plan one per province."""
     table = instance.deployment
     if table.empty:
         return []
     techs = instance.technologies
     position = {str(t): i for i, t in enumerate(techs.index)}
-    sector_of = list(instance.lines["sector"])
+    provinces = [str(p) for p in instance.lines["province"]]
+    several = len(set(provinces)) > 1
+    sector_of = [
+        f"{s}@{p}" if several else str(s) for s, p in zip(instance.lines["sector"], provinces, strict=True)
+    ]
+    groups = sorted(set(sector_of))
     sc = instance.scenario
     out = []
     for _, row in table.iterrows():
@@ -73,10 +87,11 @@ def deployment_ceilings(instance: Instance) -> list[DeploymentCeiling]:
         tech_sectors = split_list(techs.loc[tech, "sectors"])
         sectors = tech_sectors if str(row["sector"]) == "*" else [str(row["sector"])]
         earliest = int(techs.at[tech, "earliest_year"])  # type: ignore[arg-type]
-        for s in sectors:
-            members = tuple(i for i, x in enumerate(sector_of) if x == s)
-            if not members:
+        for group in groups:
+            s, _, province = group.partition("@")
+            if s not in sectors:
                 continue
+            members = tuple(i for i, x in enumerate(sector_of) if x == group)
             limits = {
                 y: max_lines(
                     n_lines=len(members),
@@ -92,7 +107,7 @@ def deployment_ceilings(instance: Instance) -> list[DeploymentCeiling]:
                 continue
             out.append(
                 DeploymentCeiling(
-                    tech, position[tech], s, members, limits, str(row["source"]), str(row["flag"])
+                    tech, position[tech], s, members, limits, str(row["source"]), str(row["flag"]), province
                 )
             )
     return out

@@ -137,7 +137,11 @@ def _deployment_rows(instance: Instance, plan: Plan, periods: dict[int, tuple[in
             limit = c.limit_in(calendar)
             if limit == 0 and carrying == 0:  # not available yet: nothing to show
                 continue
-            rows.append(_row("deployment", c.sector, t, len(calendar), carrying, limit, "lines", c.tech_id))
+            rows.append(
+                _row(
+                    "deployment", c.sector, t, len(calendar), carrying, limit, "lines", c.tech_id, c.province
+                )
+            )
     return rows
 
 
