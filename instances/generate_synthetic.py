@@ -2045,7 +2045,11 @@ def _generate_national(plants: pd.DataFrame, national: pd.DataFrame) -> None:
         "its province's staggered-production rule (targets NA-R1..R10: realism/floors.md s4; provinces "
         "without a rule found run up to the rated 310 d), scaled so the country makes 1 214 Mt of "
         "clinker (cement 1 825 Mt in 2024, facts.md s6, V, x 0.665)\n- provincial clinker intensities "
-        "synthetic (U)\n- glass, "
+        "synthetic (U)\n- supplies per province, none national: carbide slag where the carbide "
+        "is made (Inner Mongolia 5.0, Ningxia 2.5, Xinjiang 2.4, Shaanxi 1.1, Gansu 0.9 Mt/yr, "
+        "realism/resources.md s1a, P), the seed provinces' own, the rest of 17.5 Mt by clinker output "
+        "(U); other calcium wastes likewise (U); alternative fuel and co-processing feed as shares of "
+        "each province's base-year clinker fuel\n- glass, "
         "ceramics, lime and wall-material lines synthetic, scaled with the clinker share",
         "National",
         "全国",
