@@ -127,13 +127,16 @@ def build_model_data(
         if any((int(l), k) in forbidden_tech for k in packages.techs[j]):
             continue
         pkgs_of_line[int(l)].append(j)
+    adopt_by_line: dict[int, list[tuple[int, int]]] = {}
+    for (ll, k), year in adopt_from.items():
+        adopt_by_line.setdefault(ll, []).append((k, year))
     x_index = [
         (l, j, t)
         for l in range(n_lines)
         for j in pkgs_of_line[l]
         for t in model_years
         if packages.earliest_year[j] <= t
-        and all(k in packages.techs[j] for (ll, k), year in adopt_from.items() if ll == l and t >= year)
+        and all(k in packages.techs[j] for k, year in adopt_by_line.get(l, ()) if t >= year)
     ]
     pkgs_with_tech: dict[tuple[int, int], list[int]] = {}
     for l in range(n_lines):

@@ -298,8 +298,10 @@ def greedy_plan(d: ModelData, form: StandardForm, columns: list, budget_s: float
         rejected = np.zeros(len(paths.line), dtype=bool)
         blocked_by = np.full(len(paths.line), -1, dtype=np.int64)
         taken = 0
+        gain = None
         while remaining.any():
-            gain = _gains(price, toward_need, remaining, other)
+            if gain is None:  # a rejected path leaves what is needed, and so every gain, as it was
+                gain = _gains(price, toward_need, remaining, other)
             ok = np.flatnonzero((gain > 1e-9 * violation) & ~moved[path_slot] & ~rejected)
             if not ok.size:
                 break
@@ -315,6 +317,7 @@ def greedy_plan(d: ModelData, form: StandardForm, columns: list, budget_s: float
                 continue
             ranges.move(old, p)
             remaining = np.maximum(remaining - toward_need[:, p], 0.0)
+            gain = None
             current[path_slot[p]] = p
             moved[path_slot[p]] = True
             taken += 1
