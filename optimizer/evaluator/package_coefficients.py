@@ -35,6 +35,18 @@ def evaluate_virtual(
     treats every row on its own, so a copy's figures are its line's, and every copy shares the
     instance's attribute bits.
     """
+    return run_at_days(virtual_fleet(fleet, line_of, combos), days)
+
+
+def run_at_days(virtual: EvalArrays, days: np.ndarray) -> np.ndarray:
+    """The kernel on ``virtual`` (:func:`virtual_fleet`) with copy ``j`` at ``days[j]`` days every year."""
+    operating = np.repeat(np.asarray(days, dtype=np.float64)[:, None], virtual.n_years, axis=1)
+    return run_kernel(replace(virtual, operating_days=operating))
+
+
+def virtual_fleet(fleet: EvalArrays, line_of: np.ndarray, combos: list[tuple[int, ...]]) -> EvalArrays:
+    """The virtual copies of :func:`evaluate_virtual`, days left to :func:`run_at_days`: the
+    evaluations at the fewest and at rated days share them."""
     line_of = np.asarray(line_of, dtype=np.int64)
     n, k = len(line_of), fleet.n_techs
     base_year = fleet.consts.base_year
@@ -53,7 +65,7 @@ def evaluate_virtual(
         lines=lines,
         retire_year=np.full(n, NEVER, dtype=np.int64),
         adopt_year=adopt,
-        operating_days=np.repeat(np.asarray(days, dtype=np.float64)[:, None], fleet.n_years, axis=1),
+        operating_days=np.zeros((n, fleet.n_years)),
         line_ids=gather(fleet.line_ids),
         is_new=np.zeros(n, dtype=np.bool_),
         sector_index=np.ascontiguousarray(fleet.sector_index[line_of]),
@@ -62,7 +74,7 @@ def evaluate_virtual(
         cities=gather(fleet.cities),
         provinces=gather(fleet.provinces),
     )
-    return run_kernel(virtual)
+    return virtual
 
 
 _COST_MEASURES = YEARLY_COST_MEASURES
@@ -133,8 +145,9 @@ def _coefficients_chunk(
     capacity = lines["capacity_per_year"].to_numpy(float)
     lo_days = np.maximum(min_days[line_of], 1.0)
     hi_days = rated[line_of]
-    out_lo = evaluate_virtual(fleet, line_of, combos, lo_days)
-    out_hi = evaluate_virtual(fleet, line_of, combos, hi_days)
+    virtual = virtual_fleet(fleet, line_of, combos)
+    out_lo = run_at_days(virtual, lo_days)
+    out_hi = run_at_days(virtual, hi_days)
     cost_lo, co2_lo, q_lo = yearly_flows(out_lo)
     cost_hi, co2_hi, q_hi = yearly_flows(out_hi)
     dq = np.maximum(q_hi - q_lo, 1e-12)
