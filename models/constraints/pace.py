@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pyomo.environ as pyo
 
+from optimizer.data.consistency import limit_province_of
 from optimizer.data.deployment import deployment_ceilings
 from optimizer.models.constraints.core import holding
 from optimizer.models.data import ModelData
@@ -30,12 +31,11 @@ def pace_groups(d: ModelData) -> dict[str, tuple[str, list[int]]]:
     and province (a province closes a tenth of its capacity a year, its engineering capacity
     retrofits its own lines), so in an instance of several provinces the label is
     ``sector@province``; in one province's it is the sector."""
-    provinces = list(d.instance.lines["province"])
-    several = len(set(provinces)) > 1
+    provinces = limit_province_of(d.instance)
     out: dict[str, tuple[str, list[int]]] = {}
     for l in d.lines:
         s = d.sector_of[l]
-        out.setdefault(f"{s}@{provinces[l]}" if several else s, (s, []))[1].append(l)
+        out.setdefault(f"{s}@{provinces[l]}" if provinces[l] else s, (s, []))[1].append(l)
     return out
 
 

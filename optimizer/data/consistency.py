@@ -43,6 +43,14 @@ def target_scope(instance: Instance, sectors_cell: object) -> list[str]:
     return items
 
 
+def limit_province_of(instance: Instance) -> list[str]:
+    """Per line, the province its pace limits and roll-out ceilings hold it in: its own in an
+    instance of several provinces (a province closes a tenth of its own capacity a year, pilots
+    one capture line: the limits are stated per province), "" in one province's."""
+    provinces = [str(p) for p in instance.lines["province"]]
+    return provinces if len(set(provinces)) > 1 else [""] * len(provinces)
+
+
 def check_consistency(
     inst: Instance, check_targets: Callable[[Instance, str], list[InputProblem]]
 ) -> list[InputProblem]:

@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from optimizer.data.consistency import split_list, table_label
+from optimizer.data.consistency import limit_province_of, split_list, table_label
 from optimizer.errors import InputProblem
 
 if TYPE_CHECKING:
@@ -72,10 +72,9 @@ def deployment_ceilings(instance: Instance) -> list[DeploymentCeiling]:
         return []
     techs = instance.technologies
     position = {str(t): i for i, t in enumerate(techs.index)}
-    provinces = [str(p) for p in instance.lines["province"]]
-    several = len(set(provinces)) > 1
     sector_of = [
-        f"{s}@{p}" if several else str(s) for s, p in zip(instance.lines["sector"], provinces, strict=True)
+        f"{s}@{p}" if p else str(s)
+        for s, p in zip(instance.lines["sector"], limit_province_of(instance), strict=True)
     ]
     groups = sorted(set(sector_of))
     sc = instance.scenario

@@ -27,7 +27,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from optimizer.data.consistency import split_list
+from optimizer.data.consistency import limit_province_of, split_list
 from optimizer.data.deployment import deployment_ceilings
 from optimizer.data.instance import Instance
 from optimizer.data.targets import model_years_of, period_map
@@ -72,12 +72,10 @@ def _sector_rows(
     col = {y: i for i, y in enumerate(years)}
     started = evaluation.measure("projects_started")[:n_old] > 0
     retire = np.asarray(plan.retire_year[:n_old])
-    province_of = lines["province"].to_numpy(str)
-    # per sector and province where the instance has several (models.constraints.pace.pace_groups)
-    provinces = sorted(set(province_of)) if len(set(province_of)) > 1 else [""]
+    province_of = np.array(limit_province_of(instance), dtype=str)
     rows = []
-    for (sector, row), province in itertools.product(pace.iterrows(), provinces):
-        members = np.flatnonzero((sector_of == str(sector)) & ((province_of == province) | (province == "")))
+    for (sector, row), province in itertools.product(pace.iterrows(), sorted(set(province_of))):
+        members = np.flatnonzero((sector_of == str(sector)) & (province_of == province))
         if len(members) == 0:
             continue
         closure_share = float(row["closure_share_max_per_year"])
