@@ -2029,7 +2029,7 @@ def _generate_national(plants: pd.DataFrame, national: pd.DataFrame) -> None:
         RATED_CLINKER_DAYS,
         "the national clinker output: cement 1 825 Mt in 2024 (facts.md s6, V) x clinker-to-cement "
         f"{CLINKER_PER_CEMENT} ({CLINKER_PER_CEMENT_SOURCE}), each line within its province's "
-        "staggered-production days (targets NA-R1..R10, P)",
+        "staggered-production days (targets NA-R1..R11, P/U)",
     )
     write_instance(
         "national",
@@ -2042,8 +2042,8 @@ def _generate_national(plants: pd.DataFrame, national: pd.DataFrame) -> None:
         "- national clinker capacity 1.79 Gt/yr (facts.md s4, 2024, flag P) over the real GEM plants of "
         "31 provinces: the four seed provinces scaled to their own aggregates, the others by one common "
         "factor (see each line's capacity_scale)\n- base-year clinker days synthetic, each line within "
-        "its province's staggered-production rule (targets NA-R1..R10: realism/floors.md s4; provinces "
-        "without a rule found run up to the rated 310 d), scaled so the country makes 1 214 Mt of "
+        "its province's staggered-production rule (targets NA-R1..R11: realism/floors.md s4; the "
+        "southern provinces without a count found at most 300 d, U, as Zhejiang), scaled so the country makes 1 214 Mt of "
         "clinker (cement 1 825 Mt in 2024, facts.md s6, V, x 0.665)\n- provincial clinker intensities "
         "synthetic (U)\n- supplies per province, none national: carbide slag where the carbide "
         "is made (Inner Mongolia 5.0, Ningxia 2.5, Xinjiang 2.4, Shaanxi 1.1, Gansu 0.9 Mt/yr, "

@@ -2,9 +2,11 @@
 
 Days are 365 less the stop days a clinker line must take (shared/reference/realism/floors.md
 §4; the count of a date window is inclusive, P). The four seed provinces keep their own seed
-instance's figure. Provinces where no rule was found (anhui, jiangsu, guangdong, …) keep the
-rated 310 days: the national rule (工信部联原〔2020〕201号) leaves the south to set its days
-locally, and no count was found for them (U).
+instance's figure. The national rule (工信部联原〔2020〕201号) says every clinker line must
+stagger and leaves the south to set its days locally; where no provincial count was found
+(anhui, jiangsu, guangdong, …) the southern pattern of 30-90 stop days a year gives at most 300
+operating days (U), Zhejiang's figure, instead of the rated 310 (which would let a southern
+kiln run with no stop at all).
 """
 
 from __future__ import annotations
@@ -22,6 +24,23 @@ MIIT_DOCUMENT = {
     "source": "realism/floors.md s4.1 (henan.kjzch.com and tastyfever.com copies); not a seed file",
     "flag": "V",
 }
+
+
+SOUTH_WITHOUT_COUNT = (
+    "anhui",
+    "jiangsu",
+    "shanghai",
+    "fujian",
+    "jiangxi",
+    "hubei",
+    "hunan",
+    "guangdong",
+    "guangxi",
+    "hainan",
+    "yunnan",
+    "xizang",
+)
+"""Provinces of the national rule's "other regions" for which no count of stop days was found."""
 
 
 @dataclass(frozen=True)
@@ -148,6 +167,20 @@ def national_rules(seed_docs: dict[str, str]) -> list[StaggerRule]:
             "most 300 operating days (U), as the Zhejiang instance's ZJ-R5",
             "错峰生产（浙江）：文件未给天数；按南方省份惯例每条熟料线每年至多运行 300 天"
             "（U，同浙江算例 ZJ-R5）",
+        ),
+        StaggerRule(
+            "NA-R11",
+            SOUTH_WITHOUT_COUNT,
+            300,
+            MIIT_STAGGER_DOC,
+            "一 (other regions: days set locally)",
+            "staggered production, other regions: every clinker line must stagger (201号, V) for "
+            "the Spring Festival, summer heat, the rainy season and major events, days set locally; "
+            "no provincial count found (Hunan 2020: at least 40 d in Q1 alone, V) -> southern "
+            "pattern of 30-90 stop days a year, at most 300 operating days (U), as Zhejiang's",
+            "错峰生产（其他地区）：所有熟料生产线都应进行错峰生产（工信部联原〔2020〕201号），春节、夏季"
+            "高温、雨季和重大活动期间停窑，天数由各地确定；未查到本省天数（湖南 2020 年仅一季度即不少于 "
+            "40 天）；按南方省份每年停窑 30-90 天的惯例，每条熟料线每年至多运行 300 天（U，同浙江）",
         ),
     ]
 

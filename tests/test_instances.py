@@ -43,17 +43,19 @@ def test_national_instance_is_large() -> None:
 
 
 def test_national_fleet_keeps_each_provinces_staggered_production() -> None:
-    """Every province with a known rule (floors.md s4) carries it; a seed province's rule is its
-    own instance's; the base-year fleet runs within them and makes the 2024 clinker output."""
+    """Every province carries a rule: its known one (floors.md s4), a seed province its own
+    instance's, and the south without a count found 300 d, as Zhejiang (every clinker line must
+    stagger, 201号); the base-year fleet runs within them and makes the 2024 clinker output."""
     inst = load_instance(instance_dir("national"))
     rules = inst.targets[inst.targets["kind"] == "operating_days_max"]
     cap = {p: float(r["value"]) for _, r in rules.iterrows() for p in str(r["provinces"]).split(";")}
-    assert len(cap) == 19 and {"hebei", "shandong", "ningxia", "liaoning", "sichuan"} <= set(cap)
+    assert set(cap) == set(inst.lines["province"]) and {"hebei", "ningxia", "sichuan"} <= set(cap)
+    assert cap["anhui"] == cap["guangdong"] == cap["xizang"] == cap["zhejiang"] == 300.0
     for seed in ("zhejiang", "guizhou", "xinjiang", "chongqing"):
         own = load_instance(instance_dir(seed)).targets
         assert cap[seed] == float(own.loc[own["kind"] == "operating_days_max", "value"].iloc[0]), seed
     clinker = inst.lines[inst.lines["sector"] == "cement_clinker"]
-    limit = clinker["province"].map(cap).fillna(310.0)
+    limit = clinker["province"].map(cap)
     assert (clinker["operating_days"] <= limit + 1e-9).all()
     output_t = (clinker["capacity_per_year"] * clinker["operating_days"] / 310.0).sum()
     assert output_t == pytest.approx(1825e6 * 0.665, rel=1e-4)  # cement 2024 (facts.md s6) x clinker
