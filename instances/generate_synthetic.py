@@ -2039,18 +2039,18 @@ def _generate_national(plants: pd.DataFrame, national: pd.DataFrame) -> None:
         "facts.md s2: national ETS grid factor 2023-25",
         1.5,
         "national capacity-replacement rule 1.5:1 (2:1 in key air-pollution areas is not split out; U)",
-        "- national clinker capacity 1.79 Gt/yr (facts.md s4, 2024, flag P) over the real GEM plants of "
-        "31 provinces: the four seed provinces scaled to their own aggregates, the others by one common "
-        "factor (see each line's capacity_scale)\n- base-year clinker days synthetic, each line within "
-        "its province's staggered-production rule (targets NA-R1..R11: realism/floors.md s4; the "
-        "southern provinces without a count found at most 300 d, U, as Zhejiang), scaled so the country makes 1 214 Mt of "
-        "clinker (cement 1 825 Mt in 2024, facts.md s6, V, x 0.665)\n- provincial clinker intensities "
-        "synthetic (U)\n- supplies per province, none national: carbide slag where the carbide "
+        "- national clinker capacity 1.79 Gt/yr (facts.md s4, 2024, flag P) over the real GEM plants of 31 "
+        "provinces: the four seed provinces scaled to their own aggregates, the others by one common "
+        "factor (see each line's capacity_scale)\n- base-year clinker days synthetic, each line within its "
+        "province's staggered-production rule (targets NA-R1..R11: realism/floors.md s4; the southern "
+        "provinces without a count found at most 300 d, U, as Zhejiang), scaled so the country makes 1 214 "
+        "Mt of clinker (cement 1 825 Mt in 2024, facts.md s6, V, x 0.665)\n- provincial clinker "
+        "intensities synthetic (U)\n- supplies per province, none national: carbide slag where the carbide "
         "is made (Inner Mongolia 5.0, Ningxia 2.5, Xinjiang 2.4, Shaanxi 1.1, Gansu 0.9 Mt/yr, "
-        "realism/resources.md s1a, P), the seed provinces' own, the rest of 17.5 Mt by clinker output "
-        "(U); other calcium wastes likewise (U); alternative fuel and co-processing feed as shares of "
-        "each province's base-year clinker fuel\n- glass, "
-        "ceramics, lime and wall-material lines synthetic, scaled with the clinker share",
+        "realism/resources.md s1a, P), the seed provinces' own, the rest of 17.5 Mt by clinker output (U); "
+        "other calcium wastes likewise (U); alternative fuel and co-processing feed as shares of each "
+        "province's base-year clinker fuel\n- glass, ceramics, lime and wall-material lines synthetic, "
+        "scaled with the clinker share",
         "National",
         "全国",
     )
