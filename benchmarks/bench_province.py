@@ -19,8 +19,13 @@ our time from the built model to the verified plan (hand-over, warm start, solve
 both sides skip packages and the build). HiGHS is stopped at ``--plain-factor`` times our time;
 then highs_plain_reached=0 and the ratio is a lower bound. ``--no-plain`` skips it.
 
+vs_scip: the same MPS file solved by SCIP alone (pyscipopt, the optional extra ``scip``: ``pip
+install -e '.[scip]'``), defaults, one thread, to the same gap and under the same cap, divided by
+our time; scip_reached=0 marks a lower bound. Printed only where pyscipopt is installed
+(``--no-scip`` skips it).
+
 Usage: python benchmarks/bench_province.py [--province NAME|all] [--time-limit S] [--gap G]
-       [--naive-factor F] [--no-naive] [--plain-factor F] [--no-plain] [--quick]
+       [--naive-factor F] [--no-naive] [--plain-factor F] [--no-plain] [--no-scip] [--quick]
 --quick solves the small test instance (CI smoke run). Last line: key=value results (with
 --province all: the worst figure over the provinces).
 """
@@ -28,6 +33,7 @@ Usage: python benchmarks/bench_province.py [--province NAME|all] [--time-limit S
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import resource
 import sys
 import tempfile
@@ -58,22 +64,27 @@ def lp_bound(inst: Instance, naive: bool) -> float:
     return float(lp.objective)
 
 
-def highs_plain(inst: Instance, gap: float, time_limit_s: float) -> tuple[float, bool, float | None]:
-    """(seconds, reached the gap, objective) for HiGHS alone on the model read back from MPS."""
-    import highspy
-
+def exported_mps(inst: Instance, folder: Path) -> Path:
+    """The model (Pyomo build, unscaled costs) written as MPS by HiGHS into ``folder``: the file
+    every solver run alone reads, so all of them solve the same model."""
     form = build_instance_model(inst).form
     h, factor = _build(form, relax=False)
     if factor != 1.0:  # our power-of-two cost scaling is part of what is compared: undo it
         n = form.shape[1]
         h.changeColsCost(n, np.arange(n, dtype=np.int32), form.c.astype(np.float64))
         h.changeObjectiveOffset(float(form.offset))
-    with tempfile.TemporaryDirectory() as tmp:
-        path = str(Path(tmp) / "model.mps")
-        h.writeModel(path)
-        plain = highspy.Highs()
-        plain.setOptionValue("output_flag", False)
-        plain.readModel(path)
+    path = folder / "model.mps"
+    h.writeModel(str(path))
+    return path
+
+
+def highs_plain(mps: Path, gap: float, time_limit_s: float) -> tuple[float, bool, float | None]:
+    """(seconds, reached the gap, objective) for HiGHS alone on the model read back from MPS."""
+    import highspy
+
+    plain = highspy.Highs()
+    plain.setOptionValue("output_flag", False)
+    plain.readModel(str(mps))
     plain.setOptionValue("threads", 1)
     plain.setOptionValue("mip_rel_gap", float(gap))
     plain.setOptionValue("time_limit", float(time_limit_s))
@@ -84,6 +95,28 @@ def highs_plain(inst: Instance, gap: float, time_limit_s: float) -> tuple[float,
     found = info.primal_solution_status == 2
     reached = plain.modelStatusToString(plain.getModelStatus()) == "Optimal" and found
     return seconds, reached, float(info.objective_function_value) if found else None
+
+
+def scip_available() -> bool:
+    return importlib.util.find_spec("pyscipopt") is not None
+
+
+def scip_plain(mps: Path, gap: float, time_limit_s: float) -> tuple[float, bool, float | None]:
+    """(seconds, reached the gap, objective) for SCIP alone (defaults, one thread) on the MPS."""
+    from pyscipopt import Model
+
+    scip = Model()
+    scip.hideOutput()
+    scip.readProblem(str(mps))
+    scip.setParam("limits/gap", float(gap))
+    scip.setParam("limits/time", float(time_limit_s))
+    scip.setParam("parallel/maxnthreads", 1)
+    t0 = time.perf_counter()
+    scip.optimize()
+    seconds = time.perf_counter() - t0
+    found = scip.getNSols() > 0
+    reached = scip.getStatus() in ("optimal", "gaplimit") and found
+    return seconds, reached, float(scip.getObjVal()) if found else None
 
 
 def bench_one(name: str, inst: Instance, args: argparse.Namespace) -> dict[str, float]:
@@ -142,19 +175,26 @@ def bench_one(name: str, inst: Instance, args: argparse.Namespace) -> dict[str, 
         out["naive_root_gap"] = (objective - lp_bound(inst, naive=True)) / abs(objective)
         out["naive_ratio"] = naive_s / max(t["solve_s"], 1e-9)
         out["naive_reached"] = float(reached)
-    if not args.no_plain:
-        ours_s = total - sum(v for k, v in t.items() if k in ("packages_s", "build_s"))
-        gap_to_reach = max(gap, args.gap) if gap == gap else args.gap
-        limit = max(args.plain_factor * ours_s, 5.0)
-        plain_s, plain_reached, plain_obj = highs_plain(inst, gap_to_reach, limit)
-        print(
-            f"  HiGHS alone from MPS: {plain_s:.1f} s (limit {limit:.1f} s), reached {plain_reached}, "
-            f"objective {plain_obj}; ours {ours_s:.1f} s"
-        )
-        if plain_reached and plain_obj is not None:
-            assert abs(plain_obj - objective) <= 2 * gap_to_reach * abs(objective)
-        out["vs_highs_plain"] = plain_s / max(ours_s, 1e-9)
-        out["highs_plain_reached"] = float(plain_reached)
+    ours_s = total - sum(v for k, v in t.items() if k in ("packages_s", "build_s"))
+    gap_to_reach = max(gap, args.gap) if gap == gap else args.gap
+    limit = max(args.plain_factor * ours_s, 5.0)
+    alone = {"highs": highs_plain} if not args.no_plain else {}
+    if not args.no_scip and scip_available():
+        alone["scip"] = scip_plain
+    with tempfile.TemporaryDirectory() as tmp:
+        mps = exported_mps(inst, Path(tmp)) if alone else None
+        for solver, run_alone in alone.items():
+            assert mps is not None
+            seconds, reached, found = run_alone(mps, gap_to_reach, limit)
+            print(
+                f"  {solver} alone from MPS: {seconds:.1f} s (limit {limit:.1f} s), reached {reached}, "
+                f"objective {found}; ours {ours_s:.1f} s"
+            )
+            if reached and found is not None:  # both proven within the gap: they agree within it
+                assert abs(found - objective) <= 2 * gap_to_reach * abs(objective), (solver, found)
+            key = "highs_plain" if solver == "highs" else solver
+            out[f"vs_{key}"] = seconds / max(ours_s, 1e-9)
+            out[f"{key}_reached"] = float(reached)
     return out
 
 
@@ -172,6 +212,8 @@ def fmt(name: str, r: dict[str, float]) -> str:
     if "vs_highs_plain" in r:
         text += f" vs_highs_plain={r['vs_highs_plain']:.2f}"
         text += f" highs_plain_reached={int(r['highs_plain_reached'])}"
+    if "vs_scip" in r:
+        text += f" vs_scip={r['vs_scip']:.2f} scip_reached={int(r['scip_reached'])}"
     return text
 
 
@@ -184,6 +226,7 @@ def main() -> None:
     parser.add_argument("--no-naive", action="store_true")
     parser.add_argument("--plain-factor", type=float, default=5.0)
     parser.add_argument("--no-plain", action="store_true")
+    parser.add_argument("--no-scip", action="store_true", help="skip SCIP alone (pyscipopt installed)")
     parser.add_argument("--race", type=int, default=default_race(), help="racing HiGHS seeds (CLI default)")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
@@ -218,6 +261,9 @@ def main() -> None:
     if all("vs_highs_plain" in r for r in results.values()):
         worst["vs_highs_plain"] = min(r["vs_highs_plain"] for r in results.values())
         worst["highs_plain_reached"] = max(r["highs_plain_reached"] for r in results.values())
+    if all("vs_scip" in r for r in results.values()):
+        worst["vs_scip"] = min(r["vs_scip"] for r in results.values())
+        worst["scip_reached"] = max(r["scip_reached"] for r in results.values())
     print(f"{fmt('all', worst)} provinces={len(results)} peak_rss_gb={rss_gb:.2f}")
     sys.exit(0)
 
