@@ -172,10 +172,11 @@ def main_callback(
         lang = check_lang(lang)
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--lang") from error
+    from optimizer.console_text import say
     from optimizer.decompose import DECOMPOSE_LINES, run_decomposed
     from optimizer.progress import Progress
     from optimizer.run import run_plan
-    from optimizer.run_options import RunOptions, default_race
+    from optimizer.run_options import RunOptions, default_race, oversubscribed
 
     options = RunOptions(
         out=out,
@@ -197,6 +198,9 @@ def main_callback(
         target_costs=target_costs,
         progress=Progress(console, lang=lang),
     )
+    if oversubscribed(options.threads, options.race):
+        cores = os.cpu_count()
+        console.print(say(lang, "oversubscribed", race=options.race, threads=options.threads, cores=cores))
     try:
         inst = load_from_options(province, instance)
         if decompose or (decompose is None and len(inst.lines) > DECOMPOSE_LINES):

@@ -40,6 +40,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "results_written": "结果已写入 [bold]{path}[/]",
         "report_written": "报告已生成:[bold]{path}[/]",
         "report_failed": "[yellow]报告未生成:{error}[/]",
+        "oversubscribed": "[yellow]注意:{race} 个并行求解器 × 每个 {threads} 个线程,超过本机 {cores} 个核心;"
+        "求解会变慢(2 核机器上证明最优可能停滞)。建议去掉 --threads 或使用 --race 1[/]",
     },
     "en": {
         "stage_build": "{name}: technology packages and model for {lines} lines",
@@ -60,6 +62,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "results_written": "results written to [bold]{path}[/]",
         "report_written": "report written: [bold]{path}[/]",
         "report_failed": "[yellow]report not written: {error}[/]",
+        "oversubscribed": "[yellow]note: {race} racers x {threads} threads each is more than this "
+        "machine's {cores} cores; the solve slows down (on 2 cores the proof can stall). Leave "
+        "--threads out, or use --race 1[/]",
     },
 }
 

@@ -27,6 +27,15 @@ def default_race() -> int:
     return 2 if (os.cpu_count() or 1) >= 2 else 1
 
 
+def oversubscribed(threads: int, race: int, cores: int | None = None) -> bool:
+    """More solver threads than cores: ``race`` racers of ``threads`` each.
+
+    Measured on chongqing (2 cores, two racers of 2 threads): the bound stayed at the LP, 0.390 %,
+    for all 150 s, where the default (one thread each) proved 0.088 % in 46 s."""
+    cores = (os.cpu_count() or 1) if cores is None else cores
+    return threads > 1 and race > 1 and threads * race > cores
+
+
 def gap_reached(result: SolveResult, requested: float) -> bool:
     """The search ended within the requested gap (a proven optimum to that tolerance).
 
