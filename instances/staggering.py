@@ -26,6 +26,11 @@ MIIT_DOCUMENT = {
 }
 
 
+SOUTHERN_DAYS = 300
+"""Operating days of a southern clinker line where no provincial count was found: the southern
+pattern of 30-90 stop days a year (floors.md s4.2, U). Zhejiang's seed rule ZJ-R5 and the national
+NA-R10/NA-R11 read this one figure."""
+
 SOUTH_WITHOUT_COUNT = (
     "anhui",
     "jiangsu",
@@ -160,7 +165,7 @@ def national_rules(seed_docs: dict[str, str]) -> list[StaggerRule]:
         StaggerRule(
             "NA-R10",
             ("zhejiang",),
-            300,
+            SOUTHERN_DAYS,
             seed_docs["zhejiang"],
             "as ZJ-R5",
             "staggered production, Zhejiang: no day count found; southern-province pattern -> at "
@@ -171,7 +176,7 @@ def national_rules(seed_docs: dict[str, str]) -> list[StaggerRule]:
         StaggerRule(
             "NA-R11",
             SOUTH_WITHOUT_COUNT,
-            300,
+            SOUTHERN_DAYS,
             MIIT_STAGGER_DOC,
             "一 (other regions: days set locally)",
             "staggered production, other regions: every clinker line must stagger (201号, V) for "

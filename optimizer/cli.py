@@ -198,8 +198,8 @@ def main_callback(
         target_costs=target_costs,
         progress=Progress(console, lang=lang),
     )
-    if oversubscribed(options.threads, options.race):
-        cores = os.cpu_count()
+    cores = os.cpu_count() or 1
+    if oversubscribed(options.threads, options.race, cores):
         console.print(say(lang, "oversubscribed", race=options.race, threads=options.threads, cores=cores))
     try:
         inst = load_from_options(province, instance)
